@@ -1,0 +1,43 @@
+# The two commands of the README:
+#   make run   install and run the portal on SQLite with demo data (Ctrl-C stops it all)
+#   make test  install what the tests need and run them all
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NPM_DIR := tests/browser/vendor
+
+.PHONY: run test bench clean
+
+run: $(VENV)/.run-installed
+	@scripts/ensure-system run
+	PORTAL_ENV=development $(BIN)/flask --app app dev
+
+test: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed
+	@scripts/ensure-system test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python -m bench
+
+$(VENV)/bin/python:
+	@scripts/ensure-system run
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: $(VENV)/bin/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/bin/python pyproject.toml constraints.txt
+	@scripts/ensure-system test
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@ $(VENV)/.run-installed
+
+# htmx (and axe-core) from npm, so the browser tests serve the pinned copy in place of the CDN.
+$(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	@scripts/ensure-system test
+	cd $(NPM_DIR) && npm ci --no-audit --no-fund --silent
+	touch $@
+
+clean:
+	rm -rf $(VENV) $(NPM_DIR)/node_modules

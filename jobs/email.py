@@ -1,0 +1,91 @@
+"""Delivering one outbox row.
+
+A row is claimed before sending, so two jobs for the same row (one queued at once, one by
+the sweep after an outage) send it once. On an SMTP error the row goes back to the outbox
+with a later time, and the sweep queues it again then: backoff kept in the database.
+"""
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from flask import current_app
+
+from portal import clock
+from portal.models import Email
+
+from . import job
+
+MAX_ATTEMPTS = 12
+CLAIM_FOR = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes after each failure, never more than an hour: about 7 hours in all."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+@job
+def deliver(email_id: int) -> str:
+    now = clock.now()
+    claimed = (Email.update(status="sending", claimed_until=now + CLAIM_FOR, attempts=Email.attempts + 1)
+               .where((Email.id == email_id)
+                      & ((Email.status == "queued")
+                         | ((Email.status == "sending") & (Email.claimed_until < now))))
+               .execute())
+    if not claimed:
+        return "not due"
+    email = Email.get_by_id(email_id)
+    try:
+        transport = send_to_dev_mailbox if current_app.config["DEV_MAILBOX"] else send_by_smtp
+        transport(email)
+    except (smtplib.SMTPException, OSError, ValueError) as exc:
+        failed = email.attempts >= MAX_ATTEMPTS
+        (Email.update(status="failed" if failed else "queued", last_error=str(exc)[:500],
+                      next_attempt_at=clock.now() + backoff(email.attempts), claimed_until=None)
+         .where(Email.id == email_id).execute())
+        return "failed" if failed else "will retry"
+    Email.update(status="sent", sent_at=clock.now(), claimed_until=None, last_error=None).where(
+        Email.id == email_id).execute()
+    return "sent"
+
+
+def send_to_dev_mailbox(email: Email) -> None:
+    """Development without an SMTP server: the row itself is the delivered mail, read at /dev/mail."""
+
+
+def build_message(email: Email) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}")
+    message.set_content(email.text_body)
+    message.add_alternative(email.html_body, subtype="html")
+    return message
+
+
+def send_by_smtp(email: Email) -> None:
+    """SMTP_URL: smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465."""
+    url = current_app.config["SMTP_URL"]
+    if not url:
+        raise ValueError("SMTP_URL is not set, so email cannot be delivered")
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtp+starttls", "smtps"):
+        raise ValueError(f"SMTP_URL must start smtp://, smtp+starttls:// or smtps://, not {parts.scheme}://")
+    options = parse_qs(parts.query)
+    timeout = float(options.get("timeout", ["20"])[0])
+    cafile = current_app.config["SMTP_CA_FILE"] or None
+    context = ssl.create_default_context(cafile=cafile)
+    if parts.scheme == "smtps":
+        client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=timeout)
+    with client:
+        if parts.scheme == "smtp+starttls":
+            client.starttls(context=context)
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(build_message(email))

@@ -1,0 +1,15 @@
+"""The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute."""
+import logging
+
+from rq.cron import CronScheduler
+
+from . import redis_connection
+from .sweeps import EVERY_MINUTE
+
+
+def scheduler(queue_name: str) -> CronScheduler:
+    cron = CronScheduler(connection=redis_connection(), logging_level=logging.INFO)
+    for sweep in EVERY_MINUTE:
+        # A sweep late by more than a minute is superseded by the next one, so it may expire unrun.
+        cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600)
+    return cron

@@ -1,0 +1,119 @@
+"""The peer mentoring portal: create_app() builds the Flask application."""
+from pathlib import Path
+
+from flask import Flask, has_request_context, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config, db, formatting
+from .access import nav_items
+from .extensions import csrf, limiter, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None, environ=None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    settings = config.from_environment(**({"environ": environ} if environ is not None else {}),
+                                       instance_path=Path(app.instance_path))
+    app.config.update(settings)
+    app.config.update(overrides or {})
+
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+    formatting.init_app(app)
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_headers(app)
+
+    from .cli import register as register_cli
+    register_cli(app)
+
+    @app.context_processor
+    def navigation():
+        # Emails are rendered by jobs and commands too, where there is no one to navigate.
+        if not has_request_context():
+            return {}
+        from flask_login import current_user
+        return {"nav_items": nav_items(current_user)}
+
+    return app
+
+
+def _init_login(app):
+    from .models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load(session_id: str):
+        user_id, _, nonce = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = User.get_or_none(User.id == int(user_id))
+        if user is None or user.session_nonce != nonce or not user.is_active:
+            return None
+        return user
+
+
+def _register_blueprints(app):
+    from .account.views import bp as account
+    from .admin.views import bp as admin
+    from .auth.views import bp as auth
+    from .main.views import bp as main
+
+    for blueprint in (main, auth, account, admin):
+        app.register_blueprint(blueprint)
+    if app.config["DEV_MAILBOX"]:
+        from .devmail.views import bp as devmail
+        app.register_blueprint(devmail)
+
+
+def _register_errors(app):
+    def page(status, title, message):
+        return render_template("error.html", title=title, message=message), status
+
+    app.register_error_handler(CSRFError, lambda e: page(
+        400, "Your form expired", "For your security, forms stop working after you log out or your session ends. "
+                                  "Go back, reload the page and try again: what you typed may still be there."))
+    app.register_error_handler(403, lambda e: page(
+        403, "You cannot see this page", "Your account does not give access to this page."))
+    app.register_error_handler(404, lambda e: page(
+        404, "Page not found", "Check the address, or go back to the home page."))
+    app.register_error_handler(413, lambda e: page(
+        413, "That file is too large", "Go back and choose a smaller file."))
+    app.register_error_handler(429, lambda e: page(
+        429, "Too many attempts", "For your security we have paused this for a while. Please wait 15 minutes "
+                                  "and try again. If you have forgotten your password, you can reset it."))
+    app.register_error_handler(500, lambda e: page(
+        500, "Sorry, something went wrong", "Please try again in a few minutes. If it keeps happening, "
+                                           "email the team and tell them what you were doing."))
+
+
+def _register_headers(app):
+    htmx_origin = "/".join(app.config["HTMX_URL"].split("/")[:3]) if "://" in app.config["HTMX_URL"] else ""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' {htmx_origin}; style-src 'self'; img-src 'self' data:; "
+            "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,52 @@
+"""The one place that says who may see and do what.
+
+Roles are facts about a login: an admin flag, a mentor profile, a mentee profile. A view
+states the role it needs with `@requires(...)`; navigation is built from the same facts.
+"""
+from functools import wraps
+
+from flask import abort, url_for
+from flask_login import current_user, login_required
+
+MENTEE, MENTOR, ADMIN = "mentee", "mentor", "admin"
+
+
+def roles_of(user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    held = set()
+    if user.is_admin:
+        held.add(ADMIN)
+    if user.mentor:
+        held.add(MENTOR)
+    if user.mentee:
+        held.add(MENTEE)
+    return held
+
+
+def requires(*roles):
+    """Signed in, holding at least one of `roles` (any signed-in user when none are named)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if roles and not roles_of(current_user) & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def nav_items(user) -> list[tuple[str, str]]:
+    """(label, url) for what this login can do, in the order the header shows them."""
+    held = roles_of(user)
+    if not held and not getattr(user, "is_authenticated", False):
+        return [("Log in", url_for("auth.login")), ("Sign up", url_for("auth.signup"))]
+    items = [("Home", url_for("main.home"))]
+    if ADMIN in held:
+        items.append(("Admin", url_for("admin.home")))
+    items.append(("Account", url_for("account.home")))
+    return items

@@ -1,0 +1,72 @@
+"""The admin team's pages."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from .. import accounts, inbox
+from ..access import ADMIN, requires
+from ..models import InboxItem, User
+from .forms import InviteForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@requires(ADMIN)
+def admins_only():
+    """Every page under /admin is for admins: checked once here, for routes yet to be written too."""
+
+
+@bp.route("/")
+def home():
+    return render_template("admin/home.html", open_items=inbox.open_items().count(),
+                           pending=accounts.pending_invitations().count())
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        accounts.invite(current_user._get_current_object(), form.name.data, form.email.data, form.role.data)
+        flash(f"Invitation sent to {form.email.data}.", "success")
+        return redirect(url_for("admin.invitations"))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/invitations")
+def invitations():
+    return render_template("admin/invitations.html", people=accounts.pending_invitations())
+
+
+@bp.route("/invitations/<int:user_id>/resend", methods=["POST"])
+def resend_invitation(user_id):
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        abort(404)
+    if user.password_hash:
+        flash(f"{user.name} has already accepted their invitation.", "info")
+    else:
+        accounts.send_invitation(current_user._get_current_object(), user, accounts.role_invited_as(user))
+        flash(f"A new invitation has been sent to {user.email}. The earlier link no longer works.", "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/inbox")
+def inbox_list():
+    return render_template("admin/inbox.html", items=inbox.open_items(), kinds=inbox.KINDS)
+
+
+@bp.route("/inbox/<int:item_id>")
+def inbox_item(item_id):
+    item = InboxItem.get_or_none(InboxItem.id == item_id)
+    if item is None:
+        abort(404)
+    return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS)
+
+
+@bp.route("/inbox/<int:item_id>/close", methods=["POST"])
+def close_inbox_item(item_id):
+    if inbox.close(item_id, current_user._get_current_object()):
+        flash("Item closed.", "success")
+    else:
+        flash("Someone else closed that item already.", "info")
+    return redirect(url_for("admin.inbox_list"))

@@ -1,0 +1,97 @@
+"""Command line: `flask --app app <group> <command>`."""
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import accounts, db
+from .models import User
+from .rules import passwords
+
+db_cli = AppGroup("db", help="The database schema.")
+admin_cli = AppGroup("admin", help="Admin accounts.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Apply every pending migration."""
+    applied = db.upgrade()
+    click.echo("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
+
+
+@db_cli.command("status")
+def db_status():
+    """List migrations and when each was applied."""
+    for migration in db.migrator_runner().status():
+        click.echo(f"[{'x' if migration.applied else ' '}] {migration.name}")
+
+
+def _valid_email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@admin_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Their full name (asked for when not given).")
+@click.password_option(help="Asked for when not given, and typed twice.")
+def admin_create(email, name, password):
+    """Create the first admin (or make an existing login an admin)."""
+    email = _valid_email(email)
+    problems = passwords.problems(password, email=email, name=name)
+    if problems:
+        raise click.ClickException(problems[0])
+    user = accounts.find(email)
+    if user is None:
+        name = name or click.prompt("Full name")
+        user = User.create(email=email, name=name, password_hash=accounts.hash_password(password))
+    else:
+        user.password_hash = accounts.hash_password(password)
+    user.is_admin = True
+    user.email_confirmed_at = user.email_confirmed_at or user.created_at
+    user.save()
+    click.echo(f"{user.email} is an admin and can log in.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demonstration people into an empty database."""
+    from .demo import load
+    created = load()
+    click.echo("Demo data loaded." if created else "The database already has people in it: nothing loaded.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
+def worker(burst):
+    """Run an RQ worker (with its scheduler) for the portal's queue."""
+    from rq import Worker
+
+    from jobs import queue
+    q = queue()
+    ok = Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+    sys.exit(0 if ok or burst else 1)
+
+
+@click.command("cron")
+def cron():
+    """Enqueue the sweeps every minute (RQ's cron scheduler)."""
+    from jobs.schedule import scheduler
+    scheduler(current_app.config["RQ_QUEUE"]).start()
+
+
+@click.command("dev")
+def dev():
+    """Everything `make run` runs: migrations, demo data, Redis, worker, scheduler and web server."""
+    from .devserver import main
+    sys.exit(main(current_app._get_current_object()))
+
+
+def register(app):
+    for command in (db_cli, admin_cli, demo_cli, worker, cron, dev):
+        app.cli.add_command(command)

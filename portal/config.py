@@ -1,0 +1,105 @@
+"""Settings, read from the environment with safe defaults.
+
+Every number of the scheme's rules table is a setting here, so a scheme can change its
+rules without a code change. The environment name decides the safety net:
+"production" (the default) insists on a SECRET_KEY and never offers the dev mailbox.
+"""
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+HTMX_VERSION = "2.0.11"
+HTMX_CDN_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+# sha384 of dist/htmx.min.js in the npm package htmx.org@2.0.11 (a test recomputes it).
+HTMX_CDN_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+
+class ConfigError(SystemExit):
+    """A setting that stops the portal from starting; its message is one line."""
+
+
+def _int(environ, name, default):
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _dev_secret(instance_path: Path) -> str:
+    # Kept in the instance folder so a restart of `make run` keeps everyone logged in.
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def from_environment(environ=os.environ, instance_path: Path = Path("instance")) -> dict:
+    env = environ.get("PORTAL_ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    production = env == "production"
+
+    secret_key = environ.get("SECRET_KEY", "")
+    if not secret_key:
+        if production:
+            raise ConfigError("SECRET_KEY is not set: the portal will not start without it outside development.")
+        secret_key = _dev_secret(instance_path)
+
+    smtp_url = environ.get("SMTP_URL", "")
+    base_url = environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    redis_url = environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+    return {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
+        "REDIS_URL": redis_url,
+        "RQ_QUEUE": environ.get("RQ_QUEUE", "portal"),
+        "SMTP_URL": smtp_url,
+        "SMTP_CA_FILE": environ.get("SMTP_CA_FILE", ""),
+        # Without an SMTP server, outside production, mail is delivered to /dev/mail.
+        "DEV_MAILBOX": not smtp_url and not production,
+        "MAIL_FROM": environ.get("MAIL_FROM", "Peer mentoring <peer-mentoring@example.org>"),
+        "SCHEME_NAME": environ.get("SCHEME_NAME", "Return to Training peer mentoring"),
+        "SCHEME_INBOX_EMAIL": environ.get("SCHEME_INBOX_EMAIL", "peer-mentoring-team@example.org"),
+        "BASE_URL": base_url,
+        "HTMX_URL": environ.get("HTMX_URL", HTMX_CDN_URL),
+        "HTMX_SRI": environ.get("HTMX_SRI", HTMX_CDN_SRI if "HTMX_URL" not in environ else ""),
+        "SURVEY_URL": environ.get("SURVEY_URL", ""),
+        "TRUST_PROXY_HOPS": _int(environ, "TRUST_PROXY_HOPS", 0),
+        # The scheme's rules (SCHEME.md, "Rules with numbers").
+        "ANSWER_WORKING_DAYS": _int(environ, "ANSWER_WORKING_DAYS", 5),
+        "DEACTIVATE_AFTER_MONTHS": _int(environ, "DEACTIVATE_AFTER_MONTHS", 3),
+        "SESSIONS_PER_MENTEE": _int(environ, "SESSIONS_PER_MENTEE", 4),
+        "SESSION_WINDOW_MONTHS": _int(environ, "SESSION_WINDOW_MONTHS", 6),
+        "EXTRA_SESSIONS": _int(environ, "EXTRA_SESSIONS", 4),
+        "CANCEL_NOTICE_HOURS": _int(environ, "CANCEL_NOTICE_HOURS", 24),
+        # Links sent by email.
+        "CONFIRM_LINK_HOURS": _int(environ, "CONFIRM_LINK_HOURS", 72),
+        "RESET_LINK_MINUTES": _int(environ, "RESET_LINK_MINUTES", 60),
+        "INVITE_LINK_DAYS": _int(environ, "INVITE_LINK_DAYS", 7),
+        # Slowing down password guessing: failed logins per address and browser.
+        "LOGIN_ATTEMPTS": environ.get("LOGIN_ATTEMPTS", "5 per 15 minutes"),
+        "RESET_ATTEMPTS": environ.get("RESET_ATTEMPTS", "5 per hour"),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_KEY_PREFIX": "portal-limit",
+        # Cookies: never readable by scripts, sent on top-level navigation only, HTTPS outside development.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch still submits; the token dies with the session
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        "TESTING": env == "testing",
+    }

@@ -1,0 +1,33 @@
+"""The development mailbox: with no SMTP server outside production, delivered mail is read here.
+
+Registered only then (see create_app), so it does not exist in production at all.
+"""
+from flask import Blueprint, abort, render_template
+
+from ..models import Email
+
+bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
+
+
+@bp.route("/")
+def index():
+    emails = Email.select().order_by(Email.id.desc()).limit(200)
+    return render_template("devmail/index.html", emails=emails)
+
+
+@bp.route("/<int:email_id>")
+def show(email_id):
+    email = Email.get_or_none(Email.id == email_id)
+    if email is None:
+        abort(404)
+    return render_template("devmail/show.html", email=email)
+
+
+@bp.route("/<int:email_id>/html")
+def html(email_id):
+    email = Email.get_or_none(Email.id == email_id)
+    if email is None:
+        abort(404)
+    return email.html_body, 200, {"Content-Type": "text/html; charset=utf-8",
+                                  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                                          "sandbox allow-popups allow-top-navigation-by-user-activation"}

@@ -1,0 +1,71 @@
+"""Pieces shared by the forms: fields with the messages a person needs to put things right."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectChoice, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .rules import passwords
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def choices(pairs, prompt: str | None = None) -> list[SelectChoice]:
+    """Options for a select or radios from (value, label) pairs or plain values; a prompt comes first."""
+    options = [SelectChoice(*pair) if isinstance(pair, tuple) else SelectChoice(pair) for pair in pairs]
+    return ([SelectChoice("", prompt)] if prompt else []) + options
+
+
+def name_field(label="Full name", **kwargs):
+    return StringField(label, filters=[strip], validators=[
+        DataRequired("Enter your full name"),
+        Length(max=100, message="Your name must be 100 characters or fewer"),
+    ], render_kw={"autocomplete": "name", "spellcheck": "false"}, **kwargs)
+
+
+def email_field(label="Email address", message="Enter your email address", **kwargs):
+    return EmailField(label, filters=[lower], validators=[
+        DataRequired(message),
+        Length(max=254, message="Your email address must be 254 characters or fewer"),
+        Email("Enter an email address in the correct format, like name@example.nhs.uk",
+              check_deliverability=False),
+    ], render_kw={"autocomplete": "email", "spellcheck": "false"}, **kwargs)
+
+
+def new_password_fields():
+    """The pair of fields for choosing a password, declared in a form as `password, password_confirm = ...`."""
+    return (
+        PasswordField("Create a password", description=(
+            f"At least {passwords.MIN_LENGTH} characters. Three random words make a strong password "
+            "that is easy to remember."), validators=[DataRequired("Enter a password")],
+            render_kw={"autocomplete": "new-password"}),
+        PasswordField("Type your password again", validators=[
+            DataRequired("Type your password again"),
+            EqualTo("password", "The passwords do not match: type the same password twice"),
+        ], render_kw={"autocomplete": "new-password"}),
+    )
+
+
+class PasswordChoice:
+    """For a form with new_password_fields(): refuses weak passwords and ones made of the person's details."""
+
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner  # the user choosing the password, when they already exist
+
+    def owner_details(self) -> tuple[str, str]:
+        return (self.owner.email, self.owner.name) if self.owner else ("", "")
+
+    def validate_password(self, field):
+        email, name = self.owner_details()
+        found = passwords.problems(field.data or "", email=email, name=name)
+        if found:
+            raise ValidationError(found[0])
+
+
+class NewPasswordForm(PasswordChoice, FlaskForm):
+    password, password_confirm = new_password_fields()

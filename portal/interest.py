@@ -1,0 +1,14 @@
+"""Interest in becoming a peer mentor: an inbox item for the team and a thank-you to the person."""
+from . import clock, inbox, mail
+from .db import database
+
+
+def register(form) -> None:
+    with database.atomic():
+        inbox.raise_item("interest", name=form.name.data, email=form.email.data,
+                         details={"grade": form.grade.data, "specialty": form.specialty.data},
+                         message=form.message.data or "")
+        mail.send(form.email.data, "interest_received", "Thank you for your interest in peer mentoring",
+                  name=form.name.data.split()[0],
+                  # Anyone can fill the form in: one thank-you a day per address, whatever is typed.
+                  dedupe_key=f"interest:{form.email.data}:{clock.today_london()}")

@@ -1,0 +1,58 @@
+"""Sending email: every message is written to the outbox first, then its delivery is queued.
+
+`send` renders both bodies now (templates/emails/<template>.txt and .html) and records
+them; the RQ job only delivers. Delivery is queued after the surrounding transaction
+commits, and a Redis that cannot be reached only delays it: the sweep
+`jobs.sweeps.requeue_emails` queues whatever is left waiting.
+"""
+import logging
+from datetime import timedelta
+
+from flask import current_app, render_template
+from redis.exceptions import RedisError
+
+from . import clock
+from .db import database
+from .models import Email
+
+log = logging.getLogger(__name__)
+
+# If a row is still queued this long after it was written, the sweep queues it again.
+REQUEUE_AFTER = timedelta(minutes=2)
+
+
+def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None, **context) -> int | None:
+    """Record an email and queue its delivery; returns the outbox id, or None if dedupe_key was already sent."""
+    context.setdefault("scheme_name", current_app.config["SCHEME_NAME"])
+    context.setdefault("inbox_email", current_app.config["SCHEME_INBOX_EMAIL"])
+    now = clock.now()
+    inserted = (Email.insert(
+        to_address=to,
+        user=user,
+        template=template,
+        subject=subject,
+        text_body=render_template(f"emails/{template}.txt", **context),
+        html_body=render_template(f"emails/{template}.html", subject=subject, **context),
+        dedupe_key=dedupe_key,
+        created_at=now,
+        next_attempt_at=now + REQUEUE_AFTER,
+    ).on_conflict_ignore().returning(Email.id).execute())
+    rows = list(inserted or [])
+    if not rows:
+        return None  # that dedupe_key was sent before
+    email_id = rows[0].id
+    database.after_commit(lambda: queue_delivery(email_id))
+    return email_id
+
+
+def queue_delivery(email_id: int) -> bool:
+    """Put a delivery job on the queue; a Redis outage is logged, not raised: the outbox keeps the mail."""
+    from jobs import enqueue
+    from jobs.email import deliver
+
+    try:
+        enqueue(deliver, email_id)
+        return True
+    except (RedisError, OSError) as exc:
+        log.warning("email %s stays in the outbox until the queue is back: %s", email_id, exc)
+        return False

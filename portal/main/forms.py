@@ -1,0 +1,21 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import choices, email_field, name_field, strip
+from .. import reference
+
+
+class InterestForm(FlaskForm):
+    """Registering interest in becoming a peer mentor: open to anyone, lands in the admin inbox."""
+
+    name = name_field()
+    email = email_field()
+    grade = SelectField("Grade", choices=choices(reference.GRADES, "Choose your grade"),
+                        validators=[DataRequired("Choose your grade")])
+    specialty = StringField("School or specialty", filters=[strip], validators=[
+        DataRequired("Enter your school or specialty"),
+        Length(max=100, message="Your school or specialty must be 100 characters or fewer")])
+    message = TextAreaField("Anything you would like the team to know (optional)", filters=[strip],
+                            description="For example, when you could do the mentoring course. Up to 1,000 characters.",
+                            validators=[Length(max=1000, message="Your message must be 1,000 characters or fewer")])

@@ -1,0 +1,39 @@
+"""Reference lists offered in forms. People may type a trust that is not listed."""
+
+GRADES = [
+    "F1", "F2", "CT1", "CT2", "CT3", "ST1", "ST2", "ST3", "ST4", "ST5", "ST6", "ST7", "ST8",
+    "DFT", "DCT1", "DCT2", "DCT3", "StR (dental)", "Other",
+]
+
+SCHOOLS = [
+    "Anaesthesia", "Dentistry", "Emergency Medicine", "Foundation", "General Practice",
+    "Medicine", "Obstetrics and Gynaecology", "Ophthalmology", "Paediatrics", "Pathology",
+    "Psychiatry", "Public Health", "Radiology", "Surgery", "Other",
+]
+
+TRUSTS = [
+    "Airedale NHS Foundation Trust",
+    "Barnsley Hospital NHS Foundation Trust",
+    "Bradford District Care NHS Foundation Trust",
+    "Bradford Teaching Hospitals NHS Foundation Trust",
+    "Calderdale and Huddersfield NHS Foundation Trust",
+    "Doncaster and Bassetlaw Teaching Hospitals NHS Foundation Trust",
+    "Harrogate and District NHS Foundation Trust",
+    "Hull University Teaching Hospitals NHS Trust",
+    "Humber Teaching NHS Foundation Trust",
+    "Leeds and York Partnership NHS Foundation Trust",
+    "Leeds Community Healthcare NHS Trust",
+    "Leeds Teaching Hospitals NHS Trust",
+    "Mid Yorkshire Teaching NHS Trust",
+    "Northern Lincolnshire and Goole NHS Foundation Trust",
+    "Rotherham Doncaster and South Humber NHS Foundation Trust",
+    "Sheffield Children's NHS Foundation Trust",
+    "Sheffield Health and Social Care NHS Foundation Trust",
+    "Sheffield Teaching Hospitals NHS Foundation Trust",
+    "South West Yorkshire Partnership NHS Foundation Trust",
+    "Tees, Esk and Wear Valleys NHS Foundation Trust",
+    "The Rotherham NHS Foundation Trust",
+    "York and Scarborough Teaching Hospitals NHS Foundation Trust",
+    "Yorkshire Ambulance Service NHS Trust",
+    "General practice (GP training)",
+]

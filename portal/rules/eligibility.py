@@ -1,0 +1,38 @@
+"""Who may join as a mentee (SCHEME.md, "People and roles")."""
+from datetime import date, timedelta
+
+# What a trainee declares at sign-up; only the first two may join.
+DECLARATIONS = {
+    "out_now": "I am out of training now",
+    "planning": "I am planning to go out of training and have completed an absence planning form",
+    "planning_no_form": "I am planning to go out of training but have not completed an absence planning form yet",
+    "neither": "None of these describes me",
+}
+ELIGIBLE = {"out_now", "planning"}
+
+REASONS = {
+    "parental_leave": "Parental leave",
+    "sick_leave": "Sick leave",
+    "out_of_programme": "Out of programme (OOP)",
+    "suspension": "Suspension",
+    "other": "Another reason",
+}
+
+# Parental leave, sick leave and time out of programme rarely pass three years; five covers
+# every case we know of while still catching a mistyped year.
+LATEST_RETURN_YEARS = 5
+
+
+def may_join(declaration: str) -> bool:
+    return declaration in ELIGIBLE
+
+
+def check_return_date(expected: date, declaration: str, today: date) -> str | None:
+    """Why an expected return date makes no sense, or None when it does."""
+    if expected < today:
+        return "Your expected return date must be today or in the future"
+    if declaration == "planning" and expected == today:
+        return "You have not gone out of training yet, so your return date must be after today"
+    if expected > today + timedelta(days=round(365.25 * LATEST_RETURN_YEARS)):
+        return f"Your expected return date must be within {LATEST_RETURN_YEARS} years of today"
+    return None

@@ -1,0 +1,93 @@
+"""A mentee signs up on a phone, reads the confirmation email off the SMTP server, confirms and
+logs in: once with JavaScript and once without."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from tests.browser.conftest import axe_violations, dump, fits_the_screen
+from tests.support.servers import text_of
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up as a mentee").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign up as a mentee"
+    if page.javascript:
+        assert page.evaluate("typeof htmx") == "object"  # loaded, and its SRI hash matched
+        assert fits_the_screen(page)
+        assert axe_violations(page) == [], dump(axe_violations(page))
+
+    page.get_by_label("Full name").fill("Jo Bloggs")
+    page.get_by_label("Email address").fill("jo.bloggs@example.org")
+    page.get_by_label("Create a password").fill("tulip orbit kettle")
+    page.get_by_label("Type your password again").fill("tulip orbit kettle")
+    page.get_by_label("Grade").select_option("ST3")
+    page.get_by_label("School").select_option("Medicine")
+    page.get_by_label("Employing trust").fill("Leeds Teaching Hospitals NHS Trust")
+    page.get_by_label("I am out of training now").check()
+    page.get_by_label("Parental leave").check()
+    page.get_by_label("Expected date of return to training").fill(
+        (clock.today_london() + timedelta(days=200)).isoformat())
+    page.get_by_label("I have read the mentoring agreement and agree to it").check()
+    page.get_by_role("button", name="Create my account").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    run_jobs()
+    message = mailbox.wait_for("jo.bloggs@example.org", "Confirm your email address")
+    link = re.search(r"(http://127\.0\.0\.1:\d+/confirm/\S+)", text_of(message)).group(1)
+    assert link.startswith(live_server)
+
+    page.goto(link)
+    assert "your email address is confirmed" in page.get_by_role("status").inner_text()
+    page.get_by_label("Email address").fill("jo.bloggs@example.org")
+    page.get_by_label("Password").fill("tulip orbit kettle")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Jo"
+    if page.javascript:
+        assert fits_the_screen(page)
+        assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+def test_mistakes_are_listed_at_the_top_and_linked_to_their_fields(page):
+    page.goto("/signup")
+    page.get_by_label("Full name").fill("Jo Bloggs")
+    page.get_by_role("button", name="Create my account").click()
+    summary = page.get_by_role("alert")
+    assert "There is a problem" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_label("Full name").input_value() == "Jo Bloggs"
+    summary.get_by_role("link", name="Enter your email address").click()
+    assert page.url.endswith("#email")
+    if page.javascript:
+        assert page.evaluate("document.activeElement.id") == "email"
+        assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+def test_inline_checks_explain_a_field_as_soon_as_it_is_left(browser, app, live_server):
+    from tests.browser.conftest import new_page
+    page = new_page(browser, app, live_server)
+    page.goto("/signup")
+    page.get_by_label("Email address").fill("not an address")
+    page.get_by_label("Create a password").focus()  # leaving the field fires the check
+    message = page.locator("#email-error")
+    message.wait_for()
+    assert "correct format" in message.inner_text()
+    assert page.get_by_label("Email address").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Email address").input_value() == "not an address"
+    page.get_by_label("Email address").fill("jo@example.org")
+    page.get_by_label("Create a password").focus()
+    page.locator("#email-field:not(.field--error)").wait_for()
+    page.context.close()
+
+
+def test_the_keyboard_reaches_the_skip_link_first(page):
+    page.goto("/signup")
+    page.keyboard.press("Tab")
+    focused = page.locator(":focus")
+    assert focused.inner_text() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")

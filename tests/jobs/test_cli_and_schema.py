@@ -1,0 +1,54 @@
+"""Commands an operator runs, and the migrations keeping step with the models."""
+from playhouse.schema_diff import diff_models
+
+from jobs.schedule import scheduler
+from jobs.sweeps import EVERY_MINUTE
+from portal import db
+from portal.models import MODELS, User
+from tests.support.web import Web
+
+
+def test_migrations_build_exactly_the_models(app):
+    assert db.upgrade() == []  # already applied: running again changes nothing
+    assert not diff_models(db.database.obj, MODELS)
+
+
+def test_create_the_first_admin(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["admin", "create", "Ada@Example.org", "--name", "Ada Admin"],
+                           input="lantern meadow crisp\nlantern meadow crisp\n")
+    assert result.exit_code == 0, result.output
+    ada = User.get(User.email == "ada@example.org")
+    assert ada.is_admin and ada.email_confirmed_at
+    Web(app.test_client()).login("ada@example.org", "lantern meadow crisp")
+
+
+def test_admin_create_refuses_a_weak_password_or_a_bad_address(app):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(args=["admin", "create", "ada@example.org", "--name", "Ada"], input="short\nshort\n")
+    assert weak.exit_code != 0 and "at least 10 characters" in weak.output
+    bad = runner.invoke(args=["admin", "create", "not-an-address", "--name", "Ada"],
+                        input="lantern meadow crisp\nlantern meadow crisp\n")
+    assert bad.exit_code != 0 and "Invalid value" in bad.output
+    assert not User.select().exists()
+
+
+def test_admin_create_asks_for_a_name_when_not_given(app):
+    result = app.test_cli_runner().invoke(args=["admin", "create", "ada@example.org"],
+                                          input="lantern meadow crisp\nlantern meadow crisp\nAda Admin\n")
+    assert result.exit_code == 0, result.output
+    assert User.get().name == "Ada Admin"
+
+
+def test_demo_data_loads_once(app):
+    runner = app.test_cli_runner()
+    assert "Demo data loaded." in runner.invoke(args=["demo", "load"]).output
+    count = User.select().count()
+    assert "nothing loaded" in runner.invoke(args=["demo", "load"]).output
+    assert User.select().count() == count == 8
+
+
+def test_every_sweep_is_scheduled_every_minute(app_context):
+    cron = scheduler("portal-tests")
+    assert [job.func_name for job in cron.get_jobs()] == [f"{s.__module__}.{s.__name__}" for s in EVERY_MINUTE]
+    assert all(job.cron == "* * * * *" for job in cron.get_jobs())

@@ -1,0 +1,175 @@
+"""Email goes outbox -> RQ -> SMTP, survives Redis and SMTP outages, and is never sent twice."""
+import os
+import ssl
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiosmtpd.smtp import AuthResult
+
+from jobs import enqueue
+from jobs.email import MAX_ATTEMPTS, backoff, deliver
+from jobs.sweeps import requeue_emails
+from portal import clock, create_app, mail
+from portal.models import Email, User
+from tests.support.jobs import work
+from tests.support.servers import RedisServer, SmtpServer, free_port, text_of
+from tests.support.web import Web
+from tests.web.test_signup import signup_form
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_an_email_is_recorded_before_it_is_queued_and_has_both_bodies(app_context, run_jobs, mailbox):
+    email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    row = Email.get_by_id(email_id)
+    assert row.status == "queued" and row.attempts == 0
+    assert "Hello Pat" in row.text_body and "<p>Hello Pat,</p>" in row.html_body
+    run_jobs()
+    message = mailbox.wait_for("pat@example.org", "Thank you")
+    assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+    assert message["From"] == "Peer mentoring <peer-mentoring@example.org>"
+    row = Email.get_by_id(email_id)
+    assert row.status == "sent" and row.attempts == 1 and row.sent_at is not None
+
+
+def test_the_same_dedupe_key_sends_once(app_context, run_jobs, mailbox):
+    first = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat", dedupe_key="k1")
+    second = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat", dedupe_key="k1")
+    assert first and second is None
+    run_jobs()
+    assert len(mailbox.to("pat@example.org")) == 1
+
+
+def test_delivering_twice_sends_once(app_context, run_jobs, mailbox):
+    email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    enqueue(deliver, email_id)
+    enqueue(deliver, email_id)
+    run_jobs()
+    assert len(mailbox.to("pat@example.org")) == 1
+    assert Email.get_by_id(email_id).attempts == 1
+
+
+def test_nothing_is_queued_until_the_transaction_commits(app_context):
+    from jobs import queue
+    from portal.db import database
+    with database.atomic():
+        mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        assert queue().count == 0
+    assert queue().count == 1
+    with pytest.raises(RuntimeError):
+        with database.atomic():
+            mail.send("sam@example.org", "interest_received", "Thank you", name="Sam")
+            raise RuntimeError("rolled back")
+    assert queue().count == 1
+    assert not Email.select().where(Email.to_address == "sam@example.org").exists()
+
+
+def test_smtp_errors_are_retried_with_backoff_until_delivered(environ, app, run_jobs):
+    port = free_port()
+    down = create_app(environ={**environ, "SMTP_URL": f"smtp://127.0.0.1:{port}?timeout=2"})
+    with down.app_context():
+        email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        assert deliver(email_id) == "will retry"
+        row = Email.get_by_id(email_id)
+        assert (row.status, row.attempts) == ("queued", 1)
+        assert "Connection refused" in row.last_error
+        assert row.next_attempt_at > clock.now()
+
+        # Not due yet: the sweep leaves it alone.
+        assert requeue_emails(clock.now()) == 0
+    late = SmtpServer(port=port)  # the SMTP server comes back
+    try:
+        with down.app_context():
+            assert requeue_emails(clock.now() + backoff(1)) == 1
+        work(down)
+        assert late.mailbox.wait_for("pat@example.org", "Thank you")
+        assert Email.get_by_id(email_id).status == "sent"
+    finally:
+        late.close()
+
+
+def test_after_the_last_attempt_an_email_is_marked_failed(environ, app):
+    down = create_app(environ={**environ, "SMTP_URL": f"smtp://127.0.0.1:{free_port()}?timeout=2"})
+    with down.app_context():
+        email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        Email.update(attempts=MAX_ATTEMPTS - 1).where(Email.id == email_id).execute()
+        assert deliver(email_id) == "failed"
+        assert Email.get_by_id(email_id).status == "failed"
+        assert requeue_emails(clock.now() + timedelta(days=1)) == 0
+
+
+@pytest.mark.parametrize("attempts, minutes", [(1, 1), (2, 2), (3, 4), (6, 32), (7, 60), (12, 60)])
+def test_backoff_doubles_up_to_an_hour(attempts, minutes):
+    assert backoff(attempts) == timedelta(minutes=minutes)
+
+
+def test_with_redis_down_signup_succeeds_and_the_email_follows_when_it_is_back(environ, app, mailbox):
+    redis = RedisServer()
+    try:
+        portal = create_app(environ={**environ, "REDIS_URL": redis.url})
+        redis.stop()
+        web = Web(portal.test_client())
+        started = time.monotonic()
+        response = web.submit("/signup", signup_form())
+        assert response.status_code == 302
+        assert time.monotonic() - started < 5
+        assert User.get().email == "jo.bloggs@example.org"
+        row = Email.get()
+        assert row.status == "queued"
+
+        redis.start()
+        with portal.app_context():
+            # The every-minute sweep finds the waiting row and queues it.
+            assert requeue_emails(clock.now()) == 0  # written moments ago: its first job may still be coming
+            assert requeue_emails(clock.now() + timedelta(minutes=3)) == 1
+        work(portal)
+        assert mailbox.wait_for("jo.bloggs@example.org", "Confirm your email address")
+        assert Email.get_by_id(row.id).status == "sent"
+    finally:
+        redis.close()
+
+
+def test_a_real_worker_process_delivers_the_outbox(app_context, environ, mailbox):
+    email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"], cwd=ROOT,
+                            env={**os.environ, **environ}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Hello Pat" in text_of(mailbox.wait_for("pat@example.org", "Thank you"))
+    assert Email.get_by_id(email_id).status == "sent"
+
+
+@pytest.fixture
+def tls_files(tmp_path):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return key, cert
+
+
+def test_smtp_with_starttls_and_login(environ, app, tls_files):
+    key, cert = tls_files
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret p@ss")
+
+    server = SmtpServer(tls_context=context, require_starttls=True, authenticator=authenticator,
+                        auth_require_tls=True)
+    try:
+        url = f"smtp+starttls://mailer%40example.org:s3cret%20p%40ss@127.0.0.1:{server.port}"
+        portal = create_app(environ={**environ, "SMTP_URL": url, "SMTP_CA_FILE": str(cert)})
+        with portal.app_context():
+            email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+            assert deliver(email_id) == "sent"
+        assert server.mailbox.wait_for("pat@example.org", "Thank you")
+        assert logins == [(b"mailer@example.org", b"s3cret p@ss")]
+    finally:
+        server.close()

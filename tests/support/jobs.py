@@ -1,0 +1,19 @@
+"""Running queued jobs with a real RQ worker, in burst mode."""
+import logging
+
+import pytest
+from rq import SimpleWorker
+
+
+def work(app) -> None:
+    """Work `app`'s queue until it is empty, inside `app`'s context (so with its settings);
+    fails the test if any job failed."""
+    from jobs import queue
+
+    with app.app_context():
+        q = queue()
+        SimpleWorker([q], connection=q.connection).work(burst=True, logging_level=logging.WARNING)
+        failed = q.failed_job_registry
+        if failed.count:
+            job = q.fetch_job(failed.get_job_ids()[0])
+            pytest.fail(f"{failed.count} job(s) failed; first: {job.func_name}\n{job.latest_result().exc_string}")

@@ -1,0 +1,40 @@
+"""Driving the portal through Flask's test client as a person would: forms carry their CSRF token."""
+import re
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+ERRORS = re.compile(r'<li><a href="#([^"]+)">([^<]+)</a></li>')
+
+
+class Web:
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def token(self) -> str:
+        page = self.client.get("/").get_data(as_text=True)
+        found = TOKEN.search(page)
+        assert found, "no CSRF token on the home page"
+        return found.group(1) or found.group(2)
+
+    def submit(self, url, data=None, **kwargs):
+        """POST a form with this browser's CSRF token."""
+        return self.client.post(url, data={**(data or {}), "csrf_token": self.token()}, **kwargs)
+
+    def login(self, email, password):
+        response = self.submit("/login", {"email": email, "password": password})
+        assert response.status_code == 302, errors(response)
+        return response
+
+    def logout(self):
+        return self.submit("/logout")
+
+
+def errors(response) -> dict:
+    """The error summary of a page: field id -> message."""
+    return dict(ERRORS.findall(response.get_data(as_text=True)))
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)

@@ -1,0 +1,181 @@
+"""Logging in and out, changing a password, resetting a forgotten one: without revealing who has an account."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from portal import clock
+from portal.models import User
+from tests.support.factories import PASSWORD, make_user
+from tests.support.servers import text_of
+from tests.support.web import Web, errors, text
+
+
+def reset_link(mailbox, address) -> str:
+    message = mailbox.wait_for(address, "Reset your password")
+    return re.search(r"http://portal\.test(/password/reset/\S+)", text_of(message)).group(1)
+
+
+def test_log_in_and_out(web):
+    make_user("pat@example.org", mentee=True)
+    response = web.login("Pat@Example.org ", PASSWORD)
+    assert response.headers["Location"] == "/"
+    assert "Hello, Pat" in text(web.get("/"))
+    assert User.get().last_login_at is not None
+    web.logout()
+    assert "Sign up as a mentee" in text(web.get("/"))
+    assert web.get("/account/").status_code == 302
+
+
+def test_after_login_only_local_pages_are_followed(web):
+    make_user("pat@example.org")
+    local = web.submit("/login?next=/account/", {"email": "pat@example.org", "password": PASSWORD})
+    assert local.headers["Location"] == "/account/"
+    web.logout()
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = web.submit(f"/login?next={elsewhere}", {"email": "pat@example.org", "password": PASSWORD})
+        assert response.headers["Location"] == "/"
+        web.logout()
+
+
+@pytest.mark.parametrize("email, password", [
+    ("pat@example.org", "not the password"),
+    ("nobody@example.org", PASSWORD),
+])
+def test_a_failed_login_says_the_same_whoever_you_are(web, email, password):
+    make_user("pat@example.org")
+    response = web.submit("/login", {"email": email, "password": password})
+    assert response.status_code == 200
+    assert errors(response) == {"password": "The email address or password is not right"}
+    assert 'value="' + email + '"' in text(response)
+
+
+def test_a_login_without_a_password_yet_cannot_log_in(web):
+    make_user("invited@example.org", password=False, mentor=True)
+    response = web.submit("/login", {"email": "invited@example.org", "password": ""})
+    assert "Enter your password" in errors(response)["password"]
+
+
+def test_five_wrong_passwords_slow_things_down(web):
+    make_user("pat@example.org")
+    make_user("sam@example.org", "Sam Person")
+    for _ in range(5):
+        assert web.submit("/login", {"email": "pat@example.org", "password": "guess again"}).status_code == 200
+    # Even the right password waits now, so guessing on cannot succeed.
+    blocked = web.submit("/login", {"email": "pat@example.org", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in text(blocked)
+    # Someone else on the same network is not locked out by it.
+    assert web.submit("/login", {"email": "sam@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_limit(web):
+    make_user("pat@example.org")
+    for _ in range(7):
+        web.login("pat@example.org", PASSWORD)
+        web.logout()
+
+
+def test_change_password_signs_out_other_devices(app, web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    web.login("pat@example.org", PASSWORD)
+    other = Web(app.test_client())
+    other.login("pat@example.org", PASSWORD)
+
+    wrong = web.submit("/account/password", {"current_password": "nope nope nope", "password": "new secret words",
+                                             "password_confirm": "new secret words"})
+    assert errors(wrong) == {"current_password": "Your current password is not right"}
+    weak = web.submit("/account/password", {"current_password": PASSWORD, "password": "pat pat pat",
+                                            "password_confirm": "pat pat pat"})
+    assert "too easy to guess" in errors(weak)["password"]
+
+    done = web.submit("/account/password", {"current_password": PASSWORD, "password": "new secret words",
+                                            "password_confirm": "new secret words"})
+    assert done.status_code == 302
+    assert web.get("/account/").status_code == 200  # this browser stays in
+    assert other.get("/account/").status_code == 302  # the other one is out
+    run_jobs()
+    assert mailbox.wait_for("pat@example.org", "Your password has been changed")
+    web.logout()
+    web.login("pat@example.org", "new secret words")
+
+
+def test_reset_a_forgotten_password(web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    sent = web.submit("/password/forgot", {"email": "pat@example.org"})
+    assert "If <strong>pat@example.org</strong> has an account" in text(sent)
+    run_jobs()
+    url = reset_link(mailbox, "pat@example.org")
+
+    page = web.get(url)
+    assert page.status_code == 200 and "Choose a new password" in text(page)
+    mismatch = web.submit(url, {"password": "fresh new words", "password_confirm": "fresh new wordz"})
+    assert "do not match" in errors(mismatch)["password_confirm"]
+    done = web.submit(url, {"password": "fresh new words", "password_confirm": "fresh new words"})
+    assert done.headers["Location"] == "/login"
+    web.login("pat@example.org", "fresh new words")
+
+    used = web.get(url)
+    assert used.status_code == 410 and "already been used" in text(used)
+
+
+def test_forgot_password_reveals_nothing_about_unknown_addresses(web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    known = text(web.submit("/password/forgot", {"email": "pat@example.org"}))
+    unknown = text(web.submit("/password/forgot", {"email": "nobody@example.org"}))
+    assert known.replace("pat@", "X@") == unknown.replace("nobody@", "X@")
+    run_jobs()
+    assert mailbox.to("nobody@example.org") == []
+    assert len(mailbox.to("pat@example.org")) == 1
+
+
+def test_a_reset_link_expires_after_an_hour(web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    web.submit("/password/forgot", {"email": "pat@example.org"})
+    run_jobs()
+    url = reset_link(mailbox, "pat@example.org")
+    with clock.travel(timedelta(minutes=59)):
+        assert web.get(url).status_code == 200
+    with clock.travel(timedelta(minutes=61)):
+        response = web.get(url)
+        assert response.status_code == 410
+        assert "This link has expired" in text(response)
+        posted = web.submit(url, {"password": "fresh new words", "password_confirm": "fresh new words"})
+        assert posted.status_code == 410
+    web.login("pat@example.org", PASSWORD)
+
+
+def test_only_the_newest_reset_link_works(web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    web.submit("/password/forgot", {"email": "pat@example.org"})
+    run_jobs()
+    first = reset_link(mailbox, "pat@example.org")
+    web.submit("/password/forgot", {"email": "pat@example.org"})
+    run_jobs()
+    second = reset_link(mailbox, "pat@example.org")
+    assert first != second
+    assert "A newer link has been sent" in text(web.get(first))
+    assert web.get(second).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["nonsense", "MQ.tampered", "x" * 300])
+def test_a_forged_reset_link_gets_a_friendly_page(web, token):
+    response = web.get(f"/password/reset/{token}")
+    assert response.status_code == 404
+    assert "This link does not work" in text(response)
+    assert "Ask for a new link" in text(response)
+
+
+def test_a_reset_link_cannot_be_used_for_another_purpose(web, run_jobs, mailbox):
+    make_user("pat@example.org")
+    web.submit("/password/forgot", {"email": "pat@example.org"})
+    run_jobs()
+    token = reset_link(mailbox, "pat@example.org").rsplit("/", 1)[1]
+    assert web.get(f"/invitation/{token}").status_code == 404
+    assert web.get(f"/confirm/{token}").status_code == 404
+
+
+def test_too_many_reset_requests_are_slowed_down(web):
+    for _ in range(5):
+        assert web.submit("/password/forgot", {"email": "pat@example.org"}).status_code == 200
+    assert web.submit("/password/forgot", {"email": "pat@example.org"}).status_code == 429

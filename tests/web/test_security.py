@@ -1,0 +1,103 @@
+"""Security from the start: CSRF, cookies, headers, the secret key, htmx pinned by hash."""
+import base64
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal import config, create_app
+from portal.models import User
+from tests.support.factories import PASSWORD, make_user
+from tests.support.web import text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_post_needs_the_csrf_token(web, client):
+    make_user("pat@example.org")
+    for url in ("/login", "/signup", "/become-a-mentor", "/password/forgot", "/logout"):
+        response = client.post(url, data={"email": "pat@example.org", "password": PASSWORD})
+        assert response.status_code == 400, url
+        assert "Your form expired" in text(response)
+    wrong = client.post("/login", data={"email": "pat@example.org", "password": PASSWORD, "csrf_token": "forged"})
+    assert wrong.status_code == 400
+
+
+def test_htmx_requests_carry_the_token_in_a_header(web, client):
+    token = web.token()
+    without = client.post("/signup?check=email", data={"email": "x"}, headers={"HX-Request": "true"})
+    assert without.status_code == 400
+    with_header = client.post("/signup?check=email", data={"email": "x"},
+                              headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert with_header.status_code == 200
+
+
+def test_passwords_are_hashed_with_scrypt(web):
+    from tests.web.test_signup import signup_form
+    web.submit("/signup", signup_form())
+    stored = User.get().password_hash
+    assert stored.startswith("scrypt:") and "tulip" not in stored
+
+
+def test_session_cookie_is_httponly_lax_and_secure_in_production(environ):
+    production = create_app(environ={**environ, "PORTAL_ENV": "production"})
+    assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
+    make_user("pat@example.org")
+    client = production.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/login", data={"email": "pat@example.org", "password": PASSWORD, "csrf_token": token},
+                           base_url="https://portal.test")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_pages_send_protective_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "https://cdn.jsdelivr.net" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_portal_refuses_to_start_without_a_secret_key_outside_development():
+    result = subprocess.run([sys.executable, "-c", "import app"], cwd=ROOT, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production"})
+    assert result.returncode == 1
+    assert result.stderr.strip() == \
+        "SECRET_KEY is not set: the portal will not start without it outside development."
+
+
+def test_development_makes_and_keeps_its_own_secret(tmp_path):
+    first = config.from_environment({"PORTAL_ENV": "development"}, tmp_path)
+    again = config.from_environment({"PORTAL_ENV": "development"}, tmp_path)
+    assert first["SECRET_KEY"] == again["SECRET_KEY"] and len(first["SECRET_KEY"]) == 64
+    assert not first["SESSION_COOKIE_SECURE"]
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"PORTAL_ENV": "staging"}, "PORTAL_ENV must be one of"),
+    ({"PORTAL_ENV": "development", "ANSWER_WORKING_DAYS": "five"}, "ANSWER_WORKING_DAYS must be a whole number"),
+])
+def test_bad_settings_stop_the_portal_with_one_line(tmp_path, environ, message):
+    with pytest.raises(config.ConfigError, match=message):
+        config.from_environment(environ, tmp_path)
+
+
+def test_the_pinned_htmx_hash_matches_the_npm_package():
+    copy = ROOT / "tests/browser/vendor/node_modules/htmx.org/dist/htmx.min.js"
+    digest = base64.b64encode(hashlib.sha384(copy.read_bytes()).digest()).decode()
+    assert config.HTMX_CDN_SRI == f"sha384-{digest}"
+    assert f"htmx.org@{config.HTMX_VERSION}/" in config.HTMX_CDN_URL
+
+
+def test_pages_load_htmx_with_its_integrity_hash(client):
+    page = text(client.get("/"))
+    assert f'src="{config.HTMX_CDN_URL}" integrity="{config.HTMX_CDN_SRI}" crossorigin="anonymous"' in page
+
+
+def test_htmx_can_be_self_hosted(environ):
+    self_hosted = create_app(environ={**environ, "HTMX_URL": "/static/vendor/htmx.min.js"})
+    page = self_hosted.test_client().get("/").get_data(as_text=True)
+    assert 'src="/static/vendor/htmx.min.js"' in page and "integrity" not in page
