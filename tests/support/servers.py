@@ -132,14 +132,15 @@ class SmtpServer:
 
 class PostgresServer:
     """A PostgreSQL server to make test databases in: TEST_POSTGRES_URL, else one answering on
-    127.0.0.1:5432, else a throwaway cluster started in a temporary folder."""
+    127.0.0.1:5432, else a throwaway cluster started in a temporary folder (TEST_POSTGRES_URL=start
+    asks for the throwaway cluster even when a server is running)."""
 
     def __init__(self):
         self.cluster = None
         url = os.environ.get("TEST_POSTGRES_URL")
-        if url:
+        if url and url != "start":
             self.admin_url = url
-        elif self._answers("postgresql://postgres@127.0.0.1:5432/postgres"):
+        elif not url and self._answers("postgresql://postgres@127.0.0.1:5432/postgres"):
             self.admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
         else:
             self.cluster = ThrowawayCluster()
