@@ -3,13 +3,17 @@
 Every job reads its facts from the database, so running one twice, late, or after Redis
 lost it does no harm.
 """
+import logging
 from functools import wraps
 
 from flask import current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
 from portal import db
+
+log = logging.getLogger(__name__)
 
 _connections: dict[str, Redis] = {}
 
@@ -28,6 +32,17 @@ def queue() -> Queue:
 
 def enqueue(func, *args, **kwargs):
     return queue().enqueue(func, *args, **kwargs)
+
+
+def try_enqueue(func, *args, **kwargs) -> bool:
+    """Queue a job; with Redis out of reach, log it and return False. The row the job would act on
+    stays due in the database, and a sweep queues it once Redis is back."""
+    try:
+        enqueue(func, *args, **kwargs)
+        return True
+    except (RedisError, OSError) as exc:
+        log.warning("%s%s waits for the queue to come back: %s", func.__name__, args, exc)
+        return False
 
 
 def job(func):

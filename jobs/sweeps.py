@@ -6,14 +6,17 @@ can move time forward instead of waiting for it.
 """
 from datetime import datetime, timedelta
 
-from portal import clock
+from portal import audit, clock, links, mail, waitlist
+from portal.db import database
 from portal.mail import queue_delivery
-from portal.models import Email
+from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, User
 
-from . import job
+from . import job, try_enqueue
 
 # A requeued row waits this long in the queue before the sweep queues it once more.
 REQUEUE_GRACE = timedelta(minutes=5)
+# Uploads nobody went on to save or confirm are kept this long.
+KEEP_UNUSED_UPLOADS = timedelta(days=1)
 
 
 @job
@@ -32,4 +35,58 @@ def requeue_emails(now: datetime | None = None) -> int:
     return queued
 
 
-EVERY_MINUTE = [requeue_emails]
+@job
+def return_from_leave(now: datetime | None = None) -> int:
+    """Mentors whose leave has ended are back in the directory (it reads the dates); tell them so,
+    once, and offer their free places to anyone waiting."""
+    now = now or clock.now()
+    today = clock.to_london(now).date()
+    ended = list(MentorProfile.select(MentorProfile.id, MentorProfile.leave_until)
+                 .where(MentorProfile.leave_until < today).limit(500))
+    returned = 0
+    for mentor in ended:
+        with database.atomic():
+            if not MentorProfile.update(leave_from=None, leave_until=None).where(
+                    (MentorProfile.id == mentor.id) & (MentorProfile.leave_until == mentor.leave_until)).execute():
+                continue
+            profile = MentorProfile.get_by_id(mentor.id)
+            user = User.get_by_id(profile.user_id)
+            mail.send(user.email, "leave_ended", "Welcome back: mentees can find you again", user=user,
+                      name=user.first_name, visible=profile.listed and not profile.paused and profile.capacity > 0,
+                      url=links.external_url("mentor.availability"),
+                      dedupe_key=f"leave-ended:{mentor.id}:{mentor.leave_until}")
+            audit.record(None, "returned_from_leave", profile)
+            returned += 1
+        waitlist.offer_free_places(mentor.id, now)
+    return returned
+
+
+@job
+def lapse_waitlist_offers(now: datetime | None = None) -> int:
+    """Places held for someone on a waiting list who did not take them go to the next in line."""
+    return waitlist.lapse_offers(now or clock.now())
+
+
+@job
+def tidy_uploads(now: datetime | None = None) -> int:
+    """Drop headshots no profile uses and CSV files never confirmed, a day after they came."""
+    now = now or clock.now()
+    before = now - KEEP_UNUSED_UPLOADS
+    used = MentorProfile.select(MentorProfile.photo).where(MentorProfile.photo.is_null(False))
+    photos = StoredPhoto.delete().where((StoredPhoto.created_at < before) & StoredPhoto.key.not_in(used)).execute()
+    files = ImportBatch.update(status="expired", data=None).where(
+        (ImportBatch.status == "previewed") & (ImportBatch.created_at < before)).execute()
+    return photos + files
+
+
+@job
+def requeue_imports(now: datetime | None = None) -> int:
+    """A confirmed import whose job never arrived (Redis was down) is queued again."""
+    from jobs.imports import import_mentors
+    now = now or clock.now()
+    waiting = ImportBatch.select(ImportBatch.id).where(
+        (ImportBatch.status == "queued") & (ImportBatch.queued_at < now - timedelta(minutes=2)))
+    return sum(try_enqueue(import_mentors, batch.id, job_timeout=3600) for batch in waiting)
+
+
+EVERY_MINUTE = [requeue_emails, return_from_leave, lapse_waitlist_offers, tidy_uploads, requeue_imports]

@@ -72,11 +72,13 @@ def _init_login(app):
 
 def _register_blueprints(app):
     from .account.views import bp as account
-    from .admin.views import bp as admin
+    from .admin import bp as admin
     from .auth.views import bp as auth
+    from .browse.views import bp as browse
     from .main.views import bp as main
+    from .mentor.views import bp as mentor
 
-    for blueprint in (main, auth, account, admin):
+    for blueprint in (main, auth, account, browse, mentor, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
         from .devmail.views import bp as devmail

@@ -5,7 +5,7 @@ states the role it needs with `@requires(...)`; navigation is built from the sam
 """
 from functools import wraps
 
-from flask import abort, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
 MENTEE, MENTOR, ADMIN = "mentee", "mentor", "admin"
@@ -40,12 +40,51 @@ def requires(*roles):
     return decorate
 
 
+def directory_refusal(user) -> str | None:
+    """Why this login may not look through the mentors yet (None when it may): the directory is
+    for confirmed, active mentees, and for admins."""
+    if user.is_admin:
+        return None
+    if not user.mentee:
+        return "not_mentee"
+    if not user.email_confirmed_at:
+        return "unconfirmed"
+    if user.mentee.deactivated_at:
+        return "deactivated"
+    return None
+
+
+def for_mentees(view):
+    """Signed in as a mentee who may browse mentors (see directory_refusal)."""
+
+    @wraps(view)
+    @login_required
+    def guarded(*args, **kwargs):
+        refusal = directory_refusal(current_user)
+        if refusal == "not_mentee":
+            abort(403)
+        if refusal:
+            return render_template("browse/not_yet.html", reason=refusal), 403
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def sees_contact_details(viewer, mentor) -> bool:
+    """A mentor's contact details are for their matched mentees, themselves and the admin team."""
+    return viewer.is_admin or viewer.id == mentor.user_id
+
+
 def nav_items(user) -> list[tuple[str, str]]:
     """(label, url) for what this login can do, in the order the header shows them."""
     held = roles_of(user)
     if not held and not getattr(user, "is_authenticated", False):
         return [("Log in", url_for("auth.login")), ("Sign up", url_for("auth.signup"))]
     items = [("Home", url_for("main.home"))]
+    if MENTEE in held or ADMIN in held:
+        items.append(("Find a mentor", url_for("browse.directory")))
+    if MENTOR in held:
+        items.append(("My profile", url_for("mentor.profile")))
     if ADMIN in held:
         items.append(("Admin", url_for("admin.home")))
     items.append(("Account", url_for("account.home")))

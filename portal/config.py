@@ -81,6 +81,10 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "SESSION_WINDOW_MONTHS": _int(environ, "SESSION_WINDOW_MONTHS", 6),
         "EXTRA_SESSIONS": _int(environ, "EXTRA_SESSIONS", 4),
         "CANCEL_NOTICE_HOURS": _int(environ, "CANCEL_NOTICE_HOURS", 24),
+        "WAITLIST_OFFER_WORKING_DAYS": _int(environ, "WAITLIST_OFFER_WORKING_DAYS", 2),
+        # Full mentors stay in the directory, marked "not taking new mentees", so mentees can join
+        # their waiting list; "no" hides them like mentors on leave.
+        "SHOW_FULL_MENTORS": environ.get("SHOW_FULL_MENTORS", "yes").lower() not in ("no", "false", "0"),
         # Links sent by email.
         "CONFIRM_LINK_HOURS": _int(environ, "CONFIRM_LINK_HOURS", 72),
         "RESET_LINK_MINUTES": _int(environ, "RESET_LINK_MINUTES", 60),

@@ -29,6 +29,57 @@ def date_time(value) -> str:
     return f"{short_date(value)} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def availability_summary(slots: list[str]) -> str:
+    """"Weekday evenings, Saturday mornings" from ["mon-evening", ..., "sat-morning"]."""
+    phrases = []
+    for part, plural in reference.PARTS_OF_DAY.items():
+        days = [slot.split("-")[0] for slot in slots if slot.endswith(f"-{part}")]
+        if not days:
+            continue
+        named = []
+        if all(day in days for day in WEEKDAYS):
+            named.append("Weekday")
+            days = [day for day in days if day not in WEEKDAYS]
+        if "sat" in days and "sun" in days:
+            named.append("weekend")
+            days = [day for day in days if day not in ("sat", "sun")]
+        named += [reference.DAYS[day] for day in days]
+        joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        phrases.append(f"{joined[0].upper()}{joined[1:]} {plural}")
+    return ", ".join(phrases)
+
+
+def platform_names(keys: list[str]) -> str:
+    return ", ".join(reference.PLATFORMS[key] for key in keys if key in reference.PLATFORMS)
+
+
+def meeting_summary(mentor, choices: dict) -> str:
+    """"Face to face in Leeds, York; by video or phone (Zoom, Teams)"."""
+    ways = []
+    if mentor.meets_in_person:
+        ways.append(f"Face to face in {mentor.locations}" if mentor.locations else "Face to face")
+    if mentor.meets_online:
+        platforms = platform_names(choices.get("platforms", []))
+        ways.append(f"by video or phone ({platforms})" if platforms else "by video or phone")
+    text = "; ".join(ways)
+    return text[:1].upper() + text[1:]
+
+
+def history_value(value) -> str:
+    """A value in a profile's change history, short enough to scan."""
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def render_markdown(text: str) -> Markup:
     """Markdown written by admins, with anything unsafe (scripts, handlers, javascript: links) removed."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
@@ -39,10 +90,15 @@ def render_markdown(text: str) -> Markup:
 def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["trusts"] = reference.TRUSTS
+    app.jinja_env.globals["reference"] = reference
+    app.jinja_env.globals["meeting_summary"] = meeting_summary
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(date_time)
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(availability_summary)
+    app.add_template_filter(platform_names)
+    app.add_template_filter(history_value)
 
     @app.context_processor
     def scheme():

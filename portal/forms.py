@@ -1,6 +1,6 @@
 """Pieces shared by the forms: fields with the messages a person needs to put things right."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .rules import passwords
@@ -12,6 +12,15 @@ def strip(value):
 
 def lower(value):
     return value.strip().lower() if isinstance(value, str) else value
+
+
+# A date picker sends 2027-09-03; where there is none, people type it the British way.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y"]
+
+
+def date_field(label, validators, **kwargs):
+    return DateField(label, format=DATE_FORMATS, invalid_value_message="Enter a real date, for example 3/9/2027",
+                     validators=validators, **kwargs)
 
 
 def choices(pairs, prompt: str | None = None) -> list[SelectChoice]:

@@ -5,17 +5,13 @@ them; the RQ job only delivers. Delivery is queued after the surrounding transac
 commits, and a Redis that cannot be reached only delays it: the sweep
 `jobs.sweeps.requeue_emails` queues whatever is left waiting.
 """
-import logging
 from datetime import timedelta
 
 from flask import current_app, render_template
-from redis.exceptions import RedisError
 
 from . import clock
 from .db import database
 from .models import Email
-
-log = logging.getLogger(__name__)
 
 # If a row is still queued this long after it was written, the sweep queues it again.
 REQUEUE_AFTER = timedelta(minutes=2)
@@ -46,13 +42,8 @@ def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | N
 
 
 def queue_delivery(email_id: int) -> bool:
-    """Put a delivery job on the queue; a Redis outage is logged, not raised: the outbox keeps the mail."""
-    from jobs import enqueue
+    """Put a delivery job on the queue; with Redis down the outbox keeps the mail for the sweep."""
+    from jobs import try_enqueue
     from jobs.email import deliver
 
-    try:
-        enqueue(deliver, email_id)
-        return True
-    except (RedisError, OSError) as exc:
-        log.warning("email %s stays in the outbox until the queue is back: %s", email_id, exc)
-        return False
+    return try_enqueue(deliver, email_id)

@@ -37,3 +37,22 @@ TRUSTS = [
     "Yorkshire Ambulance Service NHS Trust",
     "General practice (GP training)",
 ]
+
+GENDERS = ["Woman", "Man", "Non-binary", "Another identity", "Prefer not to say"]
+
+DAYS = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+        "sat": "Saturday", "sun": "Sunday"}
+PARTS_OF_DAY = {"morning": "mornings", "afternoon": "afternoons", "evening": "evenings"}
+# "mon-morning", "mon-afternoon" ... in week order.
+SLOTS = [f"{day}-{part}" for day in DAYS for part in PARTS_OF_DAY]
+
+PLATFORMS = {
+    "teams": "Microsoft Teams",
+    "zoom": "Zoom",
+    "meet": "Google Meet",
+    "whatsapp": "WhatsApp video",
+    "facetime": "FaceTime",
+    "phone": "Telephone",
+}
+
+MEETING_MODES = {"in_person": "Face to face", "online": "Video or phone"}

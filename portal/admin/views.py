@@ -1,19 +1,11 @@
-"""The admin team's pages."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+"""Admin home, invitations and the inbox."""
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import accounts, inbox
-from ..access import ADMIN, requires
 from ..models import InboxItem, User
+from . import bp
 from .forms import InviteForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@requires(ADMIN)
-def admins_only():
-    """Every page under /admin is for admins: checked once here, for routes yet to be written too."""
 
 
 @bp.route("/")

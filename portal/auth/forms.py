@@ -1,16 +1,12 @@
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
-from ..forms import PasswordChoice, choices, email_field, name_field, new_password_fields, strip
+from ..forms import PasswordChoice, choices, date_field, email_field, name_field, new_password_fields, strip
 from .. import reference
 from ..rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
-
-
-# A date picker sends 2027-09-03; where there is none, people type it the British way.
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y"]
 
 
 class AccountFields(PasswordChoice):
@@ -41,10 +37,8 @@ class MenteeDetailsForm(FlaskForm):
                              validators=[InputRequired("Choose the statement that describes you")])
     reason = RadioField("Why are you out of training, or going out?", choices=choices(REASONS.items()),
                         validators=[InputRequired("Choose the reason you are out of training")])
-    expected_return = DateField("Expected date of return to training", format=DATE_FORMATS,
-                                invalid_value_message="Enter a real date, for example 3/9/2027",
-                                description="Your best estimate is fine.",
-                                validators=[InputRequired("Enter your expected return date, for example 3/9/2027")])
+    expected_return = date_field("Expected date of return to training", description="Your best estimate is fine.",
+                                 validators=[InputRequired("Enter your expected return date, for example 3/9/2027")])
     agree = BooleanField("I have read the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the mentoring agreement")])
 

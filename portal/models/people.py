@@ -1,10 +1,10 @@
 """People: one login (User) and the roles it holds (a mentee profile, a mentor profile, the admin flag)."""
 from functools import cached_property
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from .base import BaseModel, new_nonce
+from .base import BaseModel, JSONField, new_nonce
 
 
 class User(BaseModel):
@@ -61,5 +61,64 @@ class MenteeProfile(BaseModel):
 
 
 class MentorProfile(BaseModel):
+    """A mentor on the register: the bio a mentee chooses from, and whether they can take someone on."""
+
     user = ForeignKeyField(User, unique=True, backref="mentor_profiles", on_delete="CASCADE")
+    grade = CharField(max_length=20, default="", index=True)
+    school = CharField(max_length=40, default="", index=True)
+    specialty = CharField(max_length=100, default="")
+    trust = CharField(max_length=100, default="", index=True)
+    gender = CharField(max_length=30, default="", index=True)
+    pronouns = CharField(max_length=30, default="")
+    experience_rtt = TextField(default="")  # of the return to training scheme
+    experience_away = TextField(default="")  # of time away from training
+    why_mentor = TextField(default="")
+    availability_notes = CharField(max_length=300, default="")  # restrictions, in their words
+    meets_in_person = BooleanField(default=False)
+    meets_online = BooleanField(default=True)
+    locations = CharField(max_length=300, default="")  # as they wrote it; each place is also a MentorOption
+    interests = CharField(max_length=500, default="")
+    contact_details = CharField(max_length=500, default="")  # shown only to their matched mentees
+    photo = CharField(max_length=32, null=True)  # names the processed headshot files (portal/photos.py)
+    # How many mentees at once (0: none for now), and how many places are taken: active
+    # relationships, requests waiting for an answer and places held for someone on the waiting list.
+    capacity = IntegerField(default=2)
+    places_taken = IntegerField(default=0)
+    listed = BooleanField(default=True)  # on the register; admins take mentors off it
+    paused = BooleanField(default=False)  # the mentor's own pause
+    leave_from = DateField(null=True)
+    leave_until = DateField(null=True, index=True)  # the sweep finds leave that has ended
+    search_text = TextField(default="")  # what the search box looks through (mentors._search_text)
     created_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("listed", "paused"), False),)
+
+    @property
+    def is_full(self) -> bool:
+        return self.places_taken >= self.capacity
+
+
+class MentorOption(BaseModel):
+    """One of a mentor's choices, a row each so the directory can filter by them with an index:
+    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a place ("York")."""
+
+    mentor = ForeignKeyField(MentorProfile, backref="options", on_delete="CASCADE")
+    kind = CharField(max_length=10)
+    value = CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("kind", "value", "mentor"), True),)
+
+
+class ProfileChange(BaseModel):
+    """What changed in a mentor's profile, when and by whom, for the admin team."""
+
+    mentor = ForeignKeyField(MentorProfile, backref="changes", on_delete="CASCADE")
+    changed_at = DateTimeField(default=clock.now)
+    changed_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    changes = JSONField(default=dict)  # field -> [before, after]; the photo only as "changed"
+
+    class Meta:
+        indexes = ((("mentor", "changed_at"), False),)

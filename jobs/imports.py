@@ -1,0 +1,52 @@
+"""Importing a checked CSV of mentors, a chunk at a time, with progress the admin can watch."""
+from portal import accounts, clock, mentors
+from portal.db import database
+from portal.models import ImportBatch, MentorProfile, User
+from portal.register_import import FileRefused, check
+
+from . import job
+
+CHUNK = 200
+
+
+@job
+def import_mentors(batch_id: int) -> str:
+    if not ImportBatch.update(status="running").where(
+            (ImportBatch.id == batch_id) & (ImportBatch.status == "queued")).execute():
+        return "not queued"
+    batch = ImportBatch.get_by_id(batch_id)
+    try:
+        rows = check(bytes(batch.data)).rows
+    except FileRefused as refused:
+        ImportBatch.update(status="failed", error=str(refused)[:500], finished_at=clock.now()).where(
+            ImportBatch.id == batch_id).execute()
+        return "failed"
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for start in range(0, len(rows), CHUNK):
+        with database.atomic():
+            for row in rows[start:start + CHUNK]:
+                counts[_import_row(row, batch)] += 1
+            ImportBatch.update(processed_rows=start + len(rows[start:start + CHUNK]), counts=counts).where(
+                ImportBatch.id == batch_id).execute()
+    # The file is not needed once imported: the register now holds what it said.
+    ImportBatch.update(status="done", counts=counts, processed_rows=len(rows), data=None,
+                       finished_at=clock.now()).where(ImportBatch.id == batch_id).execute()
+    return "done"
+
+
+def _import_row(row: dict, batch: ImportBatch) -> str:
+    by = batch.created_by
+    user = User.get_or_none(User.email == row["email"])
+    mentor = MentorProfile.get_or_none(MentorProfile.user == user) if user else None
+    if mentor is None:
+        mentor = mentors.create(by, name=row["name"], email=row["email"], values=row["values"],
+                                capacity=row["capacity"])
+        if batch.send_invitations and by is not None:
+            accounts.send_invitation(by, mentor.user, "mentor")
+        return "created"
+    changed = mentors.update(mentor, by, values=row["values"], name=row["name"])
+    # A capacity below the mentees they already have is left as it is.
+    if mentor.capacity != row["capacity"] and row["capacity"] >= mentor.places_taken:
+        changed = mentors.set_availability(mentor, by, capacity=row["capacity"], paused=mentor.paused,
+                                           leave_from=mentor.leave_from, leave_until=mentor.leave_until) or changed
+    return "updated" if changed else "unchanged"

@@ -1,0 +1,89 @@
+"""Importing mentors from a CSV file: upload, preview with each row's problems, confirm, watch."""
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField
+
+from .. import clock
+from ..db import database
+from ..models import ImportBatch, User
+from ..partials import is_htmx
+from ..register_import import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
+from . import bp
+
+SHOWN_PROBLEMS = 100
+
+
+class UploadForm(FlaskForm):
+    file = FileField("CSV file", description="Up to 10,000 mentors. Excel's 'CSV UTF-8' or plain 'CSV' both work.")
+
+
+class ConfirmForm(FlaskForm):
+    send_invitations = BooleanField("Email an invitation to each new mentor", default=True)
+
+
+@bp.route("/mentors/import/template.csv")
+def import_template():
+    return Response(template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=mentor-register-template.csv"})
+
+
+@bp.route("/mentors/import", methods=["GET", "POST"])
+def import_upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data = upload.read(MAX_BYTES + 1) if upload and upload.filename else b""
+        try:
+            if not data and not (upload and upload.filename):
+                raise FileRefused("Choose a CSV file to upload")
+            checked = check(data)
+        except FileRefused as refused:
+            form.file.errors = [str(refused)]
+        else:
+            batch = ImportBatch.create(created_by=current_user._get_current_object(), filename=upload.filename[:200],
+                                       data=data, total_rows=checked.total)
+            return redirect(url_for("admin.import_preview", batch_id=batch.id))
+    return render_template("admin/import_upload.html", form=form, columns=COLUMNS)
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.route("/mentors/import/<int:batch_id>", methods=["GET", "POST"])
+def import_preview(batch_id):
+    batch = _batch_or_404(batch_id)
+    if batch.status != "previewed":
+        return redirect(url_for("admin.import_progress", batch_id=batch.id))
+    checked = check(bytes(batch.data))
+    form = ConfirmForm()
+    if form.validate_on_submit() and checked.rows:
+        if ImportBatch.update(status="queued", queued_at=clock.now(), send_invitations=form.send_invitations.data).where(
+                (ImportBatch.id == batch.id) & (ImportBatch.status == "previewed")).execute():
+            database.after_commit(lambda: queue_import(batch.id))
+        return redirect(url_for("admin.import_progress", batch_id=batch.id))
+    emails = [row["email"] for row in checked.rows]
+    existing = set()
+    for start in range(0, len(emails), 500):
+        existing |= {u.email for u in User.select(User.email).where(User.email.in_(emails[start:start + 500]))}
+    return render_template("admin/import_preview.html", batch=batch, checked=checked, form=form,
+                           problems=checked.problems[:SHOWN_PROBLEMS],
+                           new=sum(1 for e in emails if e not in existing), known=len(existing))
+
+
+def queue_import(batch_id: int) -> bool:
+    from jobs import try_enqueue
+    from jobs.imports import import_mentors
+    return try_enqueue(import_mentors, batch_id, job_timeout=3600)
+
+
+@bp.route("/mentors/import/<int:batch_id>/progress")
+def import_progress(batch_id):
+    batch = _batch_or_404(batch_id)
+    template = "_partials/import_progress.html" if is_htmx() else "admin/import_progress.html"
+    return render_template(template, batch=batch)

@@ -1,0 +1,88 @@
+"""Mentees looking through the mentors: the directory, a mentor's profile, waiting lists, photos."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import clock, directory, waitlist
+from ..access import for_mentees, sees_contact_details
+from ..mentors import choices_of, state
+from ..models import MentorProfile, StoredPhoto, User
+from ..partials import is_htmx
+
+bp = Blueprint("browse", __name__)
+
+
+@bp.route("/mentors/", endpoint="directory")
+@for_mentees
+def directory_page():
+    today = clock.today_london()
+    show_full = current_app.config["SHOW_FULL_MENTORS"]
+    trusts, places = directory.filter_choices(today, show_full)
+    known = directory.known_values(trusts, places)
+    filters, page_number, notes = directory.parse(request.args, known)
+    page = directory.search(filters, page_number, today, show_full)
+    if page_number > page.pages:
+        notes.append(f"There is no page {page_number}: this is the last page.")
+    context = {"filters": filters, "page": page, "notes": notes, "known": known}
+    if is_htmx():
+        return render_template("_partials/mentor_results.html", oob_count=True, **context)
+    return render_template("browse/directory.html", **context)
+
+
+def _mentor_or_404(mentor_id: int) -> MentorProfile:
+    mentor = (MentorProfile.select(MentorProfile, User).join(User)
+              .where(MentorProfile.id == mentor_id).first())
+    if mentor is None:
+        abort(404)
+    return mentor
+
+
+@bp.route("/mentors/<int:mentor_id>")
+@for_mentees
+def profile(mentor_id):
+    mentor = _mentor_or_404(mentor_id)
+    if state(mentor, clock.today_london()) not in ("open", "full") and not current_user.is_admin:
+        return render_template("browse/unavailable.html", mentor=mentor), 404
+    entry = waitlist.open_entry(current_user.mentee, mentor) if current_user.mentee else None
+    return render_template(
+        "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
+        position=waitlist.position(entry) if entry and entry.status == "waiting" else None,
+        contact=sees_contact_details(current_user, mentor))
+
+
+@bp.route("/mentors/<int:mentor_id>/waitlist", methods=["POST"])
+@for_mentees
+def join_waitlist(mentor_id):
+    mentor = _mentor_or_404(mentor_id)
+    if not current_user.mentee:
+        abort(403)
+    try:
+        waitlist.join(current_user.mentee, mentor)
+        flash(f"You are on {mentor.user.first_name}'s waiting list. We will email you when a place is free.",
+              "success")
+    except waitlist.WaitlistProblem as problem:
+        flash(str(problem), "error")
+    return redirect(url_for("browse.profile", mentor_id=mentor_id))
+
+
+@bp.route("/mentors/<int:mentor_id>/waitlist/leave", methods=["POST"])
+@for_mentees
+def leave_waitlist(mentor_id):
+    mentor = _mentor_or_404(mentor_id)
+    entry = waitlist.open_entry(current_user.mentee, mentor) if current_user.mentee else None
+    if entry:
+        waitlist.leave(entry, current_user._get_current_object())
+        flash("You have left the waiting list.", "success")
+    return redirect(url_for("browse.profile", mentor_id=mentor_id))
+
+
+@bp.route("/photos/<key>/<any(card, profile):size>.webp")
+@login_required
+def photo(key, size):
+    stored = StoredPhoto.get_or_none(StoredPhoto.key == key)
+    if stored is None:
+        abort(404)
+    response = current_app.response_class(getattr(stored, size), mimetype="image/webp")
+    # The key changes whenever the photo does, so a browser may keep this copy for good.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.set_etag(f"{key}-{size}")
+    return response.make_conditional(request)

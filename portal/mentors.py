@@ -1,0 +1,193 @@
+"""The mentor register: creating mentors from their bios, editing profiles (with a history the
+admin team can read), headshots, and a mentor's own availability: capacity, pause and leave."""
+from datetime import date
+
+from . import audit, clock, reference
+from .db import database
+from .models import MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
+from .photos import Photo
+
+# The bio fields of SCHEME.md's mentor profile, as stored on MentorProfile.
+BIO_FIELDS = ["grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
+              "why_mentor", "availability_notes", "meets_in_person", "meets_online", "locations", "interests",
+              "contact_details"]
+# Choices kept as MentorOption rows; "day" rows are derived from the slots.
+CHOICE_FIELDS = ["slots", "platforms"]
+LABELS = {
+    "name": "Name", "grade": "Grade", "school": "School", "specialty": "Specialty", "trust": "Trust",
+    "gender": "Gender", "pronouns": "Pronouns", "experience_rtt": "Experience of returning to training",
+    "experience_away": "Experience of time away", "why_mentor": "Why they mentor",
+    "availability_notes": "Restrictions on availability", "meets_in_person": "Meets face to face",
+    "meets_online": "Meets by video or phone", "locations": "Places to meet", "interests": "Interests",
+    "contact_details": "Contact details", "slots": "Availability", "platforms": "Platforms", "photo": "Photo",
+    "capacity": "Capacity", "paused": "Paused", "leave_from": "Leave from", "leave_until": "Leave until",
+    "listed": "On the register",
+}
+
+
+def places(text: str) -> list[str]:
+    """The places a mentor meets in, from what they typed: "leeds, York; harrogate" -> Leeds, York, Harrogate."""
+    seen = {}
+    for part in text.replace(";", ",").split(","):
+        name = " ".join(part.split())
+        if name:
+            seen.setdefault(name.lower(), name[0].upper() + name[1:])
+    return list(seen.values())
+
+
+def choices_of(mentor: MentorProfile) -> dict[str, list[str]]:
+    """The mentor's slots and platforms, in reference order."""
+    rows = MentorOption.select(MentorOption.kind, MentorOption.value).where(MentorOption.mentor == mentor)
+    return choices_from_rows(rows)
+
+
+def choices_from_rows(rows) -> dict[str, list[str]]:
+    found = {"slot": set(), "platform": set()}
+    for row in rows:
+        if row.kind in found:
+            found[row.kind].add(row.value)
+    return {"slots": [s for s in reference.SLOTS if s in found["slot"]],
+            "platforms": [p for p in reference.PLATFORMS if p in found["platform"]]}
+
+
+def _options(mentor_values: dict) -> set[tuple[str, str]]:
+    slots = mentor_values.get("slots", [])
+    rows = {("slot", slot) for slot in slots}
+    rows |= {("day", slot.split("-")[0]) for slot in slots}
+    rows |= {("platform", platform) for platform in mentor_values.get("platforms", [])}
+    rows |= {("place", place.lower()[:60]) for place in places(mentor_values.get("locations", ""))}
+    return rows
+
+
+def _replace_options(mentor: MentorProfile, values: dict) -> None:
+    MentorOption.delete().where(MentorOption.mentor == mentor).execute()
+    rows = [{"mentor": mentor, "kind": kind, "value": value} for kind, value in sorted(_options(values))]
+    if rows:
+        MentorOption.insert_many(rows).execute()
+
+
+SEARCHED = ["specialty", "school", "trust", "locations", "experience_rtt", "experience_away", "why_mentor",
+            "interests"]
+
+
+def _search_text(name: str, values: dict) -> str:
+    """What the directory's search box looks through: the name, training, places, experience, interests."""
+    return " ".join([name, *(values.get(f, "") for f in SEARCHED)]).lower()
+
+
+def keep_photo(photo: Photo) -> str:
+    """Store a processed headshot; its key names it on a profile and in its URL."""
+    StoredPhoto.insert(key=photo.key, card=photo.card, profile=photo.profile).on_conflict_ignore().execute()
+    return photo.key
+
+
+def create(by: User, *, name: str, email: str, values: dict, photo_key: str | None = None,
+           capacity: int = 2) -> MentorProfile:
+    """A mentor from their bio. An existing login (a mentee, say) gains the mentor role."""
+    with database.atomic():
+        user = User.get_or_none(User.email == email)
+        if user is None:
+            user = User.create(email=email, name=name)
+        mentor = MentorProfile.create(user=user, **{f: values[f] for f in BIO_FIELDS if f in values},
+                                      photo=photo_key, capacity=capacity, search_text=_search_text(name, values))
+        _replace_options(mentor, values)
+        audit.record(by, "created_mentor", mentor)
+    return mentor
+
+
+def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = None,
+           photo_key: str | None = None) -> dict:
+    """Save a profile; returns what changed (field -> [before, after]), also kept as a ProfileChange."""
+    with database.atomic():
+        user = mentor.user
+        before = {f: getattr(mentor, f) for f in BIO_FIELDS} | choices_of(mentor) | {"name": user.name}
+        after = before | {f: values[f] for f in BIO_FIELDS + CHOICE_FIELDS if f in values}
+        if name is not None:
+            after["name"] = name
+        changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
+        if photo_key is not None and photo_key != mentor.photo:
+            changes["photo"] = ["changed", "changed"]
+            mentor.photo = photo_key
+        if not changes:
+            return {}
+        if "name" in changes:
+            User.update(name=after["name"]).where(User.id == user.id).execute()
+        for f in BIO_FIELDS:
+            setattr(mentor, f, after[f])
+        mentor.search_text = _search_text(after["name"], after)
+        mentor.updated_at = clock.now()
+        mentor.save()
+        _replace_options(mentor, after)
+        ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+    return changes
+
+
+def availability_problems(capacity: int, leave_from: date | None, leave_until: date | None,
+                          places_taken: int) -> dict[str, str]:
+    """Field -> why the availability settings cannot be saved."""
+    problems = {}
+    if capacity < places_taken:
+        problems["capacity"] = (f"You have {places_taken} {'mentee' if places_taken == 1 else 'mentees'} or "
+                                f"{'request' if places_taken == 1 else 'requests'} now, so the number cannot be "
+                                f"lower than {places_taken}")
+    if bool(leave_from) != bool(leave_until):
+        problems["leave_until" if leave_from else "leave_from"] = "Enter both the first and the last day of leave"
+    elif leave_from and leave_until < leave_from:
+        problems["leave_until"] = "The last day of leave must be the same as or after the first day"
+    return problems
+
+
+def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: bool,
+                     leave_from: date | None, leave_until: date | None) -> dict:
+    """Capacity, pause and leave, as checked by availability_problems; returns what changed."""
+    fields = {"capacity": capacity, "paused": paused, "leave_from": leave_from, "leave_until": leave_until}
+    with database.atomic():
+        current = MentorProfile.get_by_id(mentor.id)
+        changes = {f: [_plain(getattr(current, f)), _plain(v)] for f, v in fields.items() if getattr(current, f) != v}
+        if not changes:
+            return {}
+        MentorProfile.update(**fields, updated_at=clock.now()).where(MentorProfile.id == mentor.id).execute()
+        ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+    from . import waitlist
+    waitlist.offer_free_places(mentor.id)
+    return changes
+
+
+def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
+    with database.atomic():
+        if MentorProfile.update(listed=listed, updated_at=clock.now()).where(
+                (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
+            ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
+            audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
+
+
+def on_leave(mentor: MentorProfile, today: date) -> bool:
+    return bool(mentor.leave_from and mentor.leave_from <= today <= mentor.leave_until)
+
+
+STATES = {
+    "unlisted": "Off the register",
+    "paused": "Paused",
+    "leave": "On leave",
+    "closed": "Not taking mentees",
+    "full": "Full",
+    "open": "Taking mentees",
+}
+
+
+def state(mentor: MentorProfile, today: date) -> str:
+    """Where the mentor stands for mentees today (a key of STATES); only "open" and "full" are in the directory."""
+    if not mentor.listed:
+        return "unlisted"
+    if mentor.paused:
+        return "paused"
+    if on_leave(mentor, today):
+        return "leave"
+    if mentor.capacity == 0:
+        return "closed"
+    return "full" if mentor.is_full else "open"
+
+
+def _plain(value):
+    """A value as it is kept in the change history (JSON)."""
+    return value.isoformat() if isinstance(value, date) else value

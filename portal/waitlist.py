@@ -1,0 +1,137 @@
+"""Places with a mentor, and the waiting list for a full one.
+
+A mentor's places_taken counts active relationships, requests waiting for an answer and places
+held for someone on the waiting list. A place is taken and given back by conditional updates,
+so two people can never take the same last place. When a place frees and people are waiting,
+the first in line is offered it and the place is held for them for a few working days; if they
+do not take it, the next in line is asked.
+"""
+from datetime import datetime
+
+from flask import current_app
+
+from . import audit, clock, links, mail
+from .db import database
+from .mentors import on_leave
+from .models import MenteeProfile, MentorProfile, User, WaitlistEntry
+from .rules import workdays
+
+OPEN = ("waiting", "offered")
+
+
+class WaitlistProblem(ValueError):
+    """Why someone cannot join a waiting list, in words for them."""
+
+
+def take_place(mentor_id: int) -> bool:
+    """Take one of the mentor's free places; False when there is none."""
+    return bool(MentorProfile.update(places_taken=MentorProfile.places_taken + 1)
+                .where((MentorProfile.id == mentor_id) & (MentorProfile.places_taken < MentorProfile.capacity))
+                .execute())
+
+
+def release_place(mentor_id: int, now: datetime | None = None) -> None:
+    """Give a place back, and offer it to whoever waits longest for this mentor."""
+    MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
+        (MentorProfile.id == mentor_id) & (MentorProfile.places_taken > 0)).execute()
+    offer_free_places(mentor_id, now)
+
+
+def open_entry(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry | None:
+    return WaitlistEntry.get_or_none((WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
+                                     & WaitlistEntry.status.in_(OPEN))
+
+
+def position(entry: WaitlistEntry) -> int:
+    """1 for the first in line."""
+    return WaitlistEntry.select().where(
+        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == "waiting")
+        & (WaitlistEntry.id <= entry.id)).count()
+
+
+def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
+    with database.atomic():
+        if mentor.user_id == mentee.user_id:
+            raise WaitlistProblem("You cannot join your own waiting list")
+        if open_entry(mentee, mentor):
+            raise WaitlistProblem("You are already on this mentor's waiting list")
+        fresh = MentorProfile.get_by_id(mentor.id)
+        if not fresh.is_full:
+            raise WaitlistProblem("This mentor has a free place, so you can ask them now")
+        entry = WaitlistEntry.create(mentor=mentor, mentee=mentee)
+        audit.record(mentee.user, "joined_waitlist", entry)
+    return entry
+
+
+def leave(entry: WaitlistEntry, by: User) -> None:
+    with database.atomic():
+        was_offered = entry.status == "offered"
+        if WaitlistEntry.update(status="left", closed_at=clock.now()).where(
+                (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute() and was_offered:
+            release_place(entry.mentor_id)
+        audit.record(by, "left_waitlist", entry)
+
+
+def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
+    """Offer each free place of an available mentor to the next in line; returns how many were offered."""
+    now = now or clock.now()
+    offered = 0
+    while True:
+        with database.atomic():
+            mentor = MentorProfile.get_by_id(mentor_id)
+            if not _can_offer(mentor, now):
+                return offered
+            waiting = list(WaitlistEntry.select().where(
+                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == "waiting"))
+                .order_by(WaitlistEntry.id).limit(5))
+            if not waiting or not take_place(mentor_id):
+                return offered
+            for entry in waiting:
+                expires = workdays.deadline(now, current_app.config["WAITLIST_OFFER_WORKING_DAYS"])
+                if WaitlistEntry.update(status="offered", offered_at=now, offer_expires_at=expires).where(
+                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == "waiting")).execute():
+                    _tell_offered(entry, mentor, expires)
+                    offered += 1
+                    break
+            else:
+                # Everyone we looked at was offered a place by someone else meanwhile.
+                MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
+                    MentorProfile.id == mentor_id).execute()
+                return offered
+
+
+def _can_offer(mentor: MentorProfile, now: datetime) -> bool:
+    return (mentor.listed and not mentor.paused and not on_leave(mentor, clock.to_london(now).date())
+            and mentor.places_taken < mentor.capacity)
+
+
+def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime) -> None:
+    mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == entry.mentee_id).get()
+    mentor_name = User.get_by_id(mentor.user_id).name
+    mail.send(mentee_user.email, "waitlist_offer", f"A place with {mentor_name} is free for you",
+              user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_name, expires=expires,
+              url=links.external_url("browse.profile", mentor_id=mentor.id),
+              dedupe_key=f"waitlist-offer:{entry.id}")
+    audit.record(None, "offered_waitlist_place", entry)
+
+
+def take_offer(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
+    """The mentee uses the place held for them; True when they held one."""
+    return bool(WaitlistEntry.update(status="taken", closed_at=clock.now()).where(
+        (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
+        & (WaitlistEntry.status == "offered")).execute())
+
+
+def lapse_offers(now: datetime) -> int:
+    """Offers not taken in time lapse; their places go to the next in line."""
+    due = list(WaitlistEntry.select(WaitlistEntry.id, WaitlistEntry.mentor).where(
+        (WaitlistEntry.status == "offered") & (WaitlistEntry.offer_expires_at <= now)).limit(500))
+    lapsed = 0
+    for entry in due:
+        with database.atomic():
+            if WaitlistEntry.update(status="lapsed", closed_at=now).where(
+                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == "offered")).execute():
+                audit.record(None, "waitlist_offer_lapsed", entry)
+                release_place(entry.mentor_id, now)
+                lapsed += 1
+    return lapsed
