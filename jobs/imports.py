@@ -1,6 +1,6 @@
 """Importing a checked CSV of mentors, a chunk at a time, with progress the admin can watch."""
 from portal import accounts, clock, mentors
-from portal.db import database
+from portal.db import database, refresh_statistics
 from portal.models import ImportBatch, MentorProfile, User
 from portal.register_import import FileRefused, check
 
@@ -28,6 +28,7 @@ def import_mentors(batch_id: int) -> str:
                 counts[_import_row(row, batch)] += 1
             ImportBatch.update(processed_rows=start + len(rows[start:start + CHUNK]), counts=counts).where(
                 ImportBatch.id == batch_id).execute()
+    refresh_statistics()
     # The file is not needed once imported: the register now holds what it said.
     ImportBatch.update(status="done", counts=counts, processed_rows=len(rows), data=None,
                        finished_at=clock.now()).where(ImportBatch.id == batch_id).execute()

@@ -64,7 +64,7 @@ def _init_login(app):
         user_id, _, nonce = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = User.get_or_none(User.id == int(user_id))
+        user = User.with_roles(int(user_id))
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user

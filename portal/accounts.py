@@ -122,6 +122,8 @@ def set_password(user: User, password: str, *, reason: str) -> User:
         if reason in ("reset", "invitation") and not user.email_confirmed_at:
             user.email_confirmed_at = clock.now()
         user.save()
+        # A mentor who has just set up their login now appears in the directory.
+        MentorProfile.update().where(MentorProfile.user == user.id).execute()
         audit.record(user, f"password_{reason}", user)
         if reason != "invitation":
             mail.send(user.email, "password_changed", "Your password has been changed", user=user,

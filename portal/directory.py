@@ -4,12 +4,14 @@ Who is offered: mentors on the register, not paused, not on leave today, with a 
 nought, whose login is active and set up; full ones too when SHOW_FULL_MENTORS is on (last, and
 marked). The number of queries for a page does not depend on how many mentors there are.
 """
+from collections import OrderedDict
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from peewee import SQL, Case, NodeList, fn
 
 from . import reference
+from .db import database
 from .listing import Page, page_number, paginate
 from .mentors import choices_from_rows
 from .models import MentorOption, MentorProfile, User
@@ -116,13 +118,44 @@ def offered_mentors(filters: Filters, today: date, show_full: bool):
     return MentorProfile.select(MentorProfile, User).join(User).where(condition)
 
 
-def search(filters: Filters, page: int, today: date, show_full: bool) -> Page:
-    """A page of the mentors on offer that match; page.extra["options"] holds each one's slots and platforms."""
+def register_version() -> tuple:
+    """Changes whenever anything a mentee could see in the directory does: every change to a mentor
+    moves their updated_at (MentorProfile.update and .save), and mentors are never deleted (erasing
+    someone scrubs their rows, which is a change too). One lookup at the end of an index."""
+    return database.obj.database, MentorProfile.select(fn.MAX(MentorProfile.updated_at)).scalar()
+
+
+class _Recent(OrderedDict):
+    """The last few answers, forgetting the oldest: kept per process, so nothing to invalidate
+    across servers, and keyed on register_version, so never stale."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key, value):
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+_pages = _Recent(256)
+_choices = _Recent(4)
+
+
+def search(filters: Filters, page: int, today: date, show_full: bool, version: tuple | None = None) -> Page:
+    """A page of the mentors on offer that match; page.extra["options"] holds each one's slots and
+    platforms. Given the register's version, an answer already worked out is used again."""
+    key = (version, filters, page, today, show_full)
+    if version is not None and key in _pages:
+        return _pages[key]
     full_last = Case(None, [(MentorProfile.places_taken >= MentorProfile.capacity, 1)], 0)
     query = offered_mentors(filters, today, show_full).order_by(full_last, fn.LOWER(User.name), MentorProfile.id)
     found = paginate(query, page, PER_PAGE)
     found.extra["options"] = options_for(found.rows)
-    return found
+    return _pages.remember(key, found) if version is not None else found
 
 
 def options_for(mentors: list) -> dict[int, dict[str, list[str]]]:
@@ -135,11 +168,13 @@ def options_for(mentors: list) -> dict[int, dict[str, list[str]]]:
     return {mentor_id: choices_from_rows(found) for mentor_id, found in rows.items()}
 
 
-def filter_choices(today: date, show_full: bool) -> tuple[list[str], list[str]]:
-    """The trusts and places of the mentors on offer, for the filter lists."""
-    offered = _offered(today, show_full)
-    trusts = [row.trust for row in MentorProfile.select(MentorProfile.trust).join(User)
-              .where(offered & (MentorProfile.trust != "")).distinct().order_by(MentorProfile.trust)]
-    places = [row.value for row in MentorOption.select(MentorOption.value).join(MentorProfile).join(User)
-              .where(offered & (MentorOption.kind == "place")).distinct().order_by(MentorOption.value)]
-    return trusts, [p.title() for p in places]
+def filter_choices(version: tuple | None = None) -> tuple[list[str], list[str]]:
+    """The trusts and places of the mentors on the register, for the filter lists (kept per
+    register version, like search's answers)."""
+    if version is not None and version in _choices:
+        return _choices[version]
+    trusts = [row.trust for row in MentorProfile.select(MentorProfile.trust)
+              .where(MentorProfile.listed & (MentorProfile.trust != "")).distinct().order_by(MentorProfile.trust)]
+    places = [row.value.title() for row in MentorOption.select(MentorOption.value)
+              .where(MentorOption.kind == "place").distinct().order_by(MentorOption.value)]
+    return _choices.remember(version, (trusts, places)) if version is not None else (trusts, places)

@@ -2,6 +2,8 @@
 _partials/pager.html (plain links, so paging works without JavaScript)."""
 from dataclasses import dataclass, field
 
+from peewee import SQL, fn
+
 
 @dataclass
 class Page:
@@ -22,12 +24,18 @@ class Page:
 
 
 def paginate(query, requested: int, per_page: int) -> Page:
-    """One page of a query (the last one when `requested` is past the end), with the total."""
-    total = query.count()
-    pages = max(1, -(-total // per_page))
-    number = min(max(requested, 1), pages)
-    return Page(rows=list(query.paginate(number, per_page)), total=total, number=number, pages=pages,
-                per_page=per_page)
+    """One page of a query (the last one when `requested` is past the end), with the total.
+
+    The total comes with the rows, as a window count, so the matching rows are found once."""
+    number = max(requested, 1)
+    rows = list(query.select_extend(fn.COUNT(SQL("*")).over().alias("total_rows")).paginate(number, per_page))
+    if rows:
+        total = rows[0].total_rows
+    else:
+        total = query.count()
+        if total and number > 1:
+            return paginate(query, -(-total // per_page), per_page)
+    return Page(rows=rows, total=total, number=number, pages=max(1, -(-total // per_page)), per_page=per_page)
 
 
 def page_number(args) -> int:

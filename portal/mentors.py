@@ -2,7 +2,7 @@
 admin team can read), headshots, and a mentor's own availability: capacity, pause and leave."""
 from datetime import date
 
-from . import audit, clock, reference
+from . import audit, reference
 from .db import database
 from .models import MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
 from .photos import Photo
@@ -50,7 +50,7 @@ def choices_from_rows(rows) -> dict[str, list[str]]:
             "platforms": [p for p in reference.PLATFORMS if p in found["platform"]]}
 
 
-def _options(mentor_values: dict) -> set[tuple[str, str]]:
+def option_rows(mentor_values: dict) -> set[tuple[str, str]]:
     slots = mentor_values.get("slots", [])
     rows = {("slot", slot) for slot in slots}
     rows |= {("day", slot.split("-")[0]) for slot in slots}
@@ -61,7 +61,7 @@ def _options(mentor_values: dict) -> set[tuple[str, str]]:
 
 def _replace_options(mentor: MentorProfile, values: dict) -> None:
     MentorOption.delete().where(MentorOption.mentor == mentor).execute()
-    rows = [{"mentor": mentor, "kind": kind, "value": value} for kind, value in sorted(_options(values))]
+    rows = [{"mentor": mentor, "kind": kind, "value": value} for kind, value in sorted(option_rows(values))]
     if rows:
         MentorOption.insert_many(rows).execute()
 
@@ -70,7 +70,7 @@ SEARCHED = ["specialty", "school", "trust", "locations", "experience_rtt", "expe
             "interests"]
 
 
-def _search_text(name: str, values: dict) -> str:
+def search_text_for(name: str, values: dict) -> str:
     """What the directory's search box looks through: the name, training, places, experience, interests."""
     return " ".join([name, *(values.get(f, "") for f in SEARCHED)]).lower()
 
@@ -89,7 +89,7 @@ def create(by: User, *, name: str, email: str, values: dict, photo_key: str | No
         if user is None:
             user = User.create(email=email, name=name)
         mentor = MentorProfile.create(user=user, **{f: values[f] for f in BIO_FIELDS if f in values},
-                                      photo=photo_key, capacity=capacity, search_text=_search_text(name, values))
+                                      photo=photo_key, capacity=capacity, search_text=search_text_for(name, values))
         _replace_options(mentor, values)
         audit.record(by, "created_mentor", mentor)
     return mentor
@@ -114,8 +114,7 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
             User.update(name=after["name"]).where(User.id == user.id).execute()
         for f in BIO_FIELDS:
             setattr(mentor, f, after[f])
-        mentor.search_text = _search_text(after["name"], after)
-        mentor.updated_at = clock.now()
+        mentor.search_text = search_text_for(after["name"], after)
         mentor.save()
         _replace_options(mentor, after)
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
@@ -146,7 +145,7 @@ def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: 
         changes = {f: [_plain(getattr(current, f)), _plain(v)] for f, v in fields.items() if getattr(current, f) != v}
         if not changes:
             return {}
-        MentorProfile.update(**fields, updated_at=clock.now()).where(MentorProfile.id == mentor.id).execute()
+        MentorProfile.update(**fields).where(MentorProfile.id == mentor.id).execute()
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
     from . import waitlist
     waitlist.offer_free_places(mentor.id)
@@ -155,7 +154,7 @@ def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: 
 
 def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
     with database.atomic():
-        if MentorProfile.update(listed=listed, updated_at=clock.now()).where(
+        if MentorProfile.update(listed=listed).where(
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)

@@ -23,6 +23,9 @@ FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "BMP": "BMP", "TIFF": "TIFF"}
 
 
+DAMAGED = "The photo seems to be damaged or incomplete: try saving it again"
+
+
 class PhotoRefused(ValueError):
     """Why a photo was not taken, in words for the person who chose it."""
 
@@ -50,19 +53,24 @@ def process(data: bytes, filename: str) -> Photo:
             image = Image.open(io.BytesIO(data))
         except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise PhotoRefused("The file is not a photo we can read: choose a JPEG, PNG or WebP photo") from None
+        except OSError:
+            raise PhotoRefused(DAMAGED) from None
         found = image.format
         if found != claimed:
             named = FORMAT_NAMES.get(found, found or "another kind of file")
             raise PhotoRefused(f"The file is named as a {FORMAT_NAMES[claimed]} but is really a {named}: "
                                "save it again as JPEG, PNG or WebP and choose it again")
         width, height = image.size
-        if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        if width > MAX_SIDE or height > MAX_SIDE:
             raise PhotoRefused(f"The photo is {width:,} by {height:,} pixels: it must be no more than "
                                f"{MAX_SIDE:,} pixels on each side")
+        if width * height > MAX_PIXELS:
+            raise PhotoRefused(f"The photo is {width:,} by {height:,} pixels, more than we can take: "
+                               "make it smaller and choose it again")
         try:
             image.load()
         except (OSError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise PhotoRefused("The photo seems to be damaged or incomplete: try saving it again") from None
+            raise PhotoRefused(DAMAGED) from None
 
     image = ImageOps.exif_transpose(image)  # honour the camera's rotation before the EXIF goes
     image = _flatten(image)

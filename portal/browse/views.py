@@ -1,5 +1,5 @@
 """Mentees looking through the mentors: the directory, a mentor's profile, waiting lists, photos."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from .. import clock, directory, waitlist
@@ -16,15 +16,19 @@ bp = Blueprint("browse", __name__)
 def directory_page():
     today = clock.today_london()
     show_full = current_app.config["SHOW_FULL_MENTORS"]
-    trusts, places = directory.filter_choices(today, show_full)
-    known = directory.known_values(trusts, places)
+    version = directory.register_version()
+    known = directory.known_values(*directory.filter_choices(version))
     filters, page_number, notes = directory.parse(request.args, known)
-    page = directory.search(filters, page_number, today, show_full)
+    page = directory.search(filters, page_number, today, show_full, version)
     if page_number > page.pages:
         notes.append(f"There is no page {page_number}: this is the last page.")
     context = {"filters": filters, "page": page, "notes": notes, "known": known}
     if is_htmx():
-        return render_template("_partials/mentor_results.html", oob_count=True, **context)
+        response = make_response(render_template("_partials/mentor_results.html", oob_count=True, **context))
+        # The address bar shows the filters in use, not every empty field of the form.
+        extra = {"page": page.number} if page.number > 1 else {}
+        response.headers["HX-Push-Url"] = url_for("browse.directory", **filters.as_args(), **extra)
+        return response
     return render_template("browse/directory.html", **context)
 
 

@@ -17,6 +17,12 @@ def home():
     return render_template("main/home.html")
 
 
+@bp.route("/health")
+def health():
+    """For load balancers and monitors: the web server answers. Touches nothing else."""
+    return "ok", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+
+
 @bp.route("/agreement")
 def agreement():
     return render_template("main/agreement.html", agreement=content.current("agreement"))

@@ -61,8 +61,7 @@ class MentorProfileForm(FlaskForm):
     meets_in_person = BooleanField("Face to face")
     locations = StringField("Where you could meet face to face", filters=[strip],
                             description="Towns or cities, separated by commas: for example Leeds, York.",
-                            validators=[Optional(), Length(max=300, message="Places must be 300 characters "
-                                                                            "or fewer")])
+                            validators=[Length(max=300, message="Places must be 300 characters or fewer")])
     interests = _text("Interests or hobbies you are happy to share (optional)", 500)
     contact_details = _text("How your mentees can contact you", 500,
                             "Only mentees you accept will see this: for example a phone number or email address.",

@@ -111,10 +111,12 @@ def up(migrator, db):
     MentorProfile._meta.add_field('updated_at', DateTimeField(null=True))
     MentorProfile.update(updated_at=MentorProfile.created_at).execute()
     migrator.migrate(migrator.add_not_null('mentor_profile', 'updated_at'))
+    migrator.migrate(migrator.add_index('mentor_profile', ('updated_at',)))
     migrator.migrate(migrator.add_index('mentor_profile', ('listed', 'paused')))
 
 
 def down(migrator, db):
+    migrator.migrate(migrator.drop_index('mentor_profile', 'mentor_profile_updated_at'))
     migrator.migrate(migrator.drop_index('mentor_profile', 'mentor_profile_leave_until'))
     migrator.migrate(migrator.drop_index('mentor_profile', 'mentor_profile_trust'))
     migrator.migrate(migrator.drop_index('mentor_profile', 'mentor_profile_school'))

@@ -1,7 +1,8 @@
 """People: one login (User) and the roles it holds (a mentee profile, a mentor profile, the admin flag)."""
 from functools import cached_property
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField)
 
 from .. import clock
 from .base import BaseModel, JSONField, new_nonce
@@ -41,6 +42,20 @@ class User(BaseModel):
     @cached_property
     def mentor(self):
         return MentorProfile.get_or_none(MentorProfile.user == self.id)
+
+    @classmethod
+    def with_roles(cls, user_id: int):
+        """A user and both profiles in one query: what every signed-in request needs first."""
+        user = (cls.select(cls, MenteeProfile, MentorProfile)
+                .join(MenteeProfile, JOIN.LEFT_OUTER, on=(MenteeProfile.user == cls.id), attr="_mentee")
+                .switch(cls)
+                .join(MentorProfile, JOIN.LEFT_OUTER, on=(MentorProfile.user == cls.id), attr="_mentor")
+                .where(cls.id == user_id).first())
+        if user is not None:
+            for role in ("mentee", "mentor"):
+                profile = getattr(user, f"_{role}", None)
+                user.__dict__[role] = profile if profile is not None and profile.id is not None else None
+        return user
 
 
 class MenteeProfile(BaseModel):
@@ -90,7 +105,7 @@ class MentorProfile(BaseModel):
     leave_until = DateField(null=True, index=True)  # the sweep finds leave that has ended
     search_text = TextField(default="")  # what the search box looks through (mentors._search_text)
     created_at = DateTimeField(default=clock.now)
-    updated_at = DateTimeField(default=clock.now)
+    updated_at = DateTimeField(default=clock.now, index=True)  # the newest tells the directory what changed
 
     class Meta:
         indexes = ((("listed", "paused"), False),)
@@ -98,6 +113,17 @@ class MentorProfile(BaseModel):
     @property
     def is_full(self) -> bool:
         return self.places_taken >= self.capacity
+
+    # Every change to a mentor, however it is made, moves updated_at: the directory keys what it
+    # keeps between requests on the newest one (portal.directory.register_version).
+    @classmethod
+    def update(cls, *args, **values):
+        values.setdefault("updated_at", clock.now())
+        return super().update(*args, **values)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = clock.now()
+        return super().save(*args, **kwargs)
 
 
 class MentorOption(BaseModel):

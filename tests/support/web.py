@@ -1,4 +1,5 @@
 """Driving the portal through Flask's test client as a person would: forms carry their CSRF token."""
+import html
 import re
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
@@ -38,3 +39,9 @@ def errors(response) -> dict:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def words(response) -> str:
+    """The page as a reader sees it: entities such as &#39; turned back into characters, and any
+    run of spaces and line breaks read as one space."""
+    return " ".join(html.unescape(text(response)).split())

@@ -1,0 +1,11 @@
+"""`make bench`: every benchmark in turn, printing its figures."""
+import sys
+
+from bench import directory
+
+BENCHES = {"directory": directory.main}
+
+if __name__ == "__main__":
+    chosen = sys.argv[1:] or list(BENCHES)
+    for name in chosen:
+        BENCHES[name]()

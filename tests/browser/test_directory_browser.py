@@ -1,0 +1,87 @@
+"""A mentee on a phone filters the directory, with JavaScript and without, and opens a profile."""
+import pytest
+
+from tests.browser.conftest import axe_violations, dump, fits_the_screen
+from tests.support.factories import PASSWORD, make_mentor, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def register(app):
+    make_user("mel@example.org", "Mel Mentee", mentee=True)
+    make_mentor("ann@example.org", "Ann Leeds", grade="ST5", school="Paediatrics", meets_online=False, platforms=[],
+                locations="Leeds", slots=["mon-evening"], interests="Fell walking")
+    make_mentor("bob@example.org", "Bob York", grade="ST3", school="Surgery", platforms=["zoom"], locations="York",
+                slots=["sat-morning"], interests="Cricket")
+    make_mentor("cat@example.org", "Cat Video", grade="ST5", school="Psychiatry", meets_in_person=False,
+                locations="", platforms=["teams"], slots=["sat-afternoon"], interests="Choir")
+
+
+def log_in(page):
+    page.goto("/login")
+    page.get_by_label("Email address").fill("mel@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def card_names(page) -> list[str]:
+    return page.locator(".mentor-card__name a").all_inner_texts()
+
+
+def test_filter_the_directory_and_open_a_profile(page, register):
+    log_in(page)
+    page.get_by_role("link", name="Find a mentor").click()
+    assert card_names(page) == ["Ann Leeds", "Bob York", "Cat Video"]
+    assert page.get_by_role("status").inner_text() == "3 mentors to choose from"
+    if page.javascript:
+        assert fits_the_screen(page)
+        assert axe_violations(page) == [], dump(axe_violations(page))
+
+    page.get_by_text("Filters").click()
+    page.get_by_label("Grade").select_option("ST5")
+    page.get_by_label("Day of the week").select_option("sat")
+    if not page.javascript:
+        page.get_by_role("button", name="Show mentors").click()
+    page.locator("#result-count", has_text="1 mentor matches").wait_for()
+    assert card_names(page) == ["Cat Video"]
+    assert "grade=ST5" in page.url and "day=sat" in page.url
+
+    page.get_by_label("Search").fill("cricket")
+    page.get_by_label("Grade").select_option("")
+    page.get_by_label("Day of the week").select_option("")
+    if not page.javascript:
+        page.get_by_role("button", name="Show mentors").click()
+    page.locator("#result-count", has_text="1 mentor matches").wait_for()
+    if page.javascript:
+        page.wait_for_function("() => !location.search.includes('grade=ST5')")
+    assert card_names(page) == ["Bob York"]
+    assert "q=cricket" in page.url
+
+    page.get_by_role("link", name="Bob York").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bob York")
+    assert "Cricket" in page.content() and "07700" not in page.content()
+    if page.javascript:
+        assert fits_the_screen(page)
+        assert axe_violations(page) == [], dump(axe_violations(page))
+
+    page.go_back()
+    page.locator("#result-count", has_text="1 mentor matches").wait_for()
+    assert card_names(page) == ["Bob York"]
+    assert page.get_by_label("Search").input_value() == "cricket"
+
+
+def test_active_search_updates_only_the_results(browser, app, live_server, register):
+    from tests.browser.conftest import new_page
+    page = new_page(browser, app, live_server)
+    log_in(page)
+    page.goto("/mentors/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Search").press_sequentially("choir", delay=30)
+    page.locator("#result-count", has_text="1 mentor matches").wait_for()
+    assert card_names(page) == ["Cat Video"]
+    assert page.evaluate("window.notReloaded") is True  # the page stayed; only the results changed
+    assert page.url.endswith("/mentors/?q=choir")
+    page.go_back()
+    page.locator("#result-count", has_text="3 mentors to choose from").wait_for()
+    page.context.close()
