@@ -6,7 +6,7 @@ can move time forward instead of waiting for it.
 """
 from datetime import datetime, timedelta
 
-from portal import audit, clock, links, mail, waitlist
+from portal import audit, clock, links, mail, matching, waitlist
 from portal.db import database
 from portal.mail import queue_delivery
 from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, User
@@ -89,4 +89,29 @@ def requeue_imports(now: datetime | None = None) -> int:
     return sum(try_enqueue(import_mentors, batch.id, job_timeout=3600) for batch in waiting)
 
 
-EVERY_MINUTE = [requeue_emails, return_from_leave, lapse_waitlist_offers, tidy_uploads, requeue_imports]
+@job
+def expire_requests(now: datetime | None = None) -> int:
+    """Requests not answered by the end of their last working day are rejected on the team's behalf."""
+    return matching.expire_due(now or clock.now())
+
+
+@job
+def remind_mentors(now: datetime | None = None) -> int:
+    """Reminders of waiting requests: two working days before the deadline and on its last morning."""
+    return matching.remind_due(now or clock.now())
+
+
+@job
+def close_requests_for_away_mentors(now: datetime | None = None) -> int:
+    """Requests waiting for a mentor whose leave has begun (or who is paused or off the register)."""
+    return matching.close_for_away_mentors(now or clock.now())
+
+
+@job
+def deactivate_idle_mentees(now: datetime | None = None) -> int:
+    """Warnings, then deactivation, for mentees with no mentor within the period."""
+    return matching.deactivate_idle_mentees(now or clock.now())
+
+
+EVERY_MINUTE = [requeue_emails, expire_requests, remind_mentors, close_requests_for_away_mentors,
+                deactivate_idle_mentees, return_from_leave, lapse_waitlist_offers, tidy_uploads, requeue_imports]

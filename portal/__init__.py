@@ -77,8 +77,9 @@ def _register_blueprints(app):
     from .browse.views import bp as browse
     from .main.views import bp as main
     from .mentor.views import bp as mentor
+    from .requests.views import bp as requests
 
-    for blueprint in (main, auth, account, browse, mentor, admin):
+    for blueprint in (main, auth, account, browse, mentor, requests, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
         from .devmail.views import bp as devmail

@@ -72,7 +72,18 @@ def for_mentees(view):
 
 def sees_contact_details(viewer, mentor) -> bool:
     """A mentor's contact details are for their matched mentees, themselves and the admin team."""
-    return viewer.is_admin or viewer.id == mentor.user_id
+    from .matching import are_matched
+    return viewer.is_admin or viewer.id == mentor.user_id or are_matched(viewer, mentor)
+
+
+def answers_request(user, request) -> bool:
+    """The mentor asked, or an admin acting for the team."""
+    return user.is_admin or (user.mentor is not None and user.mentor.id == request.mentor_id)
+
+
+def in_relationship(user, relationship) -> bool:
+    return (user.mentee is not None and user.mentee.id == relationship.mentee_id) or (
+        user.mentor is not None and user.mentor.id == relationship.mentor_id)
 
 
 def nav_items(user) -> list[tuple[str, str]]:
@@ -83,6 +94,8 @@ def nav_items(user) -> list[tuple[str, str]]:
     items = [("Home", url_for("main.home"))]
     if MENTEE in held or ADMIN in held:
         items.append(("Find a mentor", url_for("browse.directory")))
+    if MENTEE in held or MENTOR in held:
+        items.append(("My mentoring", url_for("requests.mine")))
     if MENTOR in held:
         items.append(("My profile", url_for("mentor.profile")))
     if ADMIN in held:

@@ -12,6 +12,7 @@ from .rules import passwords
 db_cli = AppGroup("db", help="The database schema.")
 admin_cli = AppGroup("admin", help="Admin accounts.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
+scheme_cli = AppGroup("scheme", help="The scheme's rules, for answering questions about them.")
 
 
 @db_cli.command("upgrade")
@@ -66,6 +67,24 @@ def demo_load():
     click.echo("Demo data loaded." if created else "The database already has people in it: nothing loaded.")
 
 
+@scheme_cli.command("deadline")
+@click.argument("made_at")
+@click.option("--days", type=int, default=None, help="Working days to answer (default: ANSWER_WORKING_DAYS).")
+def scheme_deadline(made_at, days):
+    """When a request made at MADE_AT (London time, e.g. 2026-12-23T16:00) runs out."""
+    from datetime import datetime
+
+    from . import clock
+    from .rules import workdays
+    try:
+        moment = datetime.fromisoformat(made_at)
+    except ValueError:
+        raise click.BadParameter(f"{made_at!r} is not a date and time like 2026-12-23T16:00", param_hint="MADE_AT")
+    due = workdays.deadline(clock.from_london(moment), days if days is not None else
+                            current_app.config["ANSWER_WORKING_DAYS"])
+    click.echo(clock.to_london(due).isoformat())
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
 def worker(burst):
@@ -93,5 +112,5 @@ def dev():
 
 
 def register(app):
-    for command in (db_cli, admin_cli, demo_cli, worker, cron, dev):
+    for command in (db_cli, admin_cli, demo_cli, scheme_cli, worker, cron, dev):
         app.cli.add_command(command)

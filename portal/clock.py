@@ -9,9 +9,12 @@ from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 _offset = timedelta(0)
+_frozen: datetime | None = None
 
 
 def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
     return datetime.now(timezone.utc).replace(tzinfo=None) + _offset
 
 
@@ -41,3 +44,15 @@ def travel(by: timedelta):
         yield
     finally:
         _offset = before
+
+
+@contextmanager
+def frozen(at: datetime):
+    """Stop the clock at a naive UTC time for the duration of a block."""
+    global _frozen
+    before = _frozen
+    _frozen = at
+    try:
+        yield
+    finally:
+        _frozen = before

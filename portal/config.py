@@ -30,6 +30,16 @@ def _int(environ, name, default):
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def _ints(environ, name, default):
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return sorted({int(part) for part in raw.split(",")}, reverse=True)
+    except ValueError:
+        raise ConfigError(f"{name} must be whole numbers separated by commas, not {raw!r}.") from None
+
+
 def _dev_secret(instance_path: Path) -> str:
     # Kept in the instance folder so a restart of `make run` keeps everyone logged in.
     path = instance_path / "secret_key"
@@ -76,7 +86,11 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "TRUST_PROXY_HOPS": _int(environ, "TRUST_PROXY_HOPS", 0),
         # The scheme's rules (SCHEME.md, "Rules with numbers").
         "ANSWER_WORKING_DAYS": _int(environ, "ANSWER_WORKING_DAYS", 5),
+        # Reminders to a mentor: so many working days before the deadline, at this hour (London).
+        "REMINDER_WORKING_DAYS_BEFORE": _ints(environ, "REMINDER_WORKING_DAYS_BEFORE", [2, 0]),
+        "REMINDER_HOUR": _int(environ, "REMINDER_HOUR", 9),
         "DEACTIVATE_AFTER_MONTHS": _int(environ, "DEACTIVATE_AFTER_MONTHS", 3),
+        "DEACTIVATION_WARNING_DAYS": _ints(environ, "DEACTIVATION_WARNING_DAYS", [14, 2]),
         "SESSIONS_PER_MENTEE": _int(environ, "SESSIONS_PER_MENTEE", 4),
         "SESSION_WINDOW_MONTHS": _int(environ, "SESSION_WINDOW_MONTHS", 6),
         "EXTRA_SESSIONS": _int(environ, "EXTRA_SESSIONS", 4),

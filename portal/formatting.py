@@ -4,6 +4,7 @@ import nh3
 from markupsafe import Markup
 
 from . import clock, reference
+from .rules import requests as requests_rules
 
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "hr", "code"}
 
@@ -92,6 +93,7 @@ def init_app(app):
     app.jinja_env.globals["trusts"] = reference.TRUSTS
     app.jinja_env.globals["reference"] = reference
     app.jinja_env.globals["meeting_summary"] = meeting_summary
+    app.jinja_env.globals["finished"] = requests_rules.FINISHED
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(date_time)

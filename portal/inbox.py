@@ -5,6 +5,8 @@ from .models import InboxItem
 
 KINDS = {
     "interest": "Interest in becoming a mentor",
+    "reactivation": "Asking to reopen a mentee account",
+    "withdrawal": "Asking to end a mentoring relationship",
 }
 
 

@@ -19,13 +19,16 @@ def _serializer(purpose: str) -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"action-link:{purpose}")
 
 
-def issue(purpose: str, user, lifetime: timedelta, target_id: int | None = None) -> str:
-    """A new link; any earlier unused link of the same purpose for the same user and target stops working."""
+def issue(purpose: str, user, lifetime: timedelta, target_id: int | None = None, replace: bool = True) -> str:
+    """A new link. With `replace`, any earlier unused link of the same purpose for the same user and
+    target stops working (a new password link, say); without it, earlier ones keep working (each
+    reminder of a request carries a link, and the first email's link must still answer it)."""
     now = clock.now()
-    (ActionLink.update(revoked_at=now)
-     .where((ActionLink.user == user) & (ActionLink.purpose == purpose) & (ActionLink.target_id == target_id)
-            & ActionLink.used_at.is_null() & ActionLink.revoked_at.is_null())
-     .execute())
+    if replace:
+        (ActionLink.update(revoked_at=now)
+         .where((ActionLink.user == user) & (ActionLink.purpose == purpose) & (ActionLink.target_id == target_id)
+                & ActionLink.used_at.is_null() & ActionLink.revoked_at.is_null())
+         .execute())
     link = ActionLink.create(purpose=purpose, user=user, target_id=target_id, expires_at=now + lifetime)
     return _serializer(purpose).dumps(link.id)
 

@@ -147,7 +147,8 @@ def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: 
             return {}
         MentorProfile.update(**fields).where(MentorProfile.id == mentor.id).execute()
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
-    from . import waitlist
+    from . import matching, waitlist
+    matching.close_requests_if_away(mentor.id)
     waitlist.offer_free_places(mentor.id)
     return changes
 
@@ -158,6 +159,9 @@ def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
+    from . import matching, waitlist
+    matching.close_requests_if_away(mentor.id)
+    waitlist.offer_free_places(mentor.id)
 
 
 def on_leave(mentor: MentorProfile, today: date) -> bool:

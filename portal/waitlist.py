@@ -76,6 +76,9 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
     """Offer each free place of an available mentor to the next in line; returns how many were offered."""
     now = now or clock.now()
     offered = 0
+    if not WaitlistEntry.select().where((WaitlistEntry.mentor == mentor_id)
+                                        & (WaitlistEntry.status == "waiting")).exists():
+        return offered
     while True:
         with database.atomic():
             mentor = MentorProfile.get_by_id(mentor_id)

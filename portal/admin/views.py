@@ -2,8 +2,8 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import accounts, inbox
-from ..models import InboxItem, User
+from .. import accounts, inbox, matching
+from ..models import InboxItem, Relationship, User
 from . import bp
 from .forms import InviteForm
 
@@ -52,7 +52,9 @@ def inbox_item(item_id):
     item = InboxItem.get_or_none(InboxItem.id == item_id)
     if item is None:
         abort(404)
-    return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS)
+    relationship = Relationship.get_or_none(Relationship.id == (item.details or {}).get("relationship")) \
+        if item.kind == "withdrawal" else None
+    return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, relationship=relationship)
 
 
 @bp.route("/inbox/<int:item_id>/close", methods=["POST"])
@@ -61,4 +63,31 @@ def close_inbox_item(item_id):
         flash("Item closed.", "success")
     else:
         flash("Someone else closed that item already.", "info")
+    return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/inbox/<int:item_id>/reactivate", methods=["POST"])
+def reactivate_from_inbox(item_id):
+    item = InboxItem.get_or_none(InboxItem.id == item_id)
+    if item is None or item.kind != "reactivation" or item.user is None or item.user.mentee is None:
+        abort(404)
+    if matching.reactivate(item.user.mentee, current_user._get_current_object()):
+        flash(f"{item.user.name}'s account is open again, with a new period to choose a mentor.", "success")
+    else:
+        inbox.close(item.id, current_user._get_current_object())
+        flash(f"{item.user.name}'s account is already open: nothing to do.", "info")
+    return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/inbox/<int:item_id>/withdraw", methods=["POST"])
+def withdraw_from_inbox(item_id):
+    item = InboxItem.get_or_none(InboxItem.id == item_id)
+    relationship = Relationship.get_or_none(Relationship.id == (item.details or {}).get("relationship")) if item else None
+    if item is None or item.kind != "withdrawal" or relationship is None:
+        abort(404)
+    if matching.withdraw(relationship, current_user._get_current_object(), item):
+        flash("The mentoring has ended. Both have been told.", "success")
+    else:
+        inbox.close(item.id, current_user._get_current_object())
+        flash("That mentoring had already ended.", "info")
     return redirect(url_for("admin.inbox_list"))

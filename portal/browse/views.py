@@ -2,11 +2,12 @@
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import clock, directory, waitlist
+from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, sees_contact_details
 from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
 from ..partials import is_htmx
+from ..requests.forms import RequestForm
 
 bp = Blueprint("browse", __name__)
 
@@ -46,11 +47,18 @@ def profile(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     if state(mentor, clock.today_london()) not in ("open", "full") and not current_user.is_admin:
         return render_template("browse/unavailable.html", mentor=mentor), 404
-    entry = waitlist.open_entry(current_user.mentee, mentor) if current_user.mentee else None
+    return profile_page(mentor)
+
+
+def profile_page(mentor, request_form=None):
+    """A mentor's profile with what the mentee looking at it can do: ask them, wait for them."""
+    user = current_user._get_current_object()
+    entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
         position=waitlist.position(entry) if entry and entry.status == "waiting" else None,
-        contact=sees_contact_details(current_user, mentor))
+        contact=sees_contact_details(user, mentor), form=request_form or RequestForm(),
+        cannot_ask=matching.why_cannot_request(user, mentor) if user.mentee else None)
 
 
 @bp.route("/mentors/<int:mentor_id>/waitlist", methods=["POST"])

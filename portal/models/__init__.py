@@ -4,12 +4,12 @@ Nothing here records what was said in a mentoring conversation: the portal keeps
 sessions happen, never their content (SCHEME.md, "Confidentiality").
 """
 from .base import BaseModel, JSONField, new_nonce
-from .matching import WaitlistEntry
+from .matching import MentorRequest, Relationship, WaitlistEntry
 from .messages import ActionLink, Email, InboxItem
 from .people import MenteeProfile, MentorOption, MentorProfile, ProfileChange, User
 from .records import AuditEvent, Content, ImportBatch, StoredPhoto
 
 MODELS = [User, MenteeProfile, MentorProfile, MentorOption, ProfileChange, ActionLink, Email, InboxItem,
-          AuditEvent, Content, StoredPhoto, ImportBatch, WaitlistEntry]
+          AuditEvent, Content, StoredPhoto, ImportBatch, WaitlistEntry, MentorRequest, Relationship]
 
 __all__ = ["BaseModel", "JSONField", "new_nonce", "MODELS", *(model.__name__ for model in MODELS)]

@@ -1,9 +1,56 @@
-"""Matching mentees with mentors: the waiting list (requests and relationships join it later)."""
-from peewee import CharField, DateTimeField, ForeignKeyField
+"""Matching mentees with mentors: requests, the relationships they start, the waiting list."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
 from .base import BaseModel
-from .people import MenteeProfile, MentorProfile
+from .people import MenteeProfile, MentorProfile, User
+
+
+class MentorRequest(BaseModel):
+    """A mentee asking a mentor (states: portal/rules/requests.py). While it waits it holds one of
+    the mentor's places."""
+
+    mentee = ForeignKeyField(MenteeProfile, backref="requests", on_delete="CASCADE")
+    mentor = ForeignKeyField(MentorProfile, backref="requests", on_delete="CASCADE")
+    note = TextField()  # what the mentee would like to talk about: for the mentor, cleared with time
+    status = CharField(max_length=10, default="pending")
+    created_at = DateTimeField(default=clock.now)
+    deadline = DateTimeField()
+    reminders_sent = IntegerField(default=0)
+    next_reminder_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    decided_by = CharField(max_length=10, null=True)  # mentor, mentee, admin or system
+    decided_by_user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    decline_message = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("status", "deadline"), False),
+            (("status", "next_reminder_at"), False),
+            (("mentee", "status"), False),
+            (("mentor", "status"), False),
+        )
+
+
+# The database itself keeps a mentee to one waiting request and one active relationship, however
+# many requests arrive at once.
+MentorRequest.add_index(MentorRequest.index(MentorRequest.mentee, unique=True, name="mentor_request_one_pending")
+                        .where(MentorRequest.status == "pending"))
+
+
+class Relationship(BaseModel):
+    """Mentoring that began when a mentor accepted a request."""
+
+    request = ForeignKeyField(MentorRequest, unique=True, backref="relationships", on_delete="CASCADE")
+    mentee = ForeignKeyField(MenteeProfile, backref="relationships", on_delete="CASCADE")
+    mentor = ForeignKeyField(MentorProfile, backref="relationships", on_delete="CASCADE")
+    status = CharField(max_length=10, default="active")  # active, closed, withdrawn
+    opened_at = DateTimeField(default=clock.now)
+    closed_at = DateTimeField(null=True)
+    close_reason = CharField(max_length=30, default="")
+
+    class Meta:
+        indexes = ((("mentee", "status"), False), (("mentor", "status"), False))
 
 
 class WaitlistEntry(BaseModel):
@@ -24,3 +71,7 @@ class WaitlistEntry(BaseModel):
             (("status", "offer_expires_at"), False),
             (("mentee", "status"), False),
         )
+
+
+Relationship.add_index(Relationship.index(Relationship.mentee, unique=True, name="relationship_one_active")
+                       .where(Relationship.status == "active"))

@@ -69,10 +69,16 @@ class MenteeProfile(BaseModel):
     expected_return = DateField()
     agreement_version = IntegerField()
     agreement_accepted_at = DateTimeField()
-    # The 3-month period to choose a mentor starts at sign-up and again at reactivation.
+    # The 3-month period to choose a mentor starts at sign-up and again at reactivation; time spent
+    # waiting for a mentor's answer does not count (portal/matching.py moves it on).
     period_started_at = DateTimeField(default=clock.now)
+    matched_at = DateTimeField(null=True)  # when a mentor first accepted them
+    deactivation_warnings = IntegerField(default=0)
     deactivated_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),)
 
 
 class MentorProfile(BaseModel):

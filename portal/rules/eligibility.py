@@ -1,5 +1,7 @@
 """Who may join as a mentee (SCHEME.md, "People and roles")."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 # What a trainee declares at sign-up; only the first two may join.
 DECLARATIONS = {
@@ -36,3 +38,19 @@ def check_return_date(expected: date, declaration: str, today: date) -> str | No
     if expected > today + timedelta(days=round(365.25 * LATEST_RETURN_YEARS)):
         return f"Your expected return date must be within {LATEST_RETURN_YEARS} years of today"
     return None
+
+
+def deactivation_due(period_started_at: datetime, months: int) -> datetime:
+    """When a mentee who has not been matched is deactivated: `months` after their period began."""
+    return period_started_at + relativedelta(months=months)
+
+
+def warning_times(due: datetime, days_before: list[int]) -> list[datetime]:
+    """When to warn of a deactivation, earliest first."""
+    return sorted(due - timedelta(days=days) for days in days_before)
+
+
+def attention_from(now: datetime, months: int, warn_days: list[int]) -> datetime:
+    """Mentees whose period began on or before this may be due a warning or deactivation now: a
+    cheap first cut for an indexed query, three days generous for months of different lengths."""
+    return now + timedelta(days=max(warn_days, default=0) + 3) - relativedelta(months=months)

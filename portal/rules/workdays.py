@@ -52,3 +52,23 @@ def working_days_left(now: datetime, until: datetime) -> int:
         if is_working_day(day):
             left += 1
     return left
+
+
+def subtract_working_days(end: date, count: int) -> date:
+    """The working day `count` working days before `end` (`end` itself when count is 0)."""
+    day = end
+    remaining = count
+    while remaining > 0:
+        day -= timedelta(days=1)
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def reminder_times(deadline_utc: datetime, working_days_before: list[int], hour: int) -> list[datetime]:
+    """When to remind someone of a deadline: at `hour` London time on each working day so many
+    working days before the deadline's day (0: the morning of the last day), earliest first."""
+    last_day = to_london(deadline_utc).date()
+    times = {from_london(datetime.combine(subtract_working_days(last_day, n), time(hour)))
+             for n in working_days_before}
+    return sorted(t for t in times if t < deadline_utc)

@@ -31,7 +31,7 @@ def card_names(page) -> list[str]:
 
 def test_filter_the_directory_and_open_a_profile(page, register):
     log_in(page)
-    page.get_by_role("link", name="Find a mentor").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Find a mentor").click()
     assert card_names(page) == ["Ann Leeds", "Bob York", "Cat Video"]
     assert page.get_by_role("status").inner_text() == "3 mentors to choose from"
     if page.javascript:

@@ -41,7 +41,10 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+TAG = re.compile(r"<[^>]+>")
+
+
 def words(response) -> str:
-    """The page as a reader sees it: entities such as &#39; turned back into characters, and any
-    run of spaces and line breaks read as one space."""
-    return " ".join(html.unescape(text(response)).split())
+    """The page as a reader sees it: tags dropped, entities such as &#39; turned back into
+    characters, and any run of spaces and line breaks read as one space."""
+    return " ".join(html.unescape(TAG.sub(" ", text(response))).split())

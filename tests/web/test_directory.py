@@ -208,7 +208,7 @@ def test_a_mentee_sees_the_whole_profile(mentee_web, mentors_to_filter):
     page = text(mentee_web.get(f"/mentors/{cat.id}"))
     for words in ("Cat Video", "ST5, Psychiatry", "Non-binary", "A year of sick leave after an accident", "Choir",
                   "By video or phone (Microsoft Teams)", "Monday mornings, Saturday afternoons",
-                  "Why I became a peer mentor", "has a place free"):
+                  "Why I became a peer mentor", "Ask Cat to be my mentor"):
         assert words in page, words
 
 

@@ -1,0 +1,392 @@
+"""Requests for a mentor, their answers and deadlines, the relationships they start, withdrawals,
+and deactivating mentees who have not found a mentor.
+
+Every move of a request is a conditional update from "pending", so of two people acting at
+once (a mentor clicking twice, or in the email and the portal) exactly one succeeds; emails
+carry dedupe keys, so nothing is sent twice.
+"""
+from datetime import datetime
+
+from flask import current_app
+from peewee import IntegrityError
+
+from . import audit, clock, inbox, links, mail, mentors, waitlist
+from .db import database
+from .models import InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
+from .rules import eligibility, workdays
+from .rules import requests as rules
+
+DECISION = "request_decision"
+
+
+class RequestRefused(ValueError):
+    """Why a request cannot be made or moved, in words for the person trying."""
+
+
+# Reading ------------------------------------------------------------------------------------
+
+def waiting_request(mentee: MenteeProfile) -> MentorRequest | None:
+    return MentorRequest.get_or_none((MentorRequest.mentee == mentee) & (MentorRequest.status == rules.PENDING))
+
+
+def active_relationship(mentee: MenteeProfile) -> Relationship | None:
+    return Relationship.get_or_none((Relationship.mentee == mentee) & (Relationship.status == rules.ACTIVE))
+
+
+def are_matched(mentee_user: User, mentor: MentorProfile) -> bool:
+    return bool(mentee_user.mentee) and Relationship.select().where(
+        (Relationship.mentee == mentee_user.mentee) & (Relationship.mentor == mentor)
+        & (Relationship.status == rules.ACTIVE)).exists()
+
+
+def why_cannot_request(user: User, mentor: MentorProfile) -> str | None:
+    mentee = user.mentee
+    holds_offer = WaitlistEntry.select().where(
+        (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
+        & (WaitlistEntry.status == "offered")).exists()
+    state = mentors.state(mentor, clock.today_london())
+    return rules.why_cannot_request(
+        is_self=mentor.user_id == user.id, confirmed=bool(user.email_confirmed_at),
+        deactivated=bool(mentee.deactivated_at), has_waiting_request=waiting_request(mentee) is not None,
+        has_active_relationship=active_relationship(mentee) is not None,
+        mentor_state="open" if holds_offer and state == "full" else state)
+
+
+# Asking ---------------------------------------------------------------------------------------
+
+def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
+    now = clock.now()
+    problem = rules.check_note(note) or why_cannot_request(user, mentor)
+    if problem:
+        raise RequestRefused(problem)
+    mentee = user.mentee
+    config = current_app.config
+    with database.atomic():
+        # Checked again inside the transaction: the place is taken by a conditional update, so of
+        # two mentees asking for a mentor's last place, one gets it.
+        if waiting_request(mentee) or active_relationship(mentee):
+            raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a time")
+        if not waitlist.take_offer(mentee, mentor) and not waitlist.take_place(mentor.id):
+            raise RequestRefused("Someone else has just taken this mentor's last place: you can join their "
+                                 "waiting list")
+        deadline = workdays.deadline(now, config["ANSWER_WORKING_DAYS"])
+        reminders = [t for t in workdays.reminder_times(deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
+                                                        config["REMINDER_HOUR"]) if t > now]
+        try:
+            with database.atomic():
+                request = MentorRequest.create(mentee=mentee, mentor=mentor, note=note.strip(), created_at=now,
+                                               deadline=deadline,
+                                               next_reminder_at=reminders[0] if reminders else None)
+        except IntegrityError:
+            # Another request of theirs got in first (two tabs, say): one waiting request at a time.
+            raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a "
+                                 "time") from None
+        mentor_user = User.get_by_id(mentor.user_id)
+        token = links.issue(DECISION, mentor_user, deadline - now, target_id=request.id, replace=False)
+        mail.send(mentor_user.email, "request_new", f"{user.first_name} would like you as their mentor",
+                  user=mentor_user, **_request_context(request, mentee, user, mentor_user),
+                  url=links.external_url("requests.respond", token=token),
+                  dedupe_key=f"request-new:{request.id}")
+        audit.record(user, "requested_mentor", request)
+    return request
+
+
+def _request_context(request: MentorRequest, mentee: MenteeProfile, mentee_user: User, mentor_user: User) -> dict:
+    return {"name": mentor_user.first_name, "mentee_name": mentee_user.first_name, "grade": mentee.grade,
+            "specialty": mentee.specialty or mentee.school, "note": request.note, "deadline": request.deadline}
+
+
+# Answering ------------------------------------------------------------------------------------
+
+def decide(request: MentorRequest, action: str, by: User, role: str, message: str = "", link=None) -> MentorRequest:
+    """Accept or decline a waiting request. Raises RequestRefused saying what happened when it is
+    no longer waiting (answered already, cancelled, expired)."""
+    now = clock.now()
+    if action == "decline":
+        problem = rules.check_decline_message(message)
+        if problem:
+            raise RequestRefused(problem)
+    current = MentorRequest.get_by_id(request.id)
+    try:
+        move = rules.request_move(current.status, action, role)
+    except rules.MoveRefused as refused:
+        raise RequestRefused(_what_happened(current, str(refused))) from None
+    with database.atomic():
+        moved = MentorRequest.update(status=move.after, decided_at=now, decided_by=role, decided_by_user=by,
+                                     decline_message=(message or "").strip()).where(
+            (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)
+            & (MentorRequest.deadline > now)).execute()
+        if not moved:
+            raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id)))
+        if link is not None:
+            links.spend(link)
+        request = MentorRequest.get_by_id(request.id)
+        if action == "accept":
+            _start_relationship(request, by, now)
+        else:
+            _end_unmatched(request, now, "request_declined", by)
+    return request
+
+
+def _what_happened(request: MentorRequest, fallback: str = "") -> str:
+    if request.status == rules.PENDING and request.deadline <= clock.now():
+        return "This request has run out of time"
+    if request.status in rules.FINISHED:
+        return f"This request has already been {rules.FINISHED[request.status]}"
+    return fallback or "This request can no longer be answered"
+
+
+def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Relationship:
+    relationship = Relationship.create(request=request, mentee=request.mentee_id, mentor=request.mentor_id,
+                                       opened_at=now)
+    MenteeProfile.update(matched_at=now).where(
+        (MenteeProfile.id == request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()
+    # Matched now: any other waiting lists are left, and places held there go to the next in line.
+    for entry in WaitlistEntry.select().where((WaitlistEntry.mentee == request.mentee_id)
+                                              & WaitlistEntry.status.in_(waitlist.OPEN)):
+        waitlist.leave(entry, by)
+    mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == request.mentee_id).get()
+    mentor = MentorProfile.get_by_id(request.mentor_id)
+    mentor_user = User.get_by_id(mentor.user_id)
+    url = links.external_url("requests.relationship", relationship_id=relationship.id)
+    mail.send(mentee_user.email, "request_accepted_mentee", f"{mentor_user.first_name} will be your mentor",
+              user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_user.name,
+              contact=mentor.contact_details, mentor_email=mentor_user.email, url=url,
+              dedupe_key=f"request-accepted:{request.id}:mentee")
+    mail.send(mentor_user.email, "request_accepted_mentor", f"You are now {mentee_user.first_name}'s mentor",
+              user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.name,
+              mentee_email=mentee_user.email, url=url, dedupe_key=f"request-accepted:{request.id}:mentor")
+    audit.record(by, "accepted_request", request)
+    return relationship
+
+
+def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User | None) -> tuple[User, User]:
+    """A request that ended without a match: the place goes back (perhaps to the waiting list),
+    the mentee's time spent waiting does not count towards deactivation, and the mentee is told.
+    Returns (mentee's user, mentor's user)."""
+    waitlist.release_place(request.mentor_id, now)
+    mentee = MenteeProfile.get_by_id(request.mentee_id)
+    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - request.created_at)).where(
+        MenteeProfile.id == mentee.id).execute()
+    mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == request.mentee_id).get()
+    mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == request.mentor_id).get()
+    directory = links.external_url("browse.directory")
+    template, subject = {
+        "request_declined": ("request_declined", f"{mentor_user.first_name} cannot be your mentor just now"),
+        "request_expired": ("request_expired_mentee", "Your request has closed: please choose another mentor"),
+        "request_closed": ("request_closed_mentee", f"{mentor_user.first_name} is not taking mentees just now"),
+    }.get(action, (None, None))
+    if template:
+        mail.send(mentee_user.email, template, subject, user=mentee_user, name=mentee_user.first_name,
+                  mentor_name=mentor_user.first_name, message=request.decline_message, url=directory,
+                  dedupe_key=f"{action}:{request.id}")
+    audit.record(by, action, request)
+    return mentee_user, mentor_user
+
+
+def cancel(request: MentorRequest, user: User) -> None:
+    now = clock.now()
+    try:
+        rules.request_move(MentorRequest.get_by_id(request.id).status, "cancel", rules.MENTEE)
+    except rules.MoveRefused:
+        raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id))) from None
+    with database.atomic():
+        if not MentorRequest.update(status=rules.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
+                                    decided_by_user=user).where(
+                (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
+            raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id)))
+        _, mentor_user = _end_unmatched(request, now, "request_cancelled", user)
+        mail.send(mentor_user.email, "request_cancelled", f"{user.first_name} has withdrawn their request",
+                  user=mentor_user, name=mentor_user.first_name, mentee_name=user.first_name,
+                  dedupe_key=f"request-cancelled:{request.id}")
+
+
+AWAY = ("unlisted", "paused", "leave", "closed")
+
+
+def close_requests_if_away(mentor_id: int, now: datetime | None = None) -> int:
+    """After a mentor's availability changes: close the requests they cannot answer now, those
+    waiting while they are away, and those whose deadline falls in leave they have booked."""
+    now = now or clock.now()
+    mentor = MentorProfile.get_by_id(mentor_id)
+    if mentors.state(mentor, clock.to_london(now).date()) in AWAY:
+        return close_requests_to(mentor, now)
+    if mentor.leave_from:
+        return close_requests_to(mentor, now, due_on_or_after=mentor.leave_from)
+    return 0
+
+
+def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on_or_after=None) -> int:
+    """Close requests waiting for a mentor who is away (or whose leave begins before their deadline)."""
+    now = now or clock.now()
+    closed = 0
+    waiting = MentorRequest.select().where((MentorRequest.mentor == mentor.id)
+                                           & (MentorRequest.status == rules.PENDING))
+    for request in waiting:
+        if due_on_or_after and clock.to_london(request.deadline).date() < due_on_or_after:
+            continue
+        with database.atomic():
+            if MentorRequest.update(status=rules.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
+                    (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
+                _end_unmatched(request, now, "request_closed", None)
+                closed += 1
+    return closed
+
+
+# Timed work (called by jobs/sweeps.py) --------------------------------------------------------
+
+def expire_due(now: datetime, limit: int = 1000) -> int:
+    """Requests past their deadline are rejected on the admin team's behalf."""
+    due = list(MentorRequest.select().where((MentorRequest.status == rules.PENDING)
+                                            & (MentorRequest.deadline <= now)).order_by(MentorRequest.deadline)
+               .limit(limit))
+    expired = 0
+    for request in due:
+        with database.atomic():
+            if not MentorRequest.update(status=rules.EXPIRED, decided_at=now, decided_by=rules.SYSTEM).where(
+                    (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
+                continue
+            mentee_user, mentor_user = _end_unmatched(request, now, "request_expired", None)
+            mail.send(mentor_user.email, "request_expired_mentor", "A request to you has closed",
+                      user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.first_name,
+                      dedupe_key=f"request-expired:{request.id}:mentor")
+            expired += 1
+    return expired
+
+
+def remind_due(now: datetime, limit: int = 1000) -> int:
+    config = current_app.config
+    due = list(MentorRequest.select().where((MentorRequest.status == rules.PENDING)
+                                            & (MentorRequest.next_reminder_at <= now)).limit(limit))
+    sent = 0
+    for request in due:
+        times = [t for t in workdays.reminder_times(request.deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
+                                                    config["REMINDER_HOUR"]) if t > now]
+        with database.atomic():
+            if not MentorRequest.update(reminders_sent=MentorRequest.reminders_sent + 1,
+                                        next_reminder_at=times[0] if times else None).where(
+                    (MentorRequest.id == request.id) & (MentorRequest.reminders_sent == request.reminders_sent)
+                    & (MentorRequest.status == rules.PENDING)).execute():
+                continue
+            mentee = MenteeProfile.get_by_id(request.mentee_id)
+            mentee_user = User.get_by_id(mentee.user_id)
+            mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == request.mentor_id).get()
+            token = links.issue(DECISION, mentor_user, request.deadline - now, target_id=request.id, replace=False)
+            last_day = workdays.working_days_left(now, request.deadline) == 0
+            mail.send(mentor_user.email, "request_reminder",
+                      "Today is the last day to answer a request" if last_day else "A reminder: a request is waiting",
+                      user=mentor_user, **_request_context(request, mentee, mentee_user, mentor_user),
+                      last_day=last_day, url=links.external_url("requests.respond", token=token),
+                      dedupe_key=f"request-reminder:{request.id}:{request.reminders_sent + 1}")
+            audit.record(None, "reminded_mentor", request)
+            sent += 1
+    return sent
+
+
+def close_for_away_mentors(now: datetime, limit: int = 200) -> int:
+    """Requests waiting for a mentor who has since gone on leave, paused or left the register."""
+    today = clock.to_london(now).date()
+    away = (~MentorProfile.listed | MentorProfile.paused | (MentorProfile.capacity == 0)
+            | (MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
+               & (MentorProfile.leave_until >= today)))
+    mentor_ids = {r.mentor_id for r in MentorRequest.select(MentorRequest.mentor).join(MentorProfile)
+                  .where((MentorRequest.status == rules.PENDING) & away).limit(limit)}
+    return sum(close_requests_to(MentorProfile.get_by_id(mentor_id), now) for mentor_id in mentor_ids)
+
+
+def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
+    """Warn, then deactivate, mentees with no mentor accepting them within the period (default
+    3 months). A request waiting for an answer counts as having chosen."""
+    config = current_app.config
+    months, warn_days = config["DEACTIVATE_AFTER_MONTHS"], config["DEACTIVATION_WARNING_DAYS"]
+    candidates = list(MenteeProfile.select().where(
+        MenteeProfile.matched_at.is_null() & MenteeProfile.deactivated_at.is_null()
+        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days))).limit(limit))
+    acted = 0
+    for mentee in candidates:
+        if waiting_request(mentee):
+            continue
+        due = eligibility.deactivation_due(mentee.period_started_at, months)
+        warnings = [t for t in eligibility.warning_times(due, warn_days) if t <= now]
+        user = User.get_by_id(mentee.user_id)
+        with database.atomic():
+            same = (MenteeProfile.id == mentee.id) & MenteeProfile.deactivated_at.is_null() & (
+                MenteeProfile.period_started_at == mentee.period_started_at)
+            if now >= due:
+                if MenteeProfile.update(deactivated_at=now).where(same).execute():
+                    mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
+                              name=user.first_name, months=months, url=links.external_url("auth.login"),
+                              dedupe_key=f"deactivated:{mentee.id}:{mentee.period_started_at.isoformat()}")
+                    audit.record(None, "deactivated_mentee", mentee)
+                    acted += 1
+            elif len(warnings) > mentee.deactivation_warnings:
+                if MenteeProfile.update(deactivation_warnings=len(warnings)).where(
+                        same & (MenteeProfile.deactivation_warnings == mentee.deactivation_warnings)).execute():
+                    mail.send(user.email, "deactivation_warning", "Choose a mentor to keep your account open",
+                              user=user, name=user.first_name, due=due, url=links.external_url("browse.directory"),
+                              dedupe_key=f"deactivation-warning:{mentee.id}:{due.isoformat()}:{len(warnings)}")
+                    audit.record(None, "warned_mentee", mentee)
+                    acted += 1
+    return acted
+
+
+# Reactivation and withdrawal (through the admin team) --------------------------------------------
+
+def ask_reactivation(user: User) -> InboxItem:
+    existing = InboxItem.get_or_none((InboxItem.user == user) & (InboxItem.kind == "reactivation")
+                                     & (InboxItem.status == "open"))
+    return existing or inbox.raise_item("reactivation", name=user.name, email=user.email, user=user)
+
+
+def reactivate(mentee: MenteeProfile, by: User) -> bool:
+    """Open a deactivated mentee's account again, with a new period; False if it was not deactivated."""
+    now = clock.now()
+    with database.atomic():
+        if not MenteeProfile.update(deactivated_at=None, period_started_at=now, deactivation_warnings=0).where(
+                (MenteeProfile.id == mentee.id) & MenteeProfile.deactivated_at.is_null(False)).execute():
+            return False
+        user = User.get_by_id(mentee.user_id)
+        for item in InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
+                                             & (InboxItem.status == "open")):
+            inbox.close(item.id, by)
+        mail.send(user.email, "mentee_reactivated", "Your mentee account is open again", user=user,
+                  name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"],
+                  url=links.external_url("browse.directory"), dedupe_key=f"reactivated:{mentee.id}:{now.isoformat()}")
+        audit.record(by, "reactivated_mentee", mentee)
+    return True
+
+
+def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
+    side = "mentor" if relationship.mentor.user_id == user.id else "mentee"
+    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == "open")
+                                     & (InboxItem.user == user))
+    if existing and existing.details.get("relationship") == relationship.id:
+        return existing
+    return inbox.raise_item("withdrawal", name=user.name, email=user.email, user=user,
+                            details={"relationship": relationship.id, "asked_by": side}, message=reason.strip())
+
+
+def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None) -> bool:
+    """End a relationship at either side's request, confirmed by an admin. Sessions already held
+    stay counted for the mentee, who may ask another mentor."""
+    now = clock.now()
+    try:
+        rules.relationship_move(Relationship.get_by_id(relationship.id).status, "withdraw", rules.ADMIN)
+    except rules.MoveRefused:
+        return False
+    with database.atomic():
+        if not Relationship.update(status=rules.WITHDRAWN, closed_at=now, close_reason="withdrawn").where(
+                (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
+            return False
+        waitlist.release_place(relationship.mentor_id, now)
+        if item is not None:
+            inbox.close(item.id, by)
+        mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == relationship.mentee_id).get()
+        mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == relationship.mentor_id).get()
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
+                      name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
+                      url=links.external_url("browse.directory"),
+                      dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
+        audit.record(by, "withdrew_relationship", relationship)
+    return True

@@ -1,0 +1,341 @@
+"""A mentee asks a mentor; the mentor answers from the email link or in the portal; cancelling,
+closing, withdrawing; deactivated mentees and reactivation."""
+import re
+from datetime import datetime
+
+import pytest
+
+from portal import clock
+from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
+                           User)
+from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.servers import text_of
+from tests.support.web import Web, errors, text, words
+
+NOTE = "Coming back to ST3 after a year of parental leave, and nervous about nights."
+
+
+def at(moment: str):
+    """Run a block at this UTC time, with the clock stopped."""
+    return clock.frozen(datetime.fromisoformat(moment))
+
+
+@pytest.fixture
+def people(app):
+    mentee = make_user("jo@example.org", "Jo Bloggs", mentee=True, grade="ST3", specialty="Respiratory medicine")
+    mentor = make_mentor("priya@example.org", "Priya Shah", contact_details="07700 900123")
+    return mentee, mentor
+
+
+def browser(app, email):
+    web = Web(app.test_client())
+    web.login(email, PASSWORD)
+    return web
+
+
+def ask(web, mentor, note=NOTE):
+    return web.submit(f"/mentors/{mentor.id}/request", {"note": note})
+
+
+def decision_link(mailbox, address="priya@example.org") -> str:
+    message = mailbox.wait_for(address, "would like you as their mentor")
+    return re.search(r"http://portal\.test(/respond/\S+)", text_of(message)).group(1)
+
+
+def test_the_mentor_is_emailed_everything_needed_to_answer(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    jo = browser(app, "jo@example.org")
+    with at("2026-12-23T16:00"):
+        response = ask(jo, mentor)
+    assert response.headers["Location"] == "/mentoring"
+    request = MentorRequest.get()
+    assert (request.status, request.note) == ("pending", NOTE)
+    assert request.deadline == datetime(2027, 1, 4, 23, 59)
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 1
+    page = words(jo.get("/mentoring"))
+    assert "You asked Priya Shah on Wednesday 23 December 2026" in page
+    assert "answer by the end of Monday 4 January 2027" in page
+
+    run_jobs()
+    message = text_of(mailbox.wait_for("priya@example.org", "Jo would like you as their mentor"))
+    for expected in ("Jo (ST3, Respiratory medicine)", NOTE, "by the end of Monday 4 January 2027", "/respond/"):
+        assert expected in message
+    assert "Bloggs" not in message and "jo@example.org" not in message  # first name only until they accept
+
+
+def test_opening_the_link_changes_nothing_and_only_a_button_answers(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    run_jobs()
+    link = decision_link(mailbox)
+    scanner = Web(app.test_client())  # a mail scanner, or the mentor, not logged in
+    for _ in range(3):
+        page = scanner.get(link)
+        assert page.status_code == 200 and "Accept Jo" in text(page) and NOTE in words(page)
+    assert MentorRequest.get().status == "pending"
+
+    accepted = scanner.submit(link, {"action": "accept"})
+    assert "You are Jo's mentor" in words(accepted)
+    assert "jo@example.org" in text(accepted)
+    request = MentorRequest.get()
+    assert (request.status, request.decided_by) == ("accepted", "mentor")
+    relationship = Relationship.get()
+    assert (relationship.mentee_id, relationship.mentor_id, relationship.status) == (mentee.mentee.id, mentor.id,
+                                                                                    "active")
+    assert MenteeProfile.get_by_id(mentee.mentee.id).matched_at is not None
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 1
+
+    run_jobs()
+    to_mentee = text_of(mailbox.wait_for("jo@example.org", "Priya will be your mentor"))
+    assert "07700 900123" in to_mentee and "priya@example.org" in to_mentee
+    assert "jo@example.org" in text_of(mailbox.wait_for("priya@example.org", "You are now Jo's mentor"))
+
+    # Used: the link now says what happened, and a second press changes nothing.
+    again = scanner.get(link)
+    assert "You are Jo's mentor" in words(again)
+    second = scanner.submit(link, {"action": "decline"})
+    assert Relationship.select().count() == 1 and MentorRequest.get().status == "accepted"
+    assert "You are Jo's mentor" in words(second)
+
+
+def test_matched_people_see_each_others_contact_details(app, people):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    priya = browser(app, "priya@example.org")
+    request = MentorRequest.get()
+    assert "07700 900123" not in text(browser(app, "jo@example.org").get(f"/mentors/{mentor.id}"))
+    priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    relationship = Relationship.get()
+    jo = browser(app, "jo@example.org")
+    assert "07700 900123" in text(jo.get(f"/mentoring/{relationship.id}"))
+    assert "07700 900123" in text(jo.get(f"/mentors/{mentor.id}"))
+    assert "jo@example.org" in text(priya.get(f"/mentoring/{relationship.id}"))
+    stranger = make_user("sam@example.org", "Sam Stranger", mentee=True)
+    assert browser(app, stranger.email).get(f"/mentoring/{relationship.id}").status_code == 403
+
+
+def test_a_decline_carries_a_kind_message_and_sends_the_mentee_back_to_the_directory(app, people, run_jobs,
+                                                                                    mailbox):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    priya = browser(app, "priya@example.org")
+    request = MentorRequest.get()
+    page = priya.get(f"/requests/{request.id}/answer")
+    assert NOTE in words(page)
+    too_long = priya.submit(f"/requests/{request.id}/answer", {"action": "decline", "message": "x" * 501})
+    assert "500 characters or fewer" in errors(too_long)["message"]
+    assert 'x' * 501 in text(too_long)
+    assert MentorRequest.get().status == "pending"
+    priya.submit(f"/requests/{request.id}/answer", {"action": "decline",
+                                                    "message": "My rota is full until March, sorry."})
+    assert MentorRequest.get().status == "declined"
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0
+    run_jobs()
+    message = text_of(mailbox.wait_for("jo@example.org", "Priya cannot be your mentor just now"))
+    assert "My rota is full until March, sorry." in message and "http://portal.test/mentors/" in message
+
+
+def test_the_mentee_cancels_a_waiting_request(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    jo = browser(app, "jo@example.org")
+    ask(jo, mentor)
+    request = MentorRequest.get()
+    jo.submit(f"/requests/{request.id}/cancel")
+    assert MentorRequest.get().status == "cancelled"
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0
+    again = jo.submit(f"/requests/{request.id}/cancel", follow_redirects=True)
+    assert "already been cancelled by the mentee" in words(again)
+    run_jobs()
+    assert mailbox.wait_for("priya@example.org", "Jo has withdrawn their request")
+    other = make_mentor("tom@example.org", "Tom Lee")
+    assert ask(jo, other).status_code == 302  # free to ask someone else
+
+
+@pytest.mark.parametrize("situation, words_shown", [
+    ("self", "cannot ask yourself"),
+    ("full", "join their waiting list"),
+    ("paused", "not taking mentees just now"),
+    ("leave", "not taking mentees just now"),
+    ("second", "one mentor at a time"),
+    ("matched", "already have a mentor"),
+    ("deactivated", "account is paused"),
+    ("unconfirmed", "Confirm your email address first"),
+    ("empty note", "Say briefly what you would like to talk about"),
+    ("long note", "1,000 characters or fewer"),
+])
+def test_requests_that_cannot_be_made_are_explained(app, people, situation, words_shown):
+    mentee, mentor = people
+    note = NOTE
+    if situation == "self":
+        MentorProfile.create(user=mentee, capacity=1)  # Jo mentors too
+        mentor = MentorProfile.get(MentorProfile.user == mentee)
+        User.update(password_hash=User.get_by_id(mentor.user_id).password_hash).execute()
+    elif situation == "full":
+        MentorProfile.update(capacity=1, places_taken=1).where(MentorProfile.id == mentor.id).execute()
+    elif situation == "paused":
+        MentorProfile.update(paused=True).where(MentorProfile.id == mentor.id).execute()
+    elif situation == "leave":
+        today = clock.today_london()
+        MentorProfile.update(leave_from=today, leave_until=today).where(MentorProfile.id == mentor.id).execute()
+    elif situation in ("second", "matched"):
+        first = make_mentor("tom@example.org", "Tom Lee")
+        ask(browser(app, "jo@example.org"), first)
+        if situation == "matched":
+            browser(app, "tom@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+    elif situation == "deactivated":
+        MenteeProfile.update(deactivated_at=clock.now()).execute()
+    elif situation == "unconfirmed":
+        User.update(email_confirmed_at=None).where(User.id == mentee.id).execute()
+    elif situation == "empty note":
+        note = "  "
+    elif situation == "long note":
+        note = "n" * 1001
+    before = MentorRequest.select().count()
+    response = ask(browser(app, "jo@example.org"), mentor, note)
+    assert response.status_code in (400, 403, 404)
+    assert words_shown in words(response)
+    assert MentorRequest.select().count() == before
+    if situation == "long note":
+        assert "n" * 1001 in text(response)  # kept, to shorten
+
+
+def test_answers_that_come_too_late_are_explained(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    run_jobs()
+    link = decision_link(mailbox)
+    request = MentorRequest.get()
+    with clock.travel(request.deadline - clock.now()):
+        expired_link = Web(app.test_client()).get(link)
+        assert "This link has expired" in words(expired_link) or "run out of time" in words(expired_link)
+        in_portal = browser(app, "priya@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+        assert in_portal.status_code == 409 and "run out of time" in words(in_portal)
+    assert MentorRequest.get().status == "pending" and not Relationship.select().exists()
+
+
+def test_accepting_after_declining_changes_nothing(app, people):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    priya = browser(app, "priya@example.org")
+    request = MentorRequest.get()
+    priya.submit(f"/requests/{request.id}/answer", {"action": "decline"})
+    late = priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    assert late.status_code == 409 and "already been declined" in words(late)
+    assert not Relationship.select().exists()
+
+
+@pytest.mark.parametrize("token", ["nonsense", "Mw.forged-signature", "x" * 200])
+def test_a_forged_or_tampered_link_is_refused_kindly(app, people, run_jobs, mailbox, token):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    run_jobs()
+    real = decision_link(mailbox).rsplit("/", 1)[1]
+    client = Web(app.test_client())
+    for bad in (token, real[:-2] + ("ab" if real[-2:] != "ab" else "cd")):
+        page = client.get(f"/respond/{bad}")
+        assert page.status_code == 404 and "This link does not work" in words(page)
+        assert client.submit(f"/respond/{bad}", {"action": "accept"}).status_code == 404
+    assert MentorRequest.get().status == "pending"
+
+
+def test_only_the_mentor_asked_or_an_admin_can_answer(app, people):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    request = MentorRequest.get()
+    make_mentor("tom@example.org", "Tom Lee")
+    assert browser(app, "tom@example.org").submit(f"/requests/{request.id}/answer",
+                                                  {"action": "accept"}).status_code == 403
+    assert browser(app, "jo@example.org").get(f"/requests/{request.id}/answer").status_code == 403
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    browser(app, "ada@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    assert MentorRequest.get().decided_by == "admin"
+
+
+@pytest.mark.parametrize("change", ["leave", "pause", "unlist"])
+def test_a_mentor_going_away_closes_waiting_requests(app, people, run_jobs, mailbox, change):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    today = clock.today_london()
+    if change == "unlist":
+        make_user("ada@example.org", "Ada Admin", admin=True)
+        browser(app, "ada@example.org").submit(f"/admin/mentors/{mentor.id}/listing", {"listed": "no"})
+    else:
+        form = {"capacity": "2"}
+        form.update({"paused": "y"} if change == "pause" else
+                    {"leave_from": today.isoformat(), "leave_until": today.replace(day=28).isoformat()
+                     if today.day < 28 else today.isoformat()})
+        assert browser(app, "priya@example.org").submit("/mentor/availability", form).status_code == 302
+    assert MentorRequest.get().status == "closed"
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0
+    run_jobs()
+    message = text_of(mailbox.wait_for("jo@example.org", "Priya is not taking mentees just now"))
+    assert "http://portal.test/mentors/" in message
+
+
+def test_leave_booked_before_a_deadline_closes_the_request(app, people):
+    mentee, mentor = people
+    with at("2026-12-01T10:00"):
+        ask(browser(app, "jo@example.org"), mentor)
+        request = MentorRequest.get()
+        assert request.deadline == datetime(2026, 12, 8, 23, 59)
+        browser(app, "priya@example.org").submit("/mentor/availability", {
+            "capacity": "2", "leave_from": "2026-12-07", "leave_until": "2026-12-20"})
+    assert MentorRequest.get().status == "closed"
+
+
+def test_withdrawal_through_the_team(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    jo = browser(app, "jo@example.org")
+    ask(jo, mentor)
+    browser(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+    relationship = Relationship.get()
+    jo.submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "We did not click, and that is fine."})
+    item = InboxItem.get(InboxItem.kind == "withdrawal")
+    assert item.details == {"relationship": relationship.id, "asked_by": "mentee"}
+    assert Relationship.get().status == "active"  # nothing changes until an admin confirms
+    assert "did not click" not in text(browser(app, "priya@example.org").get(f"/mentoring/{relationship.id}"))
+
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    ada = browser(app, "ada@example.org")
+    detail = words(ada.get(f"/admin/inbox/{item.id}"))
+    assert "We did not click, and that is fine." in detail and "Jo Bloggs (mentee) with Priya Shah" in detail
+    ada.submit(f"/admin/inbox/{item.id}/withdraw")
+    assert Relationship.get().status == "withdrawn"
+    assert InboxItem.get_by_id(item.id).status == "closed"
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0
+    assert AuditEvent.get(AuditEvent.action == "withdrew_relationship").actor.email == "ada@example.org"
+    run_jobs()
+    assert "still count towards your allowance" in text_of(mailbox.wait_for("jo@example.org", "Your mentoring has ended"))
+    assert mailbox.wait_for("priya@example.org", "Your mentoring has ended")
+    again = ada.submit(f"/admin/inbox/{item.id}/withdraw", follow_redirects=True)
+    assert again.status_code == 200
+    tom = make_mentor("tom@example.org", "Tom Lee")
+    assert ask(jo, tom).status_code == 302  # free to choose another mentor
+
+
+def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    MenteeProfile.update(deactivated_at=clock.now()).execute()
+    jo = browser(app, "jo@example.org")
+    home = words(jo.get("/"))
+    assert "Your mentee account was paused" in home
+    assert jo.get("/mentors/").status_code == 403
+    jo.submit("/reactivation")
+    jo.submit("/reactivation")
+    item = InboxItem.get(InboxItem.kind == "reactivation")
+    assert InboxItem.select().count() == 1
+
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    ada = browser(app, "ada@example.org")
+    before = clock.now()
+    ada.submit(f"/admin/inbox/{item.id}/reactivate")
+    profile = MenteeProfile.get()
+    assert profile.deactivated_at is None and profile.period_started_at >= before
+    assert InboxItem.get_by_id(item.id).status == "closed"
+    run_jobs()
+    assert mailbox.wait_for("jo@example.org", "Your mentee account is open again")
+    assert jo.get("/mentors/").status_code == 200
+
+    item2 = InboxItem.create(kind="reactivation", name="Jo Bloggs", email="jo@example.org", user=mentee)
+    already = ada.submit(f"/admin/inbox/{item2.id}/reactivate", follow_redirects=True)
+    assert "already open: nothing to do" in words(already)
