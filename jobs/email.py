@@ -64,6 +64,11 @@ def build_message(email: Email) -> EmailMessage:
     message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}")
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")
+    for attached in email.attachments or []:
+        kind, *params = [part.strip() for part in attached["content_type"].split(";")]
+        maintype, subtype = kind.split("/")
+        extra = dict(param.split("=", 1) for param in params if "=" in param and not param.startswith("charset"))
+        message.add_attachment(attached["text"], subtype=subtype, filename=attached["filename"], params=extra)
     return message
 
 

@@ -6,7 +6,7 @@ can move time forward instead of waiting for it.
 """
 from datetime import datetime, timedelta
 
-from portal import audit, clock, links, mail, matching, waitlist
+from portal import audit, clock, links, mail, matching, sessions, survey, waitlist
 from portal.db import database
 from portal.mail import queue_delivery
 from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, User
@@ -113,5 +113,43 @@ def deactivate_idle_mentees(now: datetime | None = None) -> int:
     return matching.deactivate_idle_mentees(now or clock.now())
 
 
+@job
+def remind_sessions(now: datetime | None = None) -> int:
+    """A reminder to both, a day before each confirmed session."""
+    return sessions.remind_due(now or clock.now())
+
+
+@job
+def ask_session_outcomes(now: datetime | None = None) -> int:
+    """After a session: did it take place, and shall we plan another?"""
+    return sessions.ask_outcomes(now or clock.now())
+
+
+@job
+def nudge_session_windows(now: datetime | None = None) -> int:
+    """Five months after the match: a word about the six-month window."""
+    return sessions.nudge_windows(now or clock.now())
+
+
+@job
+def close_finished_relationships(now: datetime | None = None) -> int:
+    """Mentoring whose allowance is used, with nothing more planned, closes."""
+    return sessions.close_finished(now or clock.now())
+
+
+@job
+def send_surveys(now: datetime | None = None) -> int:
+    """The evaluation survey for each mentee whose mentoring has closed."""
+    return survey.send_due(now or clock.now())
+
+
+@job
+def remind_surveys(now: datetime | None = None) -> int:
+    """One reminder, a week later, to those who have not answered."""
+    return survey.remind_due(now or clock.now())
+
+
 EVERY_MINUTE = [requeue_emails, expire_requests, remind_mentors, close_requests_for_away_mentors,
-                deactivate_idle_mentees, return_from_leave, lapse_waitlist_offers, tidy_uploads, requeue_imports]
+                deactivate_idle_mentees, return_from_leave, lapse_waitlist_offers, remind_sessions,
+                ask_session_outcomes, nudge_session_windows, close_finished_relationships, send_surveys,
+                remind_surveys, tidy_uploads, requeue_imports]

@@ -77,9 +77,11 @@ def _register_blueprints(app):
     from .browse.views import bp as browse
     from .main.views import bp as main
     from .mentor.views import bp as mentor
+    from .mentoring.views import bp as mentoring
     from .requests.views import bp as requests
+    from .survey_pages.views import bp as survey
 
-    for blueprint in (main, auth, account, browse, mentor, requests, admin):
+    for blueprint in (main, auth, account, browse, mentor, requests, mentoring, survey, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
         from .devmail.views import bp as devmail

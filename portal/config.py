@@ -95,6 +95,12 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "SESSION_WINDOW_MONTHS": _int(environ, "SESSION_WINDOW_MONTHS", 6),
         "EXTRA_SESSIONS": _int(environ, "EXTRA_SESSIONS", 4),
         "CANCEL_NOTICE_HOURS": _int(environ, "CANCEL_NOTICE_HOURS", 24),
+        "SESSION_REMINDER_HOURS": _int(environ, "SESSION_REMINDER_HOURS", 24),
+        "SESSION_NUDGE_MONTHS": _int(environ, "SESSION_NUDGE_MONTHS", 5),
+        "SURVEY_REMINDER_DAYS": _int(environ, "SURVEY_REMINDER_DAYS", 7),
+        "SURVEY_LINK_DAYS": _int(environ, "SURVEY_LINK_DAYS", 60),
+        # Reports and survey results show no group smaller than this.
+        "SMALLEST_GROUP": _int(environ, "SMALLEST_GROUP", 5),
         "WAITLIST_OFFER_WORKING_DAYS": _int(environ, "WAITLIST_OFFER_WORKING_DAYS", 2),
         # Full mentors stay in the directory, marked "not taking new mentees", so mentees can join
         # their waiting list; "no" hides them like mentors on leave.

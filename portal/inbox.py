@@ -7,6 +7,8 @@ KINDS = {
     "interest": "Interest in becoming a mentor",
     "reactivation": "Asking to reopen a mentee account",
     "withdrawal": "Asking to end a mentoring relationship",
+    "cancellation": "A session cancelled",
+    "more_sessions": "Asking for more sessions",
 }
 
 

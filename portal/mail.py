@@ -17,7 +17,8 @@ from .models import Email
 REQUEUE_AFTER = timedelta(minutes=2)
 
 
-def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None, **context) -> int | None:
+def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None,
+         attachments: list[dict] | None = None, **context) -> int | None:
     """Record an email and queue its delivery; returns the outbox id, or None if dedupe_key was already sent."""
     context.setdefault("scheme_name", current_app.config["SCHEME_NAME"])
     context.setdefault("inbox_email", current_app.config["SCHEME_INBOX_EMAIL"])
@@ -30,6 +31,7 @@ def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | N
         text_body=render_template(f"emails/{template}.txt", **context),
         html_body=render_template(f"emails/{template}.html", subject=subject, **context),
         dedupe_key=dedupe_key,
+        attachments=attachments or [],
         created_at=now,
         next_attempt_at=now + REQUEUE_AFTER,
     ).on_conflict_ignore().returning(Email.id).execute())

@@ -148,7 +148,7 @@ def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Rela
     mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == request.mentee_id).get()
     mentor = MentorProfile.get_by_id(request.mentor_id)
     mentor_user = User.get_by_id(mentor.user_id)
-    url = links.external_url("requests.relationship", relationship_id=relationship.id)
+    url = links.external_url("mentoring.relationship", relationship_id=relationship.id)
     mail.send(mentee_user.email, "request_accepted_mentee", f"{mentor_user.first_name} will be your mentor",
               user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_user.name,
               contact=mentor.contact_details, mentor_email=mentor_user.email, url=url,

@@ -1,8 +1,8 @@
 """Admin home, invitations and the inbox."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import accounts, inbox, matching
+from .. import accounts, inbox, matching, sessions, survey
 from ..models import InboxItem, Relationship, User
 from . import bp
 from .forms import InviteForm
@@ -53,7 +53,7 @@ def inbox_item(item_id):
     if item is None:
         abort(404)
     relationship = Relationship.get_or_none(Relationship.id == (item.details or {}).get("relationship")) \
-        if item.kind == "withdrawal" else None
+        if item.kind in ("withdrawal", "more_sessions") else None
     return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, relationship=relationship)
 
 
@@ -91,3 +91,35 @@ def withdraw_from_inbox(item_id):
         inbox.close(item.id, current_user._get_current_object())
         flash("That mentoring had already ended.", "info")
     return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/inbox/<int:item_id>/grant", methods=["POST"])
+def grant_from_inbox(item_id):
+    item = InboxItem.get_or_none(InboxItem.id == item_id)
+    relationship = Relationship.get_or_none(Relationship.id == (item.details or {}).get("relationship")) if item else None
+    if item is None or item.kind != "more_sessions" or relationship is None:
+        abort(404)
+    try:
+        allowed = sessions.grant_more(relationship, current_user._get_current_object(), item)
+        flash(f"Agreed: {item.name} can now have {allowed} sessions in all.", "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/relationships/<int:relationship_id>/close", methods=["POST"])
+def close_relationship(relationship_id):
+    relationship = Relationship.get_or_none(Relationship.id == relationship_id)
+    if relationship is None:
+        abort(404)
+    if sessions.close(relationship, current_user._get_current_object(), "admin", "closed by the team"):
+        flash("The mentoring is closed; the mentee will be sent the evaluation survey.", "success")
+    else:
+        flash("That mentoring had already ended.", "info")
+    return redirect(request.referrer or url_for("admin.home"))
+
+
+@bp.route("/survey")
+def survey_results():
+    return render_template("admin/survey.html", results=survey.results(),
+                           smallest=current_app.config["SMALLEST_GROUP"])

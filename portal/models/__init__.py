@@ -8,8 +8,10 @@ from .matching import MentorRequest, Relationship, WaitlistEntry
 from .messages import ActionLink, Email, InboxItem
 from .people import MenteeProfile, MentorOption, MentorProfile, ProfileChange, User
 from .records import AuditEvent, Content, ImportBatch, StoredPhoto
+from .sessions import MentoringSession, MentorNote, SurveyInvite, SurveyResponse
 
 MODELS = [User, MenteeProfile, MentorProfile, MentorOption, ProfileChange, ActionLink, Email, InboxItem,
-          AuditEvent, Content, StoredPhoto, ImportBatch, WaitlistEntry, MentorRequest, Relationship]
+          AuditEvent, Content, StoredPhoto, ImportBatch, WaitlistEntry, MentorRequest, Relationship,
+          MentoringSession, MentorNote, SurveyInvite, SurveyResponse]
 
 __all__ = ["BaseModel", "JSONField", "new_nonce", "MODELS", *(model.__name__ for model in MODELS)]

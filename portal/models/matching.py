@@ -48,9 +48,12 @@ class Relationship(BaseModel):
     opened_at = DateTimeField(default=clock.now)
     closed_at = DateTimeField(null=True)
     close_reason = CharField(max_length=30, default="")
+    contracting_done_at = DateTimeField(null=True)  # the mentor's tick: only the tick is kept
+    close_asked_by = CharField(max_length=10, null=True)  # mentee or mentor, waiting for the other to agree
+    window_nudged_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("mentee", "status"), False), (("mentor", "status"), False))
+        indexes = ((("mentee", "status"), False), (("mentor", "status"), False), (("status", "opened_at"), False))
 
 
 class WaitlistEntry(BaseModel):

@@ -30,6 +30,7 @@ class Email(BaseModel):
     subject = CharField(max_length=200)
     text_body = TextField()
     html_body = TextField()
+    attachments = JSONField(default=list)  # [{"filename", "content_type", "text"}], e.g. a calendar invite
     dedupe_key = CharField(max_length=120, null=True, unique=True)
     status = CharField(max_length=10, default="queued")  # queued, sending, sent, failed
     attempts = IntegerField(default=0)

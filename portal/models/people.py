@@ -73,6 +73,7 @@ class MenteeProfile(BaseModel):
     # waiting for a mentor's answer does not count (portal/matching.py moves it on).
     period_started_at = DateTimeField(default=clock.now)
     matched_at = DateTimeField(null=True)  # when a mentor first accepted them
+    sessions_allowed = IntegerField(default=4)  # SESSIONS_PER_MENTEE, plus what admins grant
     deactivation_warnings = IntegerField(default=0)
     deactivated_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)

@@ -4,10 +4,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from .. import clock, links, matching
-from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, in_relationship, requires
+from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, requires
 from ..models import MenteeProfile, MentorProfile, MentorRequest, Relationship, User
 from ..rules import requests as rules
-from .forms import AnswerForm, RequestForm, WithdrawalForm
+from .forms import AnswerForm, RequestForm
 
 bp = Blueprint("requests", __name__)
 
@@ -133,32 +133,3 @@ def respond(token):
         mentor_user = User.get_by_id(checked.link.user_id)
         return _answer(found, form, mentor_user, rules.MENTOR, link=checked.link, token=token)
     return _answer_page(found, form, token)
-
-
-@bp.route("/mentoring/<int:relationship_id>")
-@requires(MENTEE, MENTOR, ADMIN)
-def relationship(relationship_id):
-    found = _or_404(Relationship, relationship_id)
-    if not (in_relationship(current_user, found) or current_user.is_admin):
-        abort(403)
-    mentee, mentor = MenteeProfile.get_by_id(found.mentee_id), MentorProfile.get_by_id(found.mentor_id)
-    return render_template("requests/relationship.html", relationship=found, mentee=mentee, mentor=mentor,
-                           form=WithdrawalForm(), is_mentee=current_user.mentee is not None
-                           and current_user.mentee.id == found.mentee_id)
-
-
-@bp.route("/mentoring/<int:relationship_id>/withdraw", methods=["POST"])
-@requires(MENTEE, MENTOR)
-def ask_withdrawal(relationship_id):
-    found = _or_404(Relationship, relationship_id)
-    if not in_relationship(current_user, found):
-        abort(403)
-    form = WithdrawalForm()
-    if found.status != rules.ACTIVE:
-        flash("This mentoring has already ended.", "info")
-    elif form.validate_on_submit():
-        matching.ask_withdrawal(found, current_user._get_current_object(), form.reason.data or "")
-        flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
-    else:
-        flash(form.reason.errors[0], "error")
-    return redirect(url_for("requests.relationship", relationship_id=found.id))

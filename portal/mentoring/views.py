@@ -1,0 +1,232 @@
+"""A mentoring relationship: contact details, sessions, the allowance, contracting, the mentor's
+private notes, ending it."""
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import clock, content, matching, sessions
+from ..access import ADMIN, MENTEE, MENTOR, in_relationship, requires
+from ..models import MenteeProfile, MentoringSession, MentorProfile, Relationship
+from ..requests.forms import WithdrawalForm
+from ..rules import sessions as session_rules
+from .forms import NotesForm, OutcomeForm, SessionForm
+
+bp = Blueprint("mentoring", __name__)
+
+
+def _relationship(relationship_id: int, admins_too: bool = False) -> Relationship:
+    found = Relationship.get_or_none(Relationship.id == relationship_id)
+    if found is None:
+        abort(404)
+    if not (in_relationship(current_user, found) or (admins_too and current_user.is_admin)):
+        abort(403)
+    return found
+
+
+def _session(session_id: int) -> tuple[MentoringSession, Relationship]:
+    found = MentoringSession.get_or_none(MentoringSession.id == session_id)
+    if found is None:
+        abort(404)
+    return found, _relationship(found.relationship_id)
+
+
+def _values(form: SessionForm) -> dict:
+    return {"starts_at": clock.from_london(datetime.combine(form.date.data, form.start.data)),
+            "length_minutes": form.length.data, "mode": form.mode.data, "platform": form.platform.data or "",
+            "joining_link": form.joining_link.data or "", "place": form.place.data or ""}
+
+
+def _take(form: SessionForm, relationship: Relationship, act, session_id: int | None = None) -> bool:
+    """Check the form, then the session rules (their problems shown on the fields), then act."""
+    if not form.validate_on_submit():
+        return False
+    values = _values(form)
+    field_of = {"date": form.date, "start": form.start, "length": form.length, "platform": form.platform,
+                "place": form.place, "mode": form.mode}
+    for name, problem in sessions.check(relationship, values, excluding=session_id).items():
+        field_of[name].errors.append(problem)
+    if form.errors:
+        return False
+    try:
+        act(values)
+    except sessions.SessionRefused as refused:
+        form.date.errors.append(str(refused))
+        return False
+    return True
+
+
+def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    who = sessions.side(user, relationship)
+    all_sessions = list(MentoringSession.select().where(MentoringSession.relationship == relationship)
+                        .order_by(MentoringSession.starts_at))
+    now = clock.now()
+    return render_template(
+        "mentoring/relationship.html", relationship=relationship, who=who,
+        mentee=MenteeProfile.get_by_id(relationship.mentee_id), mentor=MentorProfile.get_by_id(relationship.mentor_id),
+        to_come=[s for s in all_sessions if s.status in session_rules.PLANNED and s.starts_at > now],
+        to_answer=[s for s in all_sessions if s.status == "confirmed" and s.starts_at <= now],
+        past=[s for s in all_sessions if s.status in ("held", "not_held", "cancelled")
+              or (s.status == "proposed" and s.starts_at <= now)],
+        standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
+        contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
+        withdrawal_form=WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
+        notice_hours=current_app.config["CANCEL_NOTICE_HOURS"]), status
+
+
+@bp.route("/mentoring/<int:relationship_id>")
+@requires(MENTEE, MENTOR, ADMIN)
+def relationship(relationship_id):
+    found = _relationship(relationship_id, admins_too=True)
+    if not in_relationship(current_user, found):
+        # Admins see that mentoring exists (who, since when, sessions' dates) on their own pages.
+        return redirect(url_for("admin.inbox_list"))
+    return relationship_page(found)
+
+
+@bp.route("/mentoring/<int:relationship_id>/sessions", methods=["POST"])
+@requires(MENTEE, MENTOR)
+def propose(relationship_id):
+    found = _relationship(relationship_id)
+    form = SessionForm()
+    user = current_user._get_current_object()
+    if _take(form, found, lambda values: sessions.propose(found, user, values)):
+        flash("Your suggested time has been sent. It is confirmed when the other person agrees.", "success")
+        return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return relationship_page(found, form, 400)
+
+
+@bp.route("/sessions/<int:session_id>/change", methods=["GET", "POST"])
+@requires(MENTEE, MENTOR)
+def change(session_id):
+    session, found = _session(session_id)
+    local = clock.to_london(session.starts_at)
+    form = SessionForm(data={"date": local.date(), "start": local.time(), "length": session.length_minutes,
+                             "mode": session.mode, "platform": session.platform,
+                             "joining_link": session.joining_link, "place": session.place})
+    user = current_user._get_current_object()
+    if _take(form, found, lambda values: sessions.change(session, user, values), session.id):
+        flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")
+        return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return render_template("mentoring/change.html", form=form, session=session, relationship=found), \
+        400 if form.errors else 200
+
+
+def _act(session_id: int, act, done: str):
+    session, found = _session(session_id)
+    try:
+        act(session, current_user._get_current_object())
+        flash(done, "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+
+
+@bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
+@requires(MENTEE, MENTOR)
+def confirm(session_id):
+    return _act(session_id, sessions.confirm, "Confirmed. A calendar invitation is on its way to you both.")
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@requires(MENTEE, MENTOR)
+def cancel(session_id):
+    session, found = _session(session_id)
+    if request.method == "POST":
+        return _act(session_id, sessions.cancel, "The session is cancelled. We have told the other person and "
+                                                 "the team.")
+    hours = current_app.config["CANCEL_NOTICE_HOURS"]
+    return render_template("mentoring/cancel.html", session=session, relationship=found,
+                           short=session_rules.short_notice(session.starts_at, clock.now(), hours), hours=hours)
+
+
+@bp.route("/sessions/<int:session_id>/outcome", methods=["POST"])
+@requires(MENTEE, MENTOR)
+def outcome(session_id):
+    session, found = _session(session_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash(form.held.errors[0] if form.held.errors else "Say whether the session took place", "error")
+        return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return _act(session_id, lambda s, user: sessions.record_outcome(s, user, form.held.data == "yes"),
+                "Thank you: noted." + (" Plan your next session below, or suggest ending the mentoring."
+                                       if form.held.data == "yes" else ""))
+
+
+@bp.route("/mentoring/<int:relationship_id>/contracting", methods=["POST"])
+@requires(MENTOR)
+def contracting(relationship_id):
+    found = _relationship(relationship_id)
+    try:
+        sessions.tick_contracting(found, current_user._get_current_object())
+        flash("Noted: you have had the contracting conversation.", "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+
+
+@bp.route("/mentoring/<int:relationship_id>/more", methods=["POST"])
+@requires(MENTEE)
+def ask_for_more(relationship_id):
+    found = _relationship(relationship_id)
+    try:
+        sessions.ask_for_more(found, current_user._get_current_object())
+        flash("The team has your request for more sessions and will be in touch.", "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+
+
+@bp.route("/mentoring/<int:relationship_id>/close", methods=["POST"])
+@requires(MENTEE, MENTOR)
+def close(relationship_id):
+    found = _relationship(relationship_id)
+    try:
+        if sessions.ask_to_close(found, current_user._get_current_object()):
+            flash("Your mentoring has ended. Thank you both.", "success")
+        else:
+            flash("We have asked the other person to agree. The mentoring ends when they do.", "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+
+
+@bp.route("/mentoring/<int:relationship_id>/notes", methods=["GET", "POST"])
+@requires(MENTOR)
+def notes(relationship_id):
+    found = _relationship(relationship_id)
+    user = current_user._get_current_object()
+    if sessions.side(user, found) != "mentor":
+        abort(403)
+    note = sessions.note_for(found, user)
+    form = NotesForm(data={"text": note.text if note else ""})
+    if form.validate_on_submit():
+        try:
+            sessions.save_note(found, user, form.text.data or "")
+            flash("Your notes are saved.", "success")
+            return redirect(url_for("mentoring.notes", relationship_id=found.id))
+        except sessions.SessionRefused as refused:
+            form.text.errors.append(str(refused))
+    return render_template("mentoring/notes.html", form=form, relationship=found), 400 if form.errors else 200
+
+
+@bp.route("/mentoring/<int:relationship_id>/withdraw", methods=["POST"])
+@requires(MENTEE, MENTOR)
+def ask_withdrawal(relationship_id):
+    found = _relationship(relationship_id)
+    form = WithdrawalForm()
+    if found.status != "active":
+        flash("This mentoring has already ended.", "info")
+    elif form.validate_on_submit():
+        matching.ask_withdrawal(found, current_user._get_current_object(), form.reason.data or "")
+        flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
+    else:
+        flash(form.reason.errors[0], "error")
+    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+
+
+@bp.route("/resources/<any(before, away, return):stage>")
+@requires()
+def resources(stage):
+    return render_template("main/agreement.html", agreement=content.current(f"resources-{stage}"))

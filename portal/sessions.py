@@ -1,0 +1,415 @@
+"""Mentoring sessions and the end of mentoring: planning with calendar invitations, reminders,
+cancelling, whether each took place, the allowance, contracting, closing, the mentor's notes.
+
+What happens in a session is never recorded: only when, how long, how and where, and whether
+it took place (SCHEME.md, "Confidentiality").
+"""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from peewee import fn
+
+from . import audit, calendar_invites, clock, inbox, links, mail, reference, survey, waitlist
+from .db import database
+from .models import InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile, Relationship, User
+from .rules import allowance, requests as request_rules, sessions as rules
+
+MENTEE, MENTOR, ADMIN, SYSTEM = "mentee", "mentor", "admin", "system"
+
+
+class SessionRefused(ValueError):
+    """Why something cannot be done with a session, in words for the person trying."""
+
+
+# Who is who ----------------------------------------------------------------------------------
+
+def side(user: User, relationship: Relationship) -> str | None:
+    if user.mentee is not None and user.mentee.id == relationship.mentee_id:
+        return MENTEE
+    if user.mentor is not None and user.mentor.id == relationship.mentor_id:
+        return MENTOR
+    return None
+
+
+def people(relationship: Relationship) -> tuple[User, User]:
+    """(the mentee's user, the mentor's user)."""
+    mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == relationship.mentee_id).get()
+    mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == relationship.mentor_id).get()
+    return mentee_user, mentor_user
+
+
+# The allowance -------------------------------------------------------------------------------
+
+def held_count(mentee_id: int) -> int:
+    """Sessions held in all the mentee's relationships: they stay counted after a withdrawal."""
+    return (MentoringSession.select().join(Relationship)
+            .where((Relationship.mentee == mentee_id) & (MentoringSession.status == "held")).count())
+
+
+def planned(relationship: Relationship):
+    return MentoringSession.select().where((MentoringSession.relationship == relationship)
+                                           & MentoringSession.status.in_(rules.PLANNED))
+
+
+def standing(relationship: Relationship) -> dict:
+    mentee = MenteeProfile.get_by_id(relationship.mentee_id)
+    held = held_count(mentee.id)
+    to_come = planned(relationship).count()
+    return {"allowed": mentee.sessions_allowed, "held": held, "planned": to_come,
+            "text": allowance.used_text(held, mentee.sessions_allowed),
+            "cannot_book": allowance.why_cannot_book(mentee.sessions_allowed, held, to_come)}
+
+
+# Planning ------------------------------------------------------------------------------------
+
+def _busy(relationship: Relationship, excluding: int | None = None) -> list[rules.Slot]:
+    """Sessions still to happen for either person, in any of their relationships."""
+    their = Relationship.select(Relationship.id).where(
+        (Relationship.mentee == relationship.mentee_id) | (Relationship.mentor == relationship.mentor_id))
+    query = MentoringSession.select().where(MentoringSession.relationship.in_(their)
+                                            & MentoringSession.status.in_(rules.PLANNED))
+    if excluding:
+        query = query.where(MentoringSession.id != excluding)
+    return [rules.Slot(s.starts_at, s.length_minutes) for s in query]
+
+
+def check(relationship: Relationship, values: dict, excluding: int | None = None) -> dict[str, str]:
+    slot = rules.Slot(values["starts_at"], values["length_minutes"])
+    return rules.problems(slot, clock.now(), _busy(relationship, excluding), values["mode"], values["platform"],
+                          values["place"], set(reference.PLATFORMS))
+
+
+def propose(relationship: Relationship, user: User, values: dict) -> MentoringSession:
+    """A new session, waiting for the other side to confirm. values: starts_at (UTC), length_minutes,
+    mode, platform, joining_link, place."""
+    who = side(user, relationship)
+    if who is None or relationship.status != request_rules.ACTIVE:
+        raise SessionRefused("Sessions can only be planned in your own active mentoring")
+    with database.atomic():
+        # Lock out a second booking racing this one for the last session of the allowance.
+        MenteeProfile.update(sessions_allowed=MenteeProfile.sessions_allowed).where(
+            MenteeProfile.id == relationship.mentee_id).execute()
+        state = standing(relationship)
+        if state["cannot_book"]:
+            raise SessionRefused(state["cannot_book"])
+        problems = check(relationship, values)
+        if problems:
+            raise SessionRefused(next(iter(problems.values())))
+        session = MentoringSession.create(relationship=relationship, proposed_by=who, **_clean(values))
+        _tell_other(session, relationship, who, "session_proposed", "A session has been suggested")
+        audit.record(user, "proposed_session", session)
+    return session
+
+
+def _clean(values: dict) -> dict:
+    in_person = values["mode"] == "in_person"
+    return {"starts_at": values["starts_at"], "length_minutes": values["length_minutes"], "mode": values["mode"],
+            "platform": "" if in_person else values["platform"],
+            "joining_link": "" if in_person else values.get("joining_link", "").strip(),
+            "place": values["place"].strip() if in_person else ""}
+
+
+def change(session: MentoringSession, user: User, values: dict) -> MentoringSession:
+    """Another time (or place): the session waits for the other side again; once they confirm,
+    both calendars get the change."""
+    relationship = Relationship.get_by_id(session.relationship_id)
+    who = side(user, relationship)
+    if who is None or relationship.status != request_rules.ACTIVE:
+        raise SessionRefused("This is not a session you can change")
+    problems = check(relationship, values, excluding=session.id)
+    if problems:
+        raise SessionRefused(next(iter(problems.values())))
+    with database.atomic():
+        if not MentoringSession.update(**_clean(values), status="proposed", proposed_by=who, proposed_at=clock.now(),
+                                       confirmed_at=None, calendar_sequence=MentoringSession.calendar_sequence + 1,
+                                       reminded_at=None).where(
+                (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
+            raise SessionRefused("This session can no longer be changed")
+        session = MentoringSession.get_by_id(session.id)
+        _tell_other(session, relationship, who, "session_proposed", "A new time has been suggested for a session")
+        audit.record(user, "changed_session", session)
+    return session
+
+
+def confirm(session: MentoringSession, user: User) -> MentoringSession:
+    relationship = Relationship.get_by_id(session.relationship_id)
+    who = side(user, relationship)
+    if who is None:
+        raise SessionRefused("This is not a session you can confirm")
+    if session.proposed_by == who and session.status == "proposed":
+        raise SessionRefused("The other person needs to confirm a time you suggested")
+    with database.atomic():
+        if not MentoringSession.update(status="confirmed", confirmed_at=clock.now()).where(
+                (MentoringSession.id == session.id) & (MentoringSession.status == "proposed")).execute():
+            current = MentoringSession.get_by_id(session.id)
+            raise SessionRefused("This session is already confirmed" if current.status == "confirmed"
+                                 else "This session can no longer be confirmed")
+        session = MentoringSession.get_by_id(session.id)
+        mentee_user, mentor_user = people(relationship)
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            mail.send(person.email, "session_confirmed", "Your mentoring session is confirmed", user=person,
+                      name=person.first_name, other_name=other.first_name, session=session,
+                      platform=reference.PLATFORMS.get(session.platform, ""),
+                      url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                      attachments=[calendar_invites.attachment(session, other_name=other.first_name)],
+                      dedupe_key=f"session-confirmed:{session.id}:{session.calendar_sequence}:{person.id}")
+        audit.record(user, "confirmed_session", session)
+    return session
+
+
+def cancel(session: MentoringSession, user: User) -> MentoringSession:
+    """Either side cancels a session still to come; the other side and the admin inbox are told
+    (who and when and how much notice: no reasons)."""
+    relationship = Relationship.get_by_id(session.relationship_id)
+    who = side(user, relationship)
+    if who is None:
+        raise SessionRefused("This is not a session you can cancel")
+    now = clock.now()
+    with database.atomic():
+        was = MentoringSession.get_by_id(session.id)
+        if not MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=who,
+                                       calendar_sequence=MentoringSession.calendar_sequence + 1).where(
+                (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
+            raise SessionRefused("Only a session still to come can be cancelled"
+                                 if was.status in ("held", "not_held") else "This session is already cancelled")
+        session = MentoringSession.get_by_id(session.id)
+        mentee_user, mentor_user = people(relationship)
+        other = mentor_user if who == MENTEE else mentee_user
+        notice = rules.notice_hours(session.starts_at, now)
+        attachments = ([calendar_invites.attachment(session, other_name=user.first_name, method="CANCEL")]
+                       if was.status == "confirmed" else [])
+        mail.send(other.email, "session_cancelled", f"{user.first_name} has cancelled a session", user=other,
+                  name=other.first_name, other_name=user.first_name, session=session, attachments=attachments,
+                  url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                  dedupe_key=f"session-cancelled:{session.id}")
+        if was.status == "confirmed":
+            mail.send(user.email, "session_cancelled_own", "Your cancelled session", user=user,
+                      name=user.first_name, session=session, dedupe_key=f"session-cancelled-own:{session.id}",
+                      attachments=[calendar_invites.attachment(session, other_name=other.first_name,
+                                                               method="CANCEL")])
+        inbox.raise_item("cancellation", name=user.name, email=user.email, user=user, details={
+            "cancelled_by": who, "session_was": clock.to_london(session.starts_at).strftime("%d %B %Y %H:%M"),
+            "notice_hours": notice, "relationship": relationship.id})
+        audit.record(user, "cancelled_session", session, detail=f"{notice} hours' notice")
+    return session
+
+
+def record_outcome(session: MentoringSession, user: User, held: bool) -> MentoringSession:
+    """Whether a session that has begun took place: held ones count towards the allowance."""
+    relationship = Relationship.get_by_id(session.relationship_id)
+    who = side(user, relationship)
+    if who is None:
+        raise SessionRefused("This is not a session you can answer for")
+    if session.starts_at > clock.now():
+        raise SessionRefused("You can say whether a session took place once it has begun")
+    with database.atomic():
+        if not MentoringSession.update(status="held" if held else "not_held", outcome_by=who).where(
+                (MentoringSession.id == session.id)
+                & MentoringSession.status.in_(["confirmed", "held", "not_held"])).execute():
+            raise SessionRefused("Only a confirmed session can be marked as held")
+        audit.record(user, "session_held" if held else "session_not_held", session)
+    return MentoringSession.get_by_id(session.id)
+
+
+def tick_contracting(relationship: Relationship, user: User) -> None:
+    if side(user, relationship) != MENTOR:
+        raise SessionRefused("Only the mentor ticks the contracting conversation")
+    Relationship.update(contracting_done_at=clock.now()).where(
+        (Relationship.id == relationship.id) & Relationship.contracting_done_at.is_null()).execute()
+    audit.record(user, "contracting_done", relationship)
+
+
+# More sessions, closing -----------------------------------------------------------------------
+
+def ask_for_more(relationship: Relationship, user: User):
+    if side(user, relationship) != MENTEE:
+        raise SessionRefused("The mentee asks the team for more sessions")
+    existing = inbox.open_items().where((InboxItem.kind == "more_sessions") & (InboxItem.user == user)).first()
+    return existing or inbox.raise_item("more_sessions", name=user.name, email=user.email, user=user,
+                                        details={"relationship": relationship.id})
+
+
+def grant_more(relationship: Relationship, by: User, item=None) -> int:
+    """Another set of sessions for the mentee, agreed by an admin; returns the new allowance."""
+    if relationship.status != request_rules.ACTIVE:
+        raise SessionRefused("This mentoring has ended, so no sessions can be added to it")
+    extra = current_app.config["EXTRA_SESSIONS"]
+    with database.atomic():
+        MenteeProfile.update(sessions_allowed=MenteeProfile.sessions_allowed + extra).where(
+            MenteeProfile.id == relationship.mentee_id).execute()
+        if item is not None:
+            inbox.close(item.id, by)
+        allowed = MenteeProfile.get_by_id(relationship.mentee_id).sessions_allowed
+        mentee_user, _ = people(relationship)
+        mail.send(mentee_user.email, "sessions_granted", f"{extra} more sessions agreed", user=mentee_user,
+                  name=mentee_user.first_name, extra=extra, allowed=allowed,
+                  url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                  dedupe_key=f"granted:{relationship.id}:{allowed}")
+        audit.record(by, "granted_sessions", relationship, detail=f"+{extra}, now {allowed}")
+    return allowed
+
+
+def ask_to_close(relationship: Relationship, user: User) -> bool:
+    """One side suggests ending; the mentoring closes when the other agrees. True when it closed."""
+    who = side(user, relationship)
+    if who is None or relationship.status != request_rules.ACTIVE:
+        raise SessionRefused("This mentoring is not yours to close")
+    current = Relationship.get_by_id(relationship.id)
+    if current.close_asked_by and current.close_asked_by != who:
+        return close(relationship, user, who, "agreed")
+    Relationship.update(close_asked_by=who).where(Relationship.id == relationship.id).execute()
+    mentee_user, mentor_user = people(relationship)
+    other = mentor_user if who == MENTEE else mentee_user
+    mail.send(other.email, "close_suggested", f"{user.first_name} suggests ending your mentoring", user=other,
+              name=other.first_name, other_name=user.first_name,
+              url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+              dedupe_key=f"close-suggested:{relationship.id}:{who}")
+    audit.record(user, "suggested_closing", relationship)
+    return False
+
+
+def close(relationship: Relationship, by: User | None, role: str, reason: str, now: datetime | None = None) -> bool:
+    """End the mentoring: sessions still planned are cancelled, the mentor's notes deleted, the place
+    given back, and the mentee invited to the evaluation survey. False if it had ended already."""
+    now = now or clock.now()
+    try:
+        request_rules.relationship_move(Relationship.get_by_id(relationship.id).status, "close", role)
+    except request_rules.MoveRefused:
+        return False
+    with database.atomic():
+        if not Relationship.update(status=request_rules.ENDED, closed_at=now, close_reason=reason,
+                                   close_asked_by=None).where(
+                (Relationship.id == relationship.id) & (Relationship.status == request_rules.ACTIVE)).execute():
+            return False
+        MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=SYSTEM).where(
+            (MentoringSession.relationship == relationship) & MentoringSession.status.in_(rules.PLANNED)).execute()
+        # The aide-memoire goes with the relationship (SCHEME.md).
+        MentorNote.delete().where(MentorNote.relationship == relationship).execute()
+        waitlist.release_place(relationship.mentor_id, now)
+        survey.invite(relationship)
+        mentee_user, mentor_user = people(relationship)
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
+                      name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
+                      dedupe_key=f"closed:{relationship.id}:{person.id}")
+        audit.record(by, "closed_relationship", relationship, detail=reason)
+    return True
+
+
+# The mentor's notes ---------------------------------------------------------------------------
+
+def note_for(relationship: Relationship, user: User) -> MentorNote | None:
+    if side(user, relationship) != MENTOR:
+        raise SessionRefused("Notes are the mentor's own")
+    return MentorNote.get_or_none(MentorNote.relationship == relationship)
+
+
+def save_note(relationship: Relationship, user: User, text: str) -> None:
+    if side(user, relationship) != MENTOR or relationship.status != request_rules.ACTIVE:
+        raise SessionRefused("Notes are the mentor's own, and only while the mentoring lasts")
+    with database.atomic():
+        note = MentorNote.get_or_none(MentorNote.relationship == relationship)
+        if note is None:
+            MentorNote.create(relationship=relationship, mentor=relationship.mentor_id, text=text)
+        else:
+            MentorNote.update(text=text, updated_at=clock.now()).where(MentorNote.id == note.id).execute()
+
+
+# Timed work (jobs/sweeps.py) -------------------------------------------------------------------
+
+def _tell_other(session: MentoringSession, relationship: Relationship, who: str, template: str, subject: str):
+    mentee_user, mentor_user = people(relationship)
+    proposer, other = (mentee_user, mentor_user) if who == MENTEE else (mentor_user, mentee_user)
+    mail.send(other.email, template, subject, user=other, name=other.first_name, other_name=proposer.first_name,
+              session=session, platform=reference.PLATFORMS.get(session.platform, ""),
+              url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+              dedupe_key=f"{template}:{session.id}:{session.calendar_sequence}")
+
+
+def remind_due(now: datetime, limit: int = 1000) -> int:
+    """A reminder to both, a day (CANCEL_NOTICE_HOURS) before each confirmed session."""
+    ahead = now + timedelta(hours=current_app.config["SESSION_REMINDER_HOURS"])
+    due = list(MentoringSession.select().where((MentoringSession.status == "confirmed")
+                                               & (MentoringSession.starts_at > now)
+                                               & (MentoringSession.starts_at <= ahead)
+                                               & MentoringSession.reminded_at.is_null()).limit(limit))
+    sent = 0
+    for session in due:
+        with database.atomic():
+            if not MentoringSession.update(reminded_at=now).where(
+                    (MentoringSession.id == session.id) & MentoringSession.reminded_at.is_null()).execute():
+                continue
+            relationship = Relationship.get_by_id(session.relationship_id)
+            mentee_user, mentor_user = people(relationship)
+            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+                mail.send(person.email, "session_reminder", "Your mentoring session is tomorrow", user=person,
+                          name=person.first_name, other_name=other.first_name, session=session,
+                          platform=reference.PLATFORMS.get(session.platform, ""),
+                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                          dedupe_key=f"session-reminder:{session.id}:{session.calendar_sequence}:{person.id}")
+            sent += 1
+    return sent
+
+
+def ask_outcomes(now: datetime, limit: int = 1000) -> int:
+    """Once a confirmed session has ended, ask both whether it took place and whether to plan another."""
+    due = list(MentoringSession.select().where((MentoringSession.status == "confirmed")
+                                               & (MentoringSession.starts_at <= now)
+                                               & MentoringSession.outcome_asked_at.is_null()).limit(limit))
+    asked = 0
+    for session in due:
+        if session.starts_at + timedelta(minutes=session.length_minutes) > now:
+            continue
+        with database.atomic():
+            if not MentoringSession.update(outcome_asked_at=now).where(
+                    (MentoringSession.id == session.id) & MentoringSession.outcome_asked_at.is_null()).execute():
+                continue
+            relationship = Relationship.get_by_id(session.relationship_id)
+            mentee_user, mentor_user = people(relationship)
+            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+                mail.send(person.email, "session_outcome", "Did your session take place?", user=person,
+                          name=person.first_name, other_name=other.first_name, session=session,
+                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                          dedupe_key=f"session-outcome:{session.id}:{person.id}")
+            asked += 1
+    return asked
+
+
+def nudge_windows(now: datetime, limit: int = 500) -> int:
+    """Five months after the match (SESSION_NUDGE_MONTHS), a word to both about the six-month window."""
+    from dateutil.relativedelta import relativedelta
+    months = current_app.config["SESSION_NUDGE_MONTHS"]
+    due = list(Relationship.select().where((Relationship.status == request_rules.ACTIVE)
+                                           & (Relationship.opened_at <= now - relativedelta(months=months))
+                                           & Relationship.window_nudged_at.is_null()).limit(limit))
+    for relationship in due:
+        with database.atomic():
+            if not Relationship.update(window_nudged_at=now).where(
+                    (Relationship.id == relationship.id) & Relationship.window_nudged_at.is_null()).execute():
+                continue
+            state = standing(relationship)
+            mentee_user, mentor_user = people(relationship)
+            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+                mail.send(person.email, "window_nudge", "Your mentoring: the last month of the advised window",
+                          user=person, name=person.first_name, other_name=other.first_name, state=state,
+                          window=current_app.config["SESSION_WINDOW_MONTHS"],
+                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                          dedupe_key=f"window-nudge:{relationship.id}:{person.id}")
+    return len(due)
+
+
+def close_finished(now: datetime, limit: int = 500) -> int:
+    """Relationships whose allowance is used with nothing more planned close on their own."""
+    held_in = Relationship.alias()
+    held = (MentoringSession.select(fn.COUNT(MentoringSession.id))
+            .join(held_in, on=(MentoringSession.relationship == held_in.id))
+            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == "held")))
+    candidates = list(Relationship.select().join(MenteeProfile)
+                      .where((Relationship.status == request_rules.ACTIVE) & (MenteeProfile.sessions_allowed <= held))
+                      .limit(limit))
+    closed = 0
+    for relationship in candidates:
+        state = standing(relationship)
+        if allowance.finished(state["allowed"], state["held"], state["planned"]):
+            closed += close(relationship, None, SYSTEM, "allowance used", now)
+    return closed
