@@ -30,7 +30,10 @@ def backoff(attempts: int) -> timedelta:
 @job
 def deliver(email_id: int) -> str:
     now = clock.now()
-    claimed = (Email.update(status="sending", claimed_until=now + CLAIM_FOR, attempts=Email.attempts + 1)
+    # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,
+    # the sweep finds the row again then and another worker sends it.
+    claimed = (Email.update(status="sending", claimed_until=now + CLAIM_FOR, next_attempt_at=now + CLAIM_FOR,
+                            attempts=Email.attempts + 1)
                .where((Email.id == email_id)
                       & ((Email.status == "queued")
                          | ((Email.status == "sending") & (Email.claimed_until < now))))
@@ -41,7 +44,7 @@ def deliver(email_id: int) -> str:
     try:
         transport = send_to_dev_mailbox if current_app.config["DEV_MAILBOX"] else send_by_smtp
         transport(email)
-    except (smtplib.SMTPException, OSError, ValueError) as exc:
+    except Exception as exc:  # whatever stops delivery (SMTP, network, a bad address), the mail is kept
         failed = email.attempts >= MAX_ATTEMPTS
         (Email.update(status="failed" if failed else "queued", last_error=str(exc)[:500],
                       next_attempt_at=clock.now() + backoff(email.attempts), claimed_until=None)

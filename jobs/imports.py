@@ -11,28 +11,35 @@ CHUNK = 200
 
 @job
 def import_mentors(batch_id: int) -> str:
-    if not ImportBatch.update(status="running").where(
+    if not ImportBatch.update(status="running", progress_at=clock.now()).where(
             (ImportBatch.id == batch_id) & (ImportBatch.status == "queued")).execute():
         return "not queued"
     batch = ImportBatch.get_by_id(batch_id)
     try:
-        rows = check(bytes(batch.data)).rows
-    except FileRefused as refused:
-        ImportBatch.update(status="failed", error=str(refused)[:500], finished_at=clock.now()).where(
+        counts = _import(batch)
+    except Exception as error:  # any failure is reported on the progress page, not left running
+        message = str(error) if isinstance(error, FileRefused) else f"The import stopped: {error}"
+        ImportBatch.update(status="failed", error=message[:500], finished_at=clock.now()).where(
             ImportBatch.id == batch_id).execute()
         return "failed"
+    # The file is not needed once imported: the register now holds what it said.
+    ImportBatch.update(status="done", counts=counts, data=None, finished_at=clock.now()).where(
+        ImportBatch.id == batch_id).execute()
+    return "done"
+
+
+def _import(batch: ImportBatch) -> dict:
+    """Import the batch's rows a chunk at a time (each chunk one transaction); the counts."""
+    rows = check(bytes(batch.data)).rows
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for start in range(0, len(rows), CHUNK):
         with database.atomic():
             for row in rows[start:start + CHUNK]:
                 counts[_import_row(row, batch)] += 1
-            ImportBatch.update(processed_rows=start + len(rows[start:start + CHUNK]), counts=counts).where(
-                ImportBatch.id == batch_id).execute()
+            ImportBatch.update(processed_rows=start + len(rows[start:start + CHUNK]), counts=counts,
+                               progress_at=clock.now()).where(ImportBatch.id == batch.id).execute()
     refresh_statistics()
-    # The file is not needed once imported: the register now holds what it said.
-    ImportBatch.update(status="done", counts=counts, processed_rows=len(rows), data=None,
-                       finished_at=clock.now()).where(ImportBatch.id == batch_id).execute()
-    return "done"
+    return counts
 
 
 def _import_row(row: dict, batch: ImportBatch) -> str:
@@ -48,6 +55,6 @@ def _import_row(row: dict, batch: ImportBatch) -> str:
     changed = mentors.update(mentor, by, values=row["values"], name=row["name"])
     # A capacity below the mentees they already have is left as it is.
     if mentor.capacity != row["capacity"] and row["capacity"] >= mentor.places_taken:
-        changed = mentors.set_availability(mentor, by, capacity=row["capacity"], paused=mentor.paused,
-                                           leave_from=mentor.leave_from, leave_until=mentor.leave_until) or changed
+        changed = bool(mentors.set_availability(mentor, by, capacity=row["capacity"], paused=mentor.paused,
+                                                leave_from=mentor.leave_from, leave_until=mentor.leave_until)) or changed
     return "updated" if changed else "unchanged"

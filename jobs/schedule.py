@@ -4,7 +4,7 @@ import logging
 from rq.cron import CronScheduler
 
 from . import redis_connection
-from .sweeps import EVERY_MINUTE
+from .sweeps import DAILY, EVERY_MINUTE
 
 
 def scheduler(queue_name: str) -> CronScheduler:
@@ -12,4 +12,6 @@ def scheduler(queue_name: str) -> CronScheduler:
     for sweep in EVERY_MINUTE:
         # A sweep late by more than a minute is superseded by the next one, so it may expire unrun.
         cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600)
+    for sweep in DAILY:
+        cron.register(sweep, queue_name, cron="17 3 * * *", job_timeout=3600)
     return cron

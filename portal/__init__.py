@@ -1,7 +1,7 @@
 """The peer mentoring portal: create_app() builds the Flask application."""
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template
+from flask import Flask, abort, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     _register_blueprints(app)
     _register_errors(app)
     _register_headers(app)
+    _refuse_nul_bytes(app)
 
     from .cli import register as register_cli
     register_cli(app)
@@ -92,6 +93,9 @@ def _register_errors(app):
     def page(status, title, message):
         return render_template("error.html", title=title, message=message), status
 
+    app.register_error_handler(400, lambda e: page(
+        400, "Something in that request could not be read", "Go back and check what you entered: it may contain "
+                                                            "a character we cannot accept."))
     app.register_error_handler(CSRFError, lambda e: page(
         400, "Your form expired", "For your security, forms stop working after you log out or your session ends. "
                                   "Go back, reload the page and try again: what you typed may still be there."))
@@ -109,6 +113,17 @@ def _register_errors(app):
                                            "email the team and tell them what you were doing."))
 
 
+def _refuse_nul_bytes(app):
+    """A NUL character has no place in anything a person types, and PostgreSQL refuses to store
+    one: such a request is answered with a clear 400 here rather than failing later."""
+
+    @app.before_request
+    def no_nul():
+        for values in (request.args, request.form):
+            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+                abort(400)
+
+
 def _register_headers(app):
     htmx_origin = "/".join(app.config["HTMX_URL"].split("/")[:3]) if "://" in app.config["HTMX_URL"] else ""
 
@@ -120,5 +135,7 @@ def _register_headers(app):
             "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Some pages answer htmx with a fragment of themselves: caches must keep the two apart.
+        response.vary.add("HX-Request")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response

@@ -6,6 +6,7 @@ built on them can reveal it either: where an address is taken, its owner gets an
 from datetime import timedelta
 
 from flask import current_app
+from peewee import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit, clock, content, links, mail
@@ -38,7 +39,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def mentee_profile_values(form) -> dict:
-    agreement = content.current("agreement")
+    agreement = content.shown_version("agreement", form.agreement_version.data)
     return {
         "grade": form.grade.data,
         "school": form.school.data,
@@ -54,30 +55,45 @@ def mentee_profile_values(form) -> dict:
 
 
 def sign_up_mentee(form) -> None:
-    """Create a mentee and send the confirmation link; if the address is taken, email its owner instead."""
-    with database.atomic():
-        existing = find(form.email.data)
-        if existing:
-            mail.send(existing.email, "signup_existing", "Someone tried to sign up with your email address",
-                      user=existing, name=existing.first_name,
-                      login_url=links.external_url("auth.login"),
-                      reset_url=links.external_url("auth.forgot_password"),
-                      join_url=links.external_url("account.join_as_mentee"),
-                      dedupe_key=f"signup-existing:{existing.id}:{clock.today_london()}")
-            return
-        user = User.create(email=form.email.data, name=form.name.data,
-                           password_hash=hash_password(form.password.data))
-        MenteeProfile.create(user=user, **mentee_profile_values(form))
-        audit.record(user, "signed_up", user)
-        send_confirmation(user)
+    """Create a mentee and send the confirmation link; if the address is taken, email its owner instead.
+
+    The password is hashed first whichever way it goes, so a taken address answers no faster than a
+    new one, and outside the transaction, so the slow hash holds no lock."""
+    password_hash = hash_password(form.password.data)
+    try:
+        with database.atomic():
+            if find(form.email.data) is None:
+                user = User.create(email=form.email.data, name=form.name.data, password_hash=password_hash)
+                MenteeProfile.create(user=user, **mentee_profile_values(form))
+                audit.record(user, "signed_up", user)
+                send_confirmation(user)
+                return
+    except IntegrityError:
+        pass  # the same address signed up a moment ago (a double click): treat it as taken
+    existing = find(form.email.data)
+    mail.send(existing.email, "signup_existing", "Someone tried to sign up with your email address",
+              user=existing, name=existing.first_name,
+              login_url=links.external_url("auth.login"),
+              reset_url=links.external_url("auth.forgot_password"),
+              join_url=links.external_url("account.join_as_mentee"),
+              dedupe_key=f"signup-existing:{existing.id}:{clock.today_london()}")
 
 
-def add_mentee_role(user: User, form) -> MenteeProfile:
-    """A login that already exists (a mentor, say) joins as a mentee too."""
-    with database.atomic():
-        profile = MenteeProfile.create(user=user, **mentee_profile_values(form))
-        audit.record(user, "joined_as_mentee", user)
+def add_mentee_role(user: User, form) -> MenteeProfile | None:
+    """A login that already exists (a mentor, say) joins as a mentee too; None if it already had."""
+    try:
+        with database.atomic():
+            profile = MenteeProfile.create(user=user, **mentee_profile_values(form))
+            audit.record(user, "joined_as_mentee", user)
+    except IntegrityError:
+        return None
     return profile
+
+
+def accept_agreement(mentee: MenteeProfile, agreement) -> None:
+    MenteeProfile.update(agreement_version=agreement.version, agreement_accepted_at=clock.now()).where(
+        MenteeProfile.id == mentee.id).execute()
+    audit.record(mentee.user, "accepted_agreement", mentee, detail=f"version {agreement.version}")
 
 
 def send_confirmation(user: User) -> None:
@@ -150,8 +166,9 @@ def invite(by: User, name: str, email: str, role: str) -> User:
             user = User.create(email=email.strip().lower(), name=name)
         if role == "admin" and not user.is_admin:
             User.update(is_admin=True).where(User.id == user.id).execute()
-        if role == "mentor":
-            MentorProfile.get_or_create(user=user)
+        if role == "mentor" and not MentorProfile.select().where(MentorProfile.user == user).exists():
+            # Off the register until the team has added their bio: an empty profile helps no mentee.
+            MentorProfile.create(user=user, listed=False)
         audit.record(by, f"invited_{role}", user)
         send_invitation(by, user, role)
     return user

@@ -99,6 +99,10 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "SESSION_NUDGE_MONTHS": _int(environ, "SESSION_NUDGE_MONTHS", 5),
         "SURVEY_REMINDER_DAYS": _int(environ, "SURVEY_REMINDER_DAYS", 7),
         "SURVEY_LINK_DAYS": _int(environ, "SURVEY_LINK_DAYS", 60),
+        # How long personal data is kept: the words of finished requests and sent emails, and where
+        # sessions met once a relationship has closed.
+        "RETENTION_DAYS_WORDS": _int(environ, "RETENTION_DAYS_WORDS", 90),
+        "RETENTION_MONTHS": _int(environ, "RETENTION_MONTHS", 24),
         # Reports and survey results show no group smaller than this.
         "SMALLEST_GROUP": _int(environ, "SMALLEST_GROUP", 5),
         "WAITLIST_OFFER_WORKING_DAYS": _int(environ, "WAITLIST_OFFER_WORKING_DAYS", 2),
@@ -112,6 +116,7 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         # Slowing down password guessing: failed logins per address and browser.
         "LOGIN_ATTEMPTS": environ.get("LOGIN_ATTEMPTS", "5 per 15 minutes"),
         "RESET_ATTEMPTS": environ.get("RESET_ATTEMPTS", "5 per hour"),
+        "ATTEMPTS_PER_NETWORK": environ.get("ATTEMPTS_PER_NETWORK", "100 per hour"),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,

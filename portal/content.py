@@ -1,13 +1,62 @@
-"""Texts the scheme owns, edited by admins and kept as numbered versions."""
+"""Texts the scheme owns, edited by admins as Markdown and kept as numbered versions.
+
+What an admin types is cleaned when it is saved (scripts, event handlers and javascript: links
+removed) and sanitised again whenever it is shown (formatting.render_markdown).
+"""
+import re
+
+from . import audit, clock
+from .db import database
 from .models import Content
 
-# Keys of the texts the portal ships a default for (portal/content_defaults/<key>.md).
-DEFAULT_TITLES = {
+# The texts the portal ships a first version of (portal/content_defaults/<key>.md).
+TEXTS = {
     "agreement": "Mentoring agreement",
+    "ethics": "Ethical framework",
+    "contracting": "The first session: agreeing how you will work",
+    "help": "Help",
+    "resources-before": "Before you go out of training",
+    "resources-away": "While you are away",
+    "resources-return": "Coming back to training",
 }
+
+_DANGEROUS_BLOCKS = re.compile(r"<(script|style|iframe|object|embed)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_DANGEROUS_TAGS = re.compile(r"</?(script|style|iframe|object|embed|form|input|button|meta|link|base|svg|math)\b[^>]*>",
+                             re.IGNORECASE)
+_EVENT_HANDLERS = re.compile(r"""\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_BAD_SCHEMES = re.compile(r"(javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def clean_markdown(text: str) -> str:
+    """Markdown with anything that could run in a reader's browser taken out."""
+    text = (text or "").replace("\r\n", "\n")
+    text = _DANGEROUS_BLOCKS.sub("", text)
+    text = _DANGEROUS_TAGS.sub("", text)
+    text = _EVENT_HANDLERS.sub("", text)
+    return _BAD_SCHEMES.sub("unsafe-link:", text)
 
 
 def current(key: str) -> Content:
     """The newest published version of a text (a migration stores version 1 of every default)."""
     return (Content.select().where(Content.key == key)
             .order_by(Content.version.desc()).get())
+
+
+def shown_version(key: str, version: str | None) -> Content:
+    """The version a form showed (sent back in a hidden field), or the newest when it names none."""
+    if version and version.isdigit():
+        shown = Content.get_or_none((Content.key == key) & (Content.version == int(version)))
+        if shown:
+            return shown
+    return current(key)
+
+
+def publish(key: str, title: str, body: str, by) -> Content:
+    """A new version; the earlier ones are kept."""
+    with database.atomic():
+        version = (Content.select(Content.version).where(Content.key == key)
+                   .order_by(Content.version.desc()).scalar() or 0) + 1
+        published = Content.create(key=key, version=version, title=title.strip(), body=clean_markdown(body),
+                                   published_at=clock.now(), published_by=by)
+        audit.record(by, "published_content", published, detail=f"{key} version {version}")
+    return published

@@ -4,13 +4,14 @@ Who is offered: mentors on the register, not paused, not on leave today, with a 
 nought, whose login is active and set up; full ones too when SHOW_FULL_MENTORS is on (last, and
 marked). The number of queries for a page does not depend on how many mentors there are.
 """
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from peewee import SQL, Case, NodeList, fn
 
-from . import reference
+from . import clock, reference
 from .db import database
 from .listing import Page, page_number, paginate
 from .mentors import choices_from_rows
@@ -118,26 +119,39 @@ def offered_mentors(filters: Filters, today: date, show_full: bool):
     return MentorProfile.select(MentorProfile, User).join(User).where(condition)
 
 
+REUSE_SECONDS = 10
+
+
 def register_version() -> tuple:
     """Changes whenever anything a mentee could see in the directory does: every change to a mentor
     moves their updated_at (MentorProfile.update and .save), and mentors are never deleted (erasing
-    someone scrubs their rows, which is a change too). One lookup at the end of an index."""
-    return database.obj.database, MentorProfile.select(fn.MAX(MentorProfile.updated_at)).scalar()
+    someone scrubs their rows, which is a change too). One lookup at the end of an index.
+
+    updated_at is written before a transaction commits, so a change committing after a later one
+    could hide behind it; the version also turns over every REUSE_SECONDS, which bounds that."""
+    newest = MentorProfile.select(fn.MAX(MentorProfile.updated_at)).scalar()
+    return database.obj.database, newest, int(clock.now().timestamp() // REUSE_SECONDS)
 
 
-class _Recent(OrderedDict):
-    """The last few answers, forgetting the oldest: kept per process, so nothing to invalidate
-    across servers, and keyed on register_version, so never stale."""
+class _Recent:
+    """The last few answers, forgetting the oldest: kept per process (threads share it), so nothing
+    to invalidate across servers, and keyed on register_version."""
 
     def __init__(self, size: int):
-        super().__init__()
         self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            return self.items.get(key)
 
     def remember(self, key, value):
-        self[key] = value
-        self.move_to_end(key)
-        while len(self) > self.size:
-            self.popitem(last=False)
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
         return value
 
 
@@ -149,8 +163,9 @@ def search(filters: Filters, page: int, today: date, show_full: bool, version: t
     """A page of the mentors on offer that match; page.extra["options"] holds each one's slots and
     platforms. Given the register's version, an answer already worked out is used again."""
     key = (version, filters, page, today, show_full)
-    if version is not None and key in _pages:
-        return _pages[key]
+    found = _pages.get(key) if version is not None else None
+    if found is not None:
+        return found
     full_last = Case(None, [(MentorProfile.places_taken >= MentorProfile.capacity, 1)], 0)
     query = offered_mentors(filters, today, show_full).order_by(full_last, fn.LOWER(User.name), MentorProfile.id)
     found = paginate(query, page, PER_PAGE)
@@ -171,8 +186,9 @@ def options_for(mentors: list) -> dict[int, dict[str, list[str]]]:
 def filter_choices(version: tuple | None = None) -> tuple[list[str], list[str]]:
     """The trusts and places of the mentors on the register, for the filter lists (kept per
     register version, like search's answers)."""
-    if version is not None and version in _choices:
-        return _choices[version]
+    found = _choices.get(version) if version is not None else None
+    if found is not None:
+        return found
     trusts = [row.trust for row in MentorProfile.select(MentorProfile.trust)
               .where(MentorProfile.listed & (MentorProfile.trust != "")).distinct().order_by(MentorProfile.trust)]
     places = [row.value.title() for row in MentorOption.select(MentorOption.value)

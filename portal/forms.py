@@ -7,7 +7,14 @@ from .rules import passwords
 
 
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trimmed, with line breaks as browsers count them (one character each), so a limit a textarea
+    allowed is a limit the server allows."""
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+def one_line(value):
+    """A single line: any run of spaces, tabs or line breaks becomes one space."""
+    return " ".join(value.split()) if isinstance(value, str) else value
 
 
 def lower(value):
@@ -30,7 +37,7 @@ def choices(pairs, prompt: str | None = None) -> list[SelectChoice]:
 
 
 def name_field(label="Full name", **kwargs):
-    return StringField(label, filters=[strip], validators=[
+    return StringField(label, filters=[one_line], validators=[
         DataRequired("Enter your full name"),
         Length(max=100, message="Your name must be 100 characters or fewer"),
     ], render_kw={"autocomplete": "name", "spellcheck": "false"}, **kwargs)

@@ -41,4 +41,4 @@ def paginate(query, requested: int, per_page: int) -> Page:
 def page_number(args) -> int:
     """?page= as a number; anything else is page 1."""
     raw = args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 and int(raw) > 0 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 and int(raw) > 0 else 1

@@ -20,6 +20,7 @@ REQUEUE_AFTER = timedelta(minutes=2)
 def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None,
          attachments: list[dict] | None = None, **context) -> int | None:
     """Record an email and queue its delivery; returns the outbox id, or None if dedupe_key was already sent."""
+    subject = " ".join(subject.split())  # a header is one line, whatever a name contained
     context.setdefault("scheme_name", current_app.config["SCHEME_NAME"])
     context.setdefault("inbox_email", current_app.config["SCHEME_INBOX_EMAIL"])
     now = clock.now()

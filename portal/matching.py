@@ -81,6 +81,8 @@ def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
             # Another request of theirs got in first (two tabs, say): one waiting request at a time.
             raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a "
                                  "time") from None
+        MenteeProfile.update(first_requested_at=now).where(
+            (MenteeProfile.id == mentee.id) & MenteeProfile.first_requested_at.is_null()).execute()
         mentor_user = User.get_by_id(mentor.user_id)
         token = links.issue(DECISION, mentor_user, deadline - now, target_id=request.id, replace=False)
         mail.send(mentor_user.email, "request_new", f"{user.first_name} would like you as their mentor",
@@ -142,9 +144,7 @@ def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Rela
     MenteeProfile.update(matched_at=now).where(
         (MenteeProfile.id == request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()
     # Matched now: any other waiting lists are left, and places held there go to the next in line.
-    for entry in WaitlistEntry.select().where((WaitlistEntry.mentee == request.mentee_id)
-                                              & WaitlistEntry.status.in_(waitlist.OPEN)):
-        waitlist.leave(entry, by)
+    waitlist.leave_all(request.mentee_id, by)
     mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == request.mentee_id).get()
     mentor = MentorProfile.get_by_id(request.mentor_id)
     mentor_user = User.get_by_id(mentor.user_id)
@@ -166,8 +166,9 @@ def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User 
     Returns (mentee's user, mentor's user)."""
     waitlist.release_place(request.mentor_id, now)
     mentee = MenteeProfile.get_by_id(request.mentee_id)
-    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - request.created_at)).where(
-        MenteeProfile.id == mentee.id).execute()
+    # The time waited does not count, and any warnings start again for the new date.
+    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - request.created_at),
+                         deactivation_warnings=0).where(MenteeProfile.id == mentee.id).execute()
     mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == request.mentee_id).get()
     mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == request.mentor_id).get()
     directory = links.external_url("browse.directory")
@@ -201,7 +202,7 @@ def cancel(request: MentorRequest, user: User) -> None:
                   dedupe_key=f"request-cancelled:{request.id}")
 
 
-AWAY = ("unlisted", "paused", "leave", "closed")
+AWAY = ("not_set_up", "unlisted", "paused", "leave", "closed")
 
 
 def close_requests_if_away(mentor_id: int, now: datetime | None = None) -> int:
@@ -299,13 +300,13 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
     3 months). A request waiting for an answer counts as having chosen."""
     config = current_app.config
     months, warn_days = config["DEACTIVATE_AFTER_MONTHS"], config["DEACTIVATION_WARNING_DAYS"]
+    waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == rules.PENDING)
     candidates = list(MenteeProfile.select().where(
         MenteeProfile.matched_at.is_null() & MenteeProfile.deactivated_at.is_null()
-        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days))).limit(limit))
+        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days))
+        & MenteeProfile.id.not_in(waiting)).order_by(MenteeProfile.period_started_at).limit(limit))
     acted = 0
     for mentee in candidates:
-        if waiting_request(mentee):
-            continue
         due = eligibility.deactivation_due(mentee.period_started_at, months)
         warnings = [t for t in eligibility.warning_times(due, warn_days) if t <= now]
         user = User.get_by_id(mentee.user_id)
@@ -314,6 +315,7 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
                 MenteeProfile.period_started_at == mentee.period_started_at)
             if now >= due:
                 if MenteeProfile.update(deactivated_at=now).where(same).execute():
+                    waitlist.leave_all(mentee.id, None)
                     mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
                               name=user.first_name, months=months, url=links.external_url("auth.login"),
                               dedupe_key=f"deactivated:{mentee.id}:{mentee.period_started_at.isoformat()}")
@@ -331,6 +333,11 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
 
 
 # Reactivation and withdrawal (through the admin team) --------------------------------------------
+
+def reactivation_asked(user: User) -> bool:
+    return InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
+                                    & (InboxItem.status == "open")).exists()
+
 
 def ask_reactivation(user: User) -> InboxItem:
     existing = InboxItem.get_or_none((InboxItem.user == user) & (InboxItem.kind == "reactivation")

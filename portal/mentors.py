@@ -21,7 +21,8 @@ LABELS = {
     "meets_online": "Meets by video or phone", "locations": "Places to meet", "interests": "Interests",
     "contact_details": "Contact details", "slots": "Availability", "platforms": "Platforms", "photo": "Photo",
     "capacity": "Capacity", "paused": "Paused", "leave_from": "Leave from", "leave_until": "Leave until",
-    "listed": "On the register",
+    "listed": "On the register", "course_part1_on": "Course part 1", "course_part2_on": "Course part 2",
+    "last_supervision_on": "Last supervision",
 }
 
 
@@ -137,15 +138,18 @@ def availability_problems(capacity: int, leave_from: date | None, leave_until: d
 
 
 def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: bool,
-                     leave_from: date | None, leave_until: date | None) -> dict:
-    """Capacity, pause and leave, as checked by availability_problems; returns what changed."""
+                     leave_from: date | None, leave_until: date | None) -> dict | None:
+    """Capacity, pause and leave, as checked by availability_problems; returns what changed, or None
+    when a mentee took a place meanwhile and the capacity is now below the places taken."""
     fields = {"capacity": capacity, "paused": paused, "leave_from": leave_from, "leave_until": leave_until}
     with database.atomic():
         current = MentorProfile.get_by_id(mentor.id)
         changes = {f: [_plain(getattr(current, f)), _plain(v)] for f, v in fields.items() if getattr(current, f) != v}
         if not changes:
             return {}
-        MentorProfile.update(**fields).where(MentorProfile.id == mentor.id).execute()
+        if not MentorProfile.update(**fields).where((MentorProfile.id == mentor.id)
+                                                    & (MentorProfile.places_taken <= capacity)).execute():
+            return None
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
     from . import matching, waitlist
     matching.close_requests_if_away(mentor.id)
@@ -164,11 +168,24 @@ def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
     waitlist.offer_free_places(mentor.id)
 
 
+def set_training(mentor: MentorProfile, by: User, **dates) -> dict:
+    """The mentoring course (both parts) and supervision dates; returns what changed."""
+    with database.atomic():
+        current = MentorProfile.get_by_id(mentor.id)
+        changes = {f: [_plain(getattr(current, f)), _plain(v)] for f, v in dates.items() if getattr(current, f) != v}
+        if changes:
+            MentorProfile.update(**dates).where(MentorProfile.id == mentor.id).execute()
+            ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+            audit.record(by, "recorded_training", mentor)
+    return changes
+
+
 def on_leave(mentor: MentorProfile, today: date) -> bool:
     return bool(mentor.leave_from and mentor.leave_from <= today <= mentor.leave_until)
 
 
 STATES = {
+    "not_set_up": "Login not set up yet",
     "unlisted": "Off the register",
     "paused": "Paused",
     "leave": "On leave",
@@ -179,7 +196,10 @@ STATES = {
 
 
 def state(mentor: MentorProfile, today: date) -> str:
-    """Where the mentor stands for mentees today (a key of STATES); only "open" and "full" are in the directory."""
+    """Where the mentor stands for mentees today (a key of STATES); only "open" and "full" are in the
+    directory, and only they can be asked (the same rule as directory._offered)."""
+    if not mentor.user.is_active or not mentor.user.password_hash:
+        return "not_set_up"
     if not mentor.listed:
         return "unlisted"
     if mentor.paused:

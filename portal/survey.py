@@ -78,6 +78,9 @@ def record(link, answers: dict) -> bool:
     return True
 
 
-def results() -> dict:
-    responses = [row.answers for row in SurveyResponse.select(SurveyResponse.answers)]
-    return summarise(responses, current_app.config["SMALLEST_GROUP"])
+def results(cohorts: set[str] | None = None) -> dict:
+    """Amalgamated answers, of every cohort or only of those named (quarters such as "2026 Q4")."""
+    query = SurveyResponse.select(SurveyResponse.answers)
+    if cohorts is not None:
+        query = query.where(SurveyResponse.cohort.in_(sorted(cohorts)))
+    return summarise([row.answers for row in query], current_app.config["SMALLEST_GROUP"])

@@ -9,11 +9,12 @@ do not take it, the next in line is asked.
 from datetime import datetime
 
 from flask import current_app
+from peewee import IntegrityError
 
 from . import audit, clock, links, mail
 from .db import database
-from .mentors import on_leave
-from .models import MenteeProfile, MentorProfile, User, WaitlistEntry
+from .mentors import on_leave, state
+from .models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry
 from .rules import workdays
 
 OPEN = ("waiting", "offered")
@@ -50,17 +51,32 @@ def position(entry: WaitlistEntry) -> int:
 
 
 def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
-    with database.atomic():
-        if mentor.user_id == mentee.user_id:
-            raise WaitlistProblem("You cannot join your own waiting list")
-        if open_entry(mentee, mentor):
-            raise WaitlistProblem("You are already on this mentor's waiting list")
-        fresh = MentorProfile.get_by_id(mentor.id)
-        if not fresh.is_full:
-            raise WaitlistProblem("This mentor has a free place, so you can ask them now")
-        entry = WaitlistEntry.create(mentor=mentor, mentee=mentee)
-        audit.record(mentee.user, "joined_waitlist", entry)
+    """Wait for a full mentor: for a mentee who may ask a mentor, of a mentor who is only full."""
+    if mentor.user_id == mentee.user_id:
+        raise WaitlistProblem("You cannot join your own waiting list")
+    if mentee.deactivated_at:
+        raise WaitlistProblem("Your mentee account is paused: ask the team to restart it")
+    if Relationship.select().where((Relationship.mentee == mentee) & (Relationship.status == "active")).exists():
+        raise WaitlistProblem("You already have a mentor")
+    fresh = MentorProfile.get_by_id(mentor.id)
+    standing = state(fresh, clock.today_london())
+    if standing == "open":
+        raise WaitlistProblem("This mentor has a free place, so you can ask them now")
+    if standing != "full":
+        raise WaitlistProblem("This mentor is not taking mentees just now")
+    try:
+        with database.atomic():
+            entry = WaitlistEntry.create(mentor=mentor, mentee=mentee)
+            audit.record(mentee.user, "joined_waitlist", entry)
+    except IntegrityError:
+        raise WaitlistProblem("You are already on this mentor's waiting list") from None
     return entry
+
+
+def leave_all(mentee_id: int, by) -> None:
+    """Leave every waiting list (a mentee matched, or paused): held places go to the next in line."""
+    for entry in WaitlistEntry.select().where((WaitlistEntry.mentee == mentee_id) & WaitlistEntry.status.in_(OPEN)):
+        leave(entry, by)
 
 
 def leave(entry: WaitlistEntry, by: User) -> None:

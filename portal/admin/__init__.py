@@ -12,4 +12,5 @@ def admins_only():
     """Every page under /admin is for admins: checked once here, for routes yet to be written too."""
 
 
-from . import imports, register, views  # noqa: E402,F401  (each adds its routes to bp)
+from . import audit, content, health, imports, inbox, people, register, reports, views  # noqa: E402,F401
+# (each module adds its routes to bp)

@@ -3,12 +3,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import accounts, clock, listing, mentors
+from .. import accounts, clock, mentors
 from ..mentor.editing import profile_form_data, save_availability, save_profile
-from ..mentor.forms import AvailabilityForm, MentorProfileForm, NewMentorForm
+from ..mentor.forms import AvailabilityForm, MentorProfileForm, NewMentorForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
-from ..models import MentorProfile, ProfileChange, User
+from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
 from . import bp
+from .lists import Column, Filter, RecordList
 
 STATES = {
     "": "Everyone",
@@ -21,34 +22,38 @@ STATES = {
 }
 
 
-def _state_condition(state: str):
+def _state_condition(query, state: str):
     today = clock.today_london()
-    return {
+    return query.where({
         "listed": MentorProfile.listed,
         "unlisted": ~MentorProfile.listed,
         "paused": MentorProfile.paused,
         "leave": MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
         & (MentorProfile.leave_until >= today),
-        "full": MentorProfile.places_taken >= MentorProfile.capacity,
+        "full": MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity),
         "invited": User.password_hash.is_null(),
-    }.get(state)
+    }[state])
+
+
+REGISTER = RecordList(
+    title="Mentor register", endpoint="admin.mentors_list", noun=("mentor", "mentors"),
+    rows=lambda: MentorProfile.select(MentorProfile, User).join(User),
+    order=lambda query: query.order_by(fn.LOWER(User.name), MentorProfile.id),
+    filters=[Filter("q", "Name or email", lambda q, text: q.where(fn.LOWER(User.name).contains(text.lower())
+                                                                  | User.email.contains(text.lower())),
+                    kind="search"),
+             Filter("state", "Show", _state_condition, STATES)],
+    columns=[Column("Name", lambda m: m.user.name, lambda m: url_for("admin.mentor", mentor_id=m.id)),
+             Column("State", lambda m: mentors.STATES[mentors.state(m, clock.today_london())]),
+             Column("Places", lambda m: f"{m.places_taken} of {m.capacity}"),
+             Column("Training", lambda m: "Both parts" if m.course_part1_on and m.course_part2_on
+                    else "Part 1" if m.course_part1_on else "Not recorded")])
 
 
 @bp.route("/mentors")
 def mentors_list():
-    q = " ".join(request.args.get("q", "").split())[:100]
-    state = request.args.get("state", "")
-    state = state if state in STATES else ""
-    query = MentorProfile.select(MentorProfile, User).join(User)
-    if q:
-        query = query.where(fn.LOWER(User.name).contains(q.lower()) | User.email.contains(q.lower()))
-    if _state_condition(state) is not None:
-        query = query.where(_state_condition(state))
-    page = listing.paginate(query.order_by(fn.LOWER(User.name), MentorProfile.id), listing.page_number(request.args),
-                            25)
-    return render_template("admin/mentors.html", page=page, q=q, state=state, states=STATES,
-                           args={k: v for k, v in {"q": q, "state": state}.items() if v},
-                           today=clock.today_london(), mentor_state=mentors.state, mentor_states=mentors.STATES)
+    return REGISTER.render(actions=[("Add a mentor from their bio", url_for("admin.new_mentor")),
+                                    ("Import a CSV file", url_for("admin.import_upload"))])
 
 
 def _mentor_or_404(mentor_id: int) -> MentorProfile:
@@ -82,12 +87,15 @@ def new_mentor():
 
 @bp.route("/mentors/<int:mentor_id>")
 def mentor(mentor_id):
-    mentor = _mentor_or_404(mentor_id)
+    return mentor_page(_mentor_or_404(mentor_id))
+
+
+def mentor_page(mentor: MentorProfile, training=None):
     history = (ProfileChange.select(ProfileChange, User).join(User, JOIN.LEFT_OUTER, on=ProfileChange.changed_by)
                .where(ProfileChange.mentor == mentor).order_by(ProfileChange.changed_at.desc()).limit(50))
     return render_template("admin/mentor.html", mentor=mentor, choices=mentors.choices_of(mentor), history=history,
                            labels=mentors.LABELS, state=mentors.state(mentor, clock.today_london()),
-                           states=mentors.STATES)
+                           states=mentors.STATES, training=training or TrainingForm(obj=mentor))
 
 
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
@@ -111,13 +119,62 @@ def mentor_availability(mentor_id):
     return render_template("mentor/availability.html", form=form, mentor=mentor, admin=True)
 
 
-@bp.route("/mentors/<int:mentor_id>/listing", methods=["POST"])
+def _consequences(mentor: MentorProfile) -> list[str]:
+    """What taking a mentor away (off the register, or paused) does to the mentees they have."""
+    active = Relationship.select().where((Relationship.mentor == mentor) & (Relationship.status == "active")).count()
+    waiting = MentorRequest.select().where((MentorRequest.mentor == mentor)
+                                           & (MentorRequest.status == "pending")).count()
+    queued = WaitlistEntry.select().where((WaitlistEntry.mentor == mentor)
+                                          & WaitlistEntry.status.in_(["waiting", "offered"])).count()
+    return [
+        f"{mentor.user.first_name} disappears from the directory, so no new mentee can ask them.",
+        f"Their {active} current {'mentee keeps' if active == 1 else 'mentees keep'} their mentoring as it is.",
+        f"{waiting} {'request' if waiting == 1 else 'requests'} waiting for their answer "
+        f"{'is' if waiting == 1 else 'are'} closed at once, and the {'mentee is' if waiting == 1 else 'mentees are'} "
+        "told and sent back to the directory.",
+        f"{queued} {'person stays' if queued == 1 else 'people stay'} on their waiting list until they return.",
+    ]
+
+
+@bp.route("/mentors/<int:mentor_id>/listing", methods=["GET", "POST"])
 def mentor_listing(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    listed = request.form.get("listed") == "yes"
-    mentors.set_listed(mentor, current_user._get_current_object(), listed)
-    flash(f"{mentor.user.name} is {'back on' if listed else 'off'} the register.", "success")
+    listed = request.values.get("listed") == "yes"
+    if request.method == "GET" and not listed:
+        return render_template("admin/confirm.html", title=f"Take {mentor.user.name} off the register?",
+                               consequences=_consequences(mentor), hidden={"listed": "no"},
+                               action=url_for("admin.mentor_listing", mentor_id=mentor.id),
+                               button="Take off the register", back=url_for("admin.mentor", mentor_id=mentor.id))
+    if request.method == "POST":
+        mentors.set_listed(mentor, current_user._get_current_object(), listed)
+        flash(f"{mentor.user.name} is {'back on' if listed else 'off'} the register.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
+
+
+@bp.route("/mentors/<int:mentor_id>/pause", methods=["GET", "POST"])
+def pause_mentor(mentor_id):
+    mentor = _mentor_or_404(mentor_id)
+    if request.method == "GET":
+        return render_template("admin/confirm.html", title=f"Pause {mentor.user.name}?",
+                               consequences=_consequences(mentor),
+                               action=url_for("admin.pause_mentor", mentor_id=mentor.id), button="Pause",
+                               back=url_for("admin.mentor", mentor_id=mentor.id))
+    mentors.set_availability(mentor, current_user._get_current_object(), capacity=mentor.capacity, paused=True,
+                             leave_from=mentor.leave_from, leave_until=mentor.leave_until)
+    flash(f"{mentor.user.name} is paused.", "success")
+    return redirect(url_for("admin.mentor", mentor_id=mentor.id))
+
+
+@bp.route("/mentors/<int:mentor_id>/training", methods=["POST"])
+def mentor_training(mentor_id):
+    mentor = _mentor_or_404(mentor_id)
+    form = TrainingForm()
+    if form.validate_on_submit():
+        mentors.set_training(mentor, current_user._get_current_object(), **{
+            name: form[name].data for name in ("course_part1_on", "course_part2_on", "last_supervision_on")})
+        flash("Training and supervision dates saved.", "success")
+        return redirect(url_for("admin.mentor", mentor_id=mentor.id))
+    return mentor_page(mentor, training=form), 400
 
 
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])

@@ -1,6 +1,6 @@
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
@@ -41,6 +41,8 @@ class MenteeDetailsForm(FlaskForm):
                                  validators=[InputRequired("Enter your expected return date, for example 3/9/2027")])
     agree = BooleanField("I have read the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the mentoring agreement")])
+    # The version shown on the page, which is the one agreed to, even if a newer one is published meanwhile.
+    agreement_version = HiddenField()
 
     def validate_eligibility(self, field):
         if not may_join(field.data):

@@ -21,6 +21,11 @@ def _reset_limit():
     return current_app.config["RESET_ATTEMPTS"]
 
 
+def _network_limit():
+    # Generous: a whole trust's staff may share one address.
+    return current_app.config["ATTEMPTS_PER_NETWORK"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm()
@@ -85,7 +90,8 @@ def confirm_email(token):
 
 
 @bp.route("/confirm/again", methods=["POST"])
-@limiter.limit(_reset_limit)
+@limiter.limit(_network_limit)
+@limiter.limit(_reset_limit, key_func=address_and_email)
 def resend_confirmation():
     form = EmailOnlyForm()
     if current_user.is_authenticated:
@@ -99,7 +105,7 @@ def resend_confirmation():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_network_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=address_and_email)
 def forgot_password():
     form = EmailOnlyForm()

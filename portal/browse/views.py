@@ -57,7 +57,8 @@ def profile_page(mentor, request_form=None):
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
         position=waitlist.position(entry) if entry and entry.status == "waiting" else None,
-        contact=sees_contact_details(user, mentor), form=request_form or RequestForm(),
+        contact=sees_contact_details(user, mentor), matched=matching.are_matched(user, mentor),
+        form=request_form or RequestForm(),
         cannot_ask=matching.why_cannot_request(user, mentor) if user.mentee else None)
 
 

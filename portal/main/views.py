@@ -1,14 +1,14 @@
 """The pages anyone can see: home, the mentoring agreement, registering interest in mentoring."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import content, matching
-from ..access import MENTEE, requires
+from .. import accounts, content, inbox, matching
+from ..access import MENTEE, requires, roles_of
 from ..models import MentorRequest
 from ..rules.eligibility import deactivation_due
 from ..extensions import limiter
 from ..interest import register as register_interest
-from .forms import InterestForm
+from .forms import AcceptAgreementForm, ConcernForm, InterestForm
 
 bp = Blueprint("main", __name__)
 
@@ -21,6 +21,7 @@ def home():
     context = {}
     if user.mentee:
         context["waiting"] = matching.waiting_request(user.mentee)
+        context["reactivation_asked"] = bool(user.mentee.deactivated_at) and matching.reactivation_asked(user)
         context["relationship"] = matching.active_relationship(user.mentee)
         if not user.mentee.matched_at and not user.mentee.deactivated_at:
             context["deactivation_due"] = deactivation_due(user.mentee.period_started_at,
@@ -38,6 +39,33 @@ def ask_reactivation():
         matching.ask_reactivation(current_user._get_current_object())
         flash("The team has your request. We will email you when your account is open again.", "success")
     return redirect(url_for("main.home"))
+
+
+# Pages a mentee can reach before accepting a new version of the agreement.
+BEFORE_ACCEPTING = {"main.accept_agreement", "main.agreement", "auth.logout", "static", "main.concern",
+                    "main.health"}
+
+
+@bp.before_app_request
+def new_agreement_first():
+    """When the team publishes a new version of the agreement, a mentee accepts it at their next visit."""
+    if not current_user.is_authenticated or not current_user.mentee or request.endpoint in BEFORE_ACCEPTING:
+        return None
+    if current_user.mentee.agreement_version < content.current("agreement").version:
+        return redirect(url_for("main.accept_agreement", next=request.path))
+    return None
+
+
+@bp.route("/agreement/accept", methods=["GET", "POST"])
+@requires(MENTEE)
+def accept_agreement():
+    agreement = content.current("agreement")
+    form = AcceptAgreementForm()
+    if form.validate_on_submit():
+        accounts.accept_agreement(current_user.mentee, content.shown_version("agreement", form.version.data))
+        flash("Thank you: you have accepted the new version of the agreement.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("main/accept_agreement.html", agreement=agreement, form=form)
 
 
 @bp.route("/health")
@@ -59,6 +87,20 @@ def interest():
         register_interest(form)
         return redirect(url_for("main.interest_thanks"))
     return render_template("main/interest.html", form=form)
+
+
+@bp.route("/concern", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def concern():
+    """Raise a concern with the admin team, from any page, signed in or not."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    form = ConcernForm(data={"name": user.name, "email": user.email} if user else None)
+    if form.validate_on_submit():
+        inbox.raise_item("concern", name=form.name.data, email=form.email.data, user=user,
+                         details={"role": ", ".join(sorted(roles_of(user))) if user else "not signed in"},
+                         message=form.message.data)
+        return render_template("main/concern_sent.html")
+    return render_template("main/concern.html", form=form)
 
 
 @bp.route("/become-a-mentor/thank-you")

@@ -29,6 +29,10 @@ def save_availability(form, mentor, by) -> bool:
         form[name].errors.append(message)
     if problems:
         return False
-    mentors.set_availability(mentor, by, capacity=form.capacity.data, paused=form.paused.data,
-                             leave_from=form.leave_from.data, leave_until=form.leave_until.data)
+    saved = mentors.set_availability(mentor, by, capacity=form.capacity.data, paused=form.paused.data,
+                                     leave_from=form.leave_from.data, leave_until=form.leave_until.data)
+    if saved is None:
+        form.capacity.errors.append("A mentee has just taken one of your places, so the number cannot be that "
+                                    "low: check it and save again")
+        return False
     return True

@@ -124,3 +124,15 @@ class ImportRowForm(NewMentorForm):
     photo = None
     photo_pending = None
     send_invitation = None
+
+
+class TrainingForm(FlaskForm):
+    """What the admin team records of a mentor's preparation and support."""
+
+    course_part1_on = date_field("Mentoring course, part 1: date completed (optional)", validators=[Optional()])
+    course_part2_on = date_field("Mentoring course, part 2: date completed (optional)", validators=[Optional()])
+    last_supervision_on = date_field("Most recent supervision session (optional)", validators=[Optional()])
+
+    def validate_course_part2_on(self, field):
+        if field.data and self.course_part1_on.data and field.data < self.course_part1_on.data:
+            raise ValidationError("Part 2 cannot come before part 1")

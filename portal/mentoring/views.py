@@ -56,7 +56,8 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
     return True
 
 
-def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200):
+def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200,
+                      withdrawal_form: WithdrawalForm | None = None):
     user = current_user._get_current_object()
     who = sessions.side(user, relationship)
     all_sessions = list(MentoringSession.select().where(MentoringSession.relationship == relationship)
@@ -71,7 +72,7 @@ def relationship_page(relationship: Relationship, form: SessionForm | None = Non
               or (s.status == "proposed" and s.starts_at <= now)],
         standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
         contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
-        withdrawal_form=WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
+        withdrawal_form=withdrawal_form or WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
         notice_hours=current_app.config["CANCEL_NOTICE_HOURS"]), status
 
 
@@ -222,7 +223,7 @@ def ask_withdrawal(relationship_id):
         matching.ask_withdrawal(found, current_user._get_current_object(), form.reason.data or "")
         flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
     else:
-        flash(form.reason.errors[0], "error")
+        return relationship_page(found, status=400, withdrawal_form=form)  # with what they wrote, to shorten
     return redirect(url_for("mentoring.relationship", relationship_id=found.id))
 
 

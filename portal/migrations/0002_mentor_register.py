@@ -26,6 +26,7 @@ def up(migrator, db):
         data = BlobField(null=True)
         status = CharField(max_length=10, default='previewed', index=True)
         queued_at = DateTimeField(null=True)
+        progress_at = DateTimeField(null=True)
         send_invitations = BooleanField(default=False)
         total_rows = IntegerField(default=0)
         processed_rows = IntegerField(default=0)
@@ -81,6 +82,9 @@ def up(migrator, db):
             table_name = 'waitlist_entry'
             indexes = ((('mentor', 'status', 'joined_at'), False), (('status', 'offer_expires_at'), False), (('mentee', 'status'), False))
     db.create_tables([WaitlistEntry])
+    # Once on a mentor's waiting list, however often the button is pressed.
+    db.execute_sql("CREATE UNIQUE INDEX waitlist_entry_one_open ON waitlist_entry (mentor_id, mentee_id) "
+                   "WHERE status IN ('waiting', 'offered')")
 
     migrator.migrate(migrator.add_column('mentor_profile', 'grade', CharField(index=True, max_length=20, default='')))
     migrator.migrate(migrator.add_column('mentor_profile', 'school', CharField(index=True, max_length=40, default='')))

@@ -78,3 +78,7 @@ class WaitlistEntry(BaseModel):
 
 Relationship.add_index(Relationship.index(Relationship.mentee, unique=True, name="relationship_one_active")
                        .where(Relationship.status == "active"))
+
+WaitlistEntry.add_index(WaitlistEntry.index(WaitlistEntry.mentor, WaitlistEntry.mentee, unique=True,
+                                            name="waitlist_entry_one_open")
+                        .where(WaitlistEntry.status.in_(["waiting", "offered"])))

@@ -56,8 +56,18 @@ class InboxItem(BaseModel):
     details = JSONField(default=dict)
     message = TextField(default="")
     created_at = DateTimeField(default=clock.now)
+    assigned_to = ForeignKeyField(User, null=True, on_delete="SET NULL", backref="assigned_items")
     closed_at = DateTimeField(null=True)
     closed_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
 
     class Meta:
         indexes = ((("status", "created_at"), False),)
+
+
+class InboxReply(BaseModel):
+    """An admin's answer to an inbox item, sent by email from the portal (the words are in the outbox)."""
+
+    item = ForeignKeyField(InboxItem, backref="replies", on_delete="CASCADE")
+    by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    email = ForeignKeyField(Email, null=True, on_delete="SET NULL")
+    sent_at = DateTimeField(default=clock.now)

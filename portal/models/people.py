@@ -73,13 +73,15 @@ class MenteeProfile(BaseModel):
     # waiting for a mentor's answer does not count (portal/matching.py moves it on).
     period_started_at = DateTimeField(default=clock.now)
     matched_at = DateTimeField(null=True)  # when a mentor first accepted them
+    first_requested_at = DateTimeField(null=True)  # when they first asked a mentor
     sessions_allowed = IntegerField(default=4)  # SESSIONS_PER_MENTEE, plus what admins grant
     deactivation_warnings = IntegerField(default=0)
     deactivated_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),)
+        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),
+                   (("first_requested_at", "created_at"), False))
 
 
 class MentorProfile(BaseModel):
@@ -110,6 +112,10 @@ class MentorProfile(BaseModel):
     paused = BooleanField(default=False)  # the mentor's own pause
     leave_from = DateField(null=True)
     leave_until = DateField(null=True, index=True)  # the sweep finds leave that has ended
+    # The mentoring course (two parts) and supervision, as recorded by the admin team.
+    course_part1_on = DateField(null=True)
+    course_part2_on = DateField(null=True)
+    last_supervision_on = DateField(null=True)
     search_text = TextField(default="")  # what the search box looks through (mentors._search_text)
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now, index=True)  # the newest tells the directory what changed

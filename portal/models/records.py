@@ -50,9 +50,18 @@ class ImportBatch(BaseModel):
     status = CharField(max_length=10, default="previewed", index=True)  # previewed, queued, running, done,
     # failed, expired (never confirmed)
     queued_at = DateTimeField(null=True)
+    progress_at = DateTimeField(null=True)  # the job's last sign of life
     send_invitations = BooleanField(default=False)
     total_rows = IntegerField(default=0)
     processed_rows = IntegerField(default=0)
     counts = JSONField(default=dict)  # created, updated, unchanged
     error = CharField(max_length=500, null=True)
     finished_at = DateTimeField(null=True)
+
+
+class SweepRun(BaseModel):
+    """When each sweep last ran and what it did: for the jobs health page."""
+
+    name = CharField(max_length=60, unique=True)
+    last_run_at = DateTimeField()
+    last_result = IntegerField(default=0)

@@ -2,7 +2,7 @@
 from playhouse.schema_diff import diff_models
 
 from jobs.schedule import scheduler
-from jobs.sweeps import EVERY_MINUTE
+from jobs.sweeps import DAILY, EVERY_MINUTE
 from portal import db
 from portal.models import MODELS, User
 from tests.support.web import Web
@@ -48,7 +48,7 @@ def test_demo_data_loads_once(app):
     assert User.select().count() == count == 8
 
 
-def test_every_sweep_is_scheduled_every_minute(app_context):
-    cron = scheduler("portal-tests")
-    assert [job.func_name for job in cron.get_jobs()] == [f"{s.__module__}.{s.__name__}" for s in EVERY_MINUTE]
-    assert all(job.cron == "* * * * *" for job in cron.get_jobs())
+def test_every_sweep_is_scheduled(app_context):
+    cron = {job.func_name: job.cron for job in scheduler("portal-tests").get_jobs()}
+    assert cron == {**{f"jobs.sweeps.{s.__name__}": "* * * * *" for s in EVERY_MINUTE},
+                    **{f"jobs.sweeps.{s.__name__}": "17 3 * * *" for s in DAILY}}

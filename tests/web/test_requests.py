@@ -76,7 +76,7 @@ def test_opening_the_link_changes_nothing_and_only_a_button_answers(app, people,
 
     accepted = scanner.submit(link, {"action": "accept"})
     assert "You are Jo's mentor" in words(accepted)
-    assert "jo@example.org" in text(accepted)
+    assert "jo@example.org" not in text(accepted)  # a link can be forwarded: contact details go by email
     request = MentorRequest.get()
     assert (request.status, request.decided_by) == ("accepted", "mentor")
     relationship = Relationship.get()
@@ -112,6 +112,12 @@ def test_matched_people_see_each_others_contact_details(app, people):
     assert "jo@example.org" in text(priya.get(f"/mentoring/{relationship.id}"))
     stranger = make_user("sam@example.org", "Sam Stranger", mentee=True)
     assert browser(app, stranger.email).get(f"/mentoring/{relationship.id}").status_code == 403
+
+    # Once the mentoring ends, the contact details are no longer shown.
+    Relationship.update(status="withdrawn", closed_at=clock.now()).execute()
+    assert "07700 900123" not in text(jo.get(f"/mentoring/{relationship.id}"))
+    assert "07700 900123" not in text(jo.get(f"/mentors/{mentor.id}"))
+    assert "jo@example.org" not in text(priya.get(f"/mentoring/{relationship.id}"))
 
 
 def test_a_decline_carries_a_kind_message_and_sends_the_mentee_back_to_the_directory(app, people, run_jobs,

@@ -1,0 +1,146 @@
+"""People: finding mentees and mentors, a person's state and history, and acting for them."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import fn
+
+from .. import matching, sessions
+from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
+                      User)
+from . import bp
+from .lists import Column, Filter, RecordList
+
+ROLES = {"": "Everyone", "mentee": "Mentees", "mentor": "Mentors", "admin": "Admins"}
+MENTEE_STATES = {"": "Any state", "waiting": "Waiting for an answer", "matched": "Matched",
+                 "closed": "Mentoring ended", "deactivated": "Deactivated", "no_request": "Not asked anyone yet"}
+
+
+def _role(query, role):
+    if role == "admin":
+        return query.where(User.is_admin)
+    model = MenteeProfile if role == "mentee" else MentorProfile
+    return query.where(User.id.in_(model.select(model.user)))
+
+
+def _mentee_state(query, state):
+    mentees = {
+        "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
+            MentorRequest.status == "pending"),
+        "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == "active"),
+        "closed": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status.in_(["closed", "withdrawn"])),
+        "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
+        "no_request": MenteeProfile.select(MenteeProfile.user).where(
+            MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),
+    }[state]
+    return query.where(User.id.in_(mentees))
+
+
+def _search(query, text):
+    return query.where(fn.LOWER(User.name).contains(text.lower()) | User.email.contains(text.lower()))
+
+
+PEOPLE = RecordList(
+    title="People", endpoint="admin.people", noun=("person", "people"),
+    rows=lambda: User.select(),
+    order=lambda query: query.order_by(fn.LOWER(User.name), User.id),
+    filters=[Filter("q", "Name or email", _search, kind="search"), Filter("role", "Role", _role, ROLES),
+             Filter("state", "Mentees who are", _mentee_state, MENTEE_STATES)],
+    columns=[Column("Name", lambda user: user.name, lambda user: url_for("admin.person", user_id=user.id)),
+             Column("Email", lambda user: user.email),
+             Column("Joined", lambda user: user.created_at.strftime("%d %b %Y"))])
+
+
+@bp.route("/people")
+def people():
+    return PEOPLE.render()
+
+
+def _user_or_404(user_id: int) -> User:
+    user = User.with_roles(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/people/<int:user_id>")
+def person(user_id):
+    user = _user_or_404(user_id)
+    mentor_user = User.alias()
+    context = {"person": user, "emails": list(Email.select(Email.subject, Email.created_at, Email.status)
+                                              .where(Email.user == user).order_by(Email.created_at.desc()).limit(50))}
+    if user.mentee:
+        context["requests"] = list(
+            MentorRequest.select(MentorRequest, MentorProfile, mentor_user).join(MentorProfile)
+            .join(mentor_user, on=(MentorProfile.user == mentor_user.id))
+            .where(MentorRequest.mentee == user.mentee).order_by(MentorRequest.created_at.desc()))
+        context["held"] = sessions.held_count(user.mentee.id)
+    relationships = Relationship.select().where(
+        (Relationship.mentee == (user.mentee.id if user.mentee else 0))
+        | (Relationship.mentor == (user.mentor.id if user.mentor else 0))).order_by(Relationship.opened_at.desc())
+    context["relationships"] = [
+        {"relationship": r, "sessions": list(MentoringSession.select().where(MentoringSession.relationship == r)
+                                             .order_by(MentoringSession.starts_at)),
+         "mentee": User.select().join(MenteeProfile).where(MenteeProfile.id == r.mentee_id).get(),
+         "mentor": User.select().join(MentorProfile).where(MentorProfile.id == r.mentor_id).get()}
+        for r in relationships]
+    return render_template("admin/person.html", **context)
+
+
+@bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
+def reactivate(user_id):
+    user = _user_or_404(user_id)
+    if user.mentee is None:
+        abort(404)
+    if matching.reactivate(user.mentee, current_user._get_current_object()):
+        flash(f"{user.name}'s account is open again, with a new period to choose a mentor.", "success")
+    else:
+        flash(f"{user.name}'s account is already open: nothing to do.", "info")
+    return redirect(url_for("admin.person", user_id=user.id))
+
+
+def _relationship_or_404(relationship_id: int) -> Relationship:
+    found = Relationship.get_or_none(Relationship.id == relationship_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/relationships/<int:relationship_id>/withdraw", methods=["GET", "POST"])
+def withdraw(relationship_id):
+    relationship = _relationship_or_404(relationship_id)
+    if request.method == "GET":
+        return render_template("admin/confirm.html", title="End this mentoring?",
+                               consequences=["Both will be told by email that the mentoring has ended.",
+                                             "Sessions already held still count towards the mentee's allowance.",
+                                             "Sessions still planned are cancelled.",
+                                             "The mentee can then ask another mentor."],
+                               action=url_for("admin.withdraw", relationship_id=relationship.id),
+                               button="End the mentoring", back=request.args.get("back", url_for("admin.home")))
+    if matching.withdraw(relationship, current_user._get_current_object()):
+        flash("The mentoring has ended. Both have been told.", "success")
+    else:
+        flash("That mentoring had already ended.", "info")
+    return redirect(url_for("admin.person", user_id=User.select().join(MenteeProfile).where(
+        MenteeProfile.id == relationship.mentee_id).get().id))
+
+
+@bp.route("/relationships/<int:relationship_id>/grant", methods=["POST"])
+def grant(relationship_id):
+    relationship = _relationship_or_404(relationship_id)
+    try:
+        allowed = sessions.grant_more(relationship, current_user._get_current_object())
+        flash(f"Agreed: {allowed} sessions in all.", "success")
+    except sessions.SessionRefused as refused:
+        flash(str(refused), "error")
+    return redirect(request.referrer or url_for("admin.home"))
+
+
+@bp.route("/relationships/<int:relationship_id>/close", methods=["POST"])
+def close_relationship(relationship_id):
+    relationship = _relationship_or_404(relationship_id)
+    if sessions.close(relationship, current_user._get_current_object(), "admin", "closed by the team"):
+        flash("The mentoring is closed; the mentee will be sent the evaluation survey.", "success")
+    else:
+        flash("That mentoring had already ended.", "info")
+    return redirect(request.referrer or url_for("admin.home"))
