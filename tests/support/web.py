@@ -14,7 +14,8 @@ class Web:
         return self.client.get(url, **kwargs)
 
     def token(self) -> str:
-        page = self.client.get("/").get_data(as_text=True)
+        # Following redirects: someone with a new agreement to accept is sent there from the home page.
+        page = self.client.get("/", follow_redirects=True).get_data(as_text=True)
         found = TOKEN.search(page)
         assert found, "no CSRF token on the home page"
         return found.group(1) or found.group(2)

@@ -1,0 +1,366 @@
+"""Admin operations: the dashboard, people, the inbox, texts, reports, the audit log, jobs health,
+raising a concern; and every admin route refusing everyone else."""
+import csv
+import io
+import re
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+
+from jobs.sweeps import purge_old_records
+from portal import clock, db, inbox, matching
+from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
+                           MentorRequest, Relationship, SurveyResponse, SweepRun, User)
+from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.jobs import work
+from tests.support.servers import text_of
+from tests.support.web import Web, errors, text, words
+from tests.web.test_requests import NOTE, at
+from tests.web.test_sessions import sweep
+
+
+def browser(app, email):
+    web = Web(app.test_client())
+    web.login(email, PASSWORD)
+    return web
+
+
+@pytest.fixture
+def ada(app):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    return browser(app, "ada@example.org")
+
+
+def admin_urls(app):
+    """Every route under /admin, with numbers for its ids: (url, methods)."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin"):
+            continue
+        url = re.sub(r"<(?:int:)?(\w+)>", "1", rule.rule)
+        url = re.sub(r"<any\([^)]*\):\w+>", "x", url)
+        found.append((url, rule.methods - {"HEAD", "OPTIONS"}))
+    return found
+
+
+@pytest.mark.parametrize("roles", [None, {"mentee": True}, {"mentor": True}, {"mentee": True, "mentor": True}])
+def test_every_admin_route_refuses_everyone_else(app, roles):
+    urls = admin_urls(app)
+    assert len(urls) > 30
+    web = Web(app.test_client())
+    if roles is not None:
+        make_user("someone@example.org", "Some One", **roles)
+        web.login("someone@example.org", PASSWORD)
+    token = web.token()
+    for url, methods in urls:
+        for method in methods:
+            response = web.client.open(url, method=method, data={"csrf_token": token})
+            if roles is None:
+                assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+            else:
+                assert response.status_code == 403, (method, url, response.status_code)
+
+
+def make_pair(app, n, *, accept=True, when="2026-11-02T10:00"):
+    mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
+    mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
+    with app.app_context(), at(when):
+        request = matching.make_request(mentee, mentor, NOTE)
+        if accept:
+            matching.decide(request, "accept", mentor.user, "mentor")
+    return mentee, mentor, request
+
+
+def test_the_dashboard_counts_and_lists(app, ada):
+    make_pair(app, 1)                      # matched on 2 November
+    make_pair(app, 2, accept=False, when="2026-11-20T10:00")   # waiting: due end of 27 November
+    make_pair(app, 3, accept=False, when="2026-11-24T10:00")   # waiting: due end of 1 December
+    with at("2026-09-01T10:00"):
+        make_user("quiet@example.org", "Quinn Quiet", mentee=True)  # signed up, never asked anyone
+    MenteeProfile.update(deactivated_at=clock.now()).where(MenteeProfile.user == User.get(
+        User.email == "quiet@example.org")).execute()
+    make_user("lapsed@example.org", "Lee Lapsed", mentee=True)
+    MenteeProfile.update(created_at=datetime(2026, 8, 1)).where(
+        MenteeProfile.user == User.get(User.email == "lapsed@example.org")).execute()
+    InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
+    with at("2026-11-26T10:00"):
+        page = words(ada.get("/admin/"))
+        html = text(ada.get("/admin/"))
+    for figure in ("5 signed up", "2 waiting for an answer", "1 matched", "1 deactivated", "3 on the register",
+                   "1 open in the inbox"):
+        assert figure in page, figure
+    # Soonest deadline first, the one due within two working days highlighted.
+    assert page.index("Mentee Number2") < page.index("Mentee Number3")
+    assert "1 working day, to the end of Friday 27 November 2026 (due soon)" in page
+    assert "3 working days, to the end of Tuesday 1 December 2026" in page
+    assert html.count('class="highlight"') == 1
+    assert "Matched three weeks ago, no session planned: 1" in page
+    assert "Signed up two months ago, no mentor asked: 1" in page and "Lee Lapsed" in page
+    assert 'href="/admin/people?role=mentee&amp;state=waiting"' in html
+    waiting = words(ada.get("/admin/people?role=mentee&state=waiting"))
+    assert "Mentee Number2" in waiting and "Mentee Number1" not in waiting
+    assert NOTE not in page  # counts and dates: never what anyone wrote
+
+
+def _bulk_people(count: int):
+    now = clock.now()
+    for start in range(0, count, 500):
+        User.insert_many([{"email": f"bulk{n}@example.org", "name": f"Bulk {n}", "session_nonce": f"n{n}",
+                           "created_at": now} for n in range(start, min(start + 500, count))]).execute()
+    ids = [u.id for u in User.select(User.id).where(User.email.startswith("bulk"))]
+    for start in range(0, len(ids), 500):
+        MenteeProfile.insert_many([{
+            "user": user_id, "grade": "ST3", "school": "Medicine", "trust": "T", "eligibility": "out_now",
+            "reason": "other", "expected_return": now.date(), "agreement_version": 1, "agreement_accepted_at": now,
+            "period_started_at": now, "created_at": now - timedelta(days=n % 120)}
+            for n, user_id in enumerate(ids[start:start + 500])]).execute()
+    db.refresh_statistics()
+
+
+def count_queries(web, url):
+    seen = []
+    db.database.obj.query_hooks.append(seen.append)
+    try:
+        assert web.get(url).status_code == 200
+    finally:
+        db.database.obj.query_hooks.remove(seen.append)
+    return len(seen)
+
+
+def test_the_dashboard_asks_the_same_few_queries_for_ten_or_ten_thousand(app, ada):
+    make_pair(app, 1)
+    _bulk_people(10)
+    small = count_queries(ada, "/admin/")
+    User.delete().where(User.email.startswith("bulk")).execute()
+    _bulk_people(10_000)
+    assert "10001 signed up" in words(ada.get("/admin/"))
+    assert count_queries(ada, "/admin/") == small <= 16
+
+
+def test_a_persons_record_and_what_admins_can_do_there(app, ada, mailbox):
+    mentee, mentor, request = make_pair(app, 1)
+    relationship = Relationship.get()
+    MentoringSession.create(relationship=relationship, starts_at=datetime(2026, 11, 10, 18), length_minutes=60,
+                            mode="video", platform="zoom", status="held", proposed_by="mentee")
+    found = words(ada.get("/admin/people?q=number1"))
+    assert "Mentee Number1" in found and "Mentor Number1" in found
+    page = words(ada.get(f"/admin/people/{mentee.id}"))
+    assert "asked Mentor Number1; accepted" in page and "1 of 4 used" in page
+    assert "10 November 2026 at 6:00pm, 60 min, video: held" in page
+    assert "Mentor will be your mentor" in page  # emails sent: their subjects, never their bodies
+    assert NOTE not in page
+
+    already = ada.submit(f"/admin/people/{mentee.id}/reactivate", follow_redirects=True)
+    assert "already open: nothing to do" in words(already)
+    ada.submit(f"/admin/relationships/{relationship.id}/grant")
+    assert MenteeProfile.get_by_id(mentee.mentee.id).sessions_allowed == 8
+    confirm = words(ada.get(f"/admin/relationships/{relationship.id}/withdraw"))
+    assert "Sessions already held still count" in confirm
+    ada.submit(f"/admin/relationships/{relationship.id}/withdraw")
+    assert Relationship.get().status == "withdrawn"
+    refused = ada.submit(f"/admin/relationships/{relationship.id}/grant", follow_redirects=True)
+    assert "no sessions can be added" in words(refused)
+
+
+def test_taking_a_mentor_off_the_register_shows_what_happens_first(app, ada):
+    make_pair(app, 1)
+    mentor = MentorProfile.get()
+    waiting = make_user("wait@example.org", "Wendy Waiting", mentee=True)
+    with app.app_context():
+        matching.make_request(waiting, mentor, NOTE)
+    confirm = words(ada.get(f"/admin/mentors/{mentor.id}/listing?listed=no"))
+    assert "Their 1 current mentee keeps their mentoring" in confirm
+    assert "1 request waiting for their answer is closed at once" in confirm
+    assert MentorProfile.get_by_id(mentor.id).listed  # nothing happens on looking
+    ada.submit(f"/admin/mentors/{mentor.id}/listing", {"listed": "no"})
+    assert not MentorProfile.get_by_id(mentor.id).listed
+    assert MentorRequest.get(MentorRequest.mentee == waiting.mentee).status == "closed"
+    assert Relationship.get().status == "active"
+    pause = words(ada.get(f"/admin/mentors/{mentor.id}/pause"))
+    assert "What will happen" in pause
+
+
+def test_mentor_training_and_supervision_dates(app, ada):
+    mentor = make_mentor()
+    bad = ada.submit(f"/admin/mentors/{mentor.id}/training", {"course_part1_on": "2026-05-10",
+                                                              "course_part2_on": "2026-05-01"})
+    assert "Part 2 cannot come before part 1" in errors(bad)["course_part2_on"]
+    ada.submit(f"/admin/mentors/{mentor.id}/training", {"course_part1_on": "2026-05-01",
+                                                        "course_part2_on": "2026-05-10",
+                                                        "last_supervision_on": "10/11/2026"})
+    mentor = MentorProfile.get_by_id(mentor.id)
+    assert (str(mentor.course_part1_on), str(mentor.course_part2_on), str(mentor.last_supervision_on)) == (
+        "2026-05-01", "2026-05-10", "2026-11-10")
+    assert "Both parts" in words(ada.get("/admin/mentors"))
+    assert AuditEvent.get(AuditEvent.action == "recorded_training").actor.email == "ada@example.org"
+
+
+def test_the_inbox_assigns_answers_and_closes(app, ada, mailbox):
+    make_user("bea@example.org", "Bea Admin", admin=True)
+    bea = User.get(User.email == "bea@example.org")
+    Web(app.test_client()).submit("/concern", {"name": "Sam Worried", "email": "sam@example.org",
+                                               "message": "My mentor has not replied for weeks."})
+    item = InboxItem.get()
+    assert (item.kind, item.message) == ("concern", "My mentor has not replied for weeks.")
+    work(app)
+    notice = text_of(mailbox.wait_for("team@example.org", "New in the inbox: A concern raised"))
+    assert f"/admin/inbox/{item.id}" in notice and "not replied" not in notice
+
+    assert "Sam Worried" in words(ada.get("/admin/inbox?kind=concern"))
+    ada.submit(f"/admin/inbox/{item.id}/assign", {"admin": str(bea.id)})
+    assert InboxItem.get().assigned_to_id == bea.id
+    assert "Sam Worried" in words(ada.get(f"/admin/inbox?assigned={bea.id}"))
+    assert "Sam Worried" not in words(ada.get("/admin/inbox?assigned=nobody"))
+    empty = ada.submit(f"/admin/inbox/{item.id}", {"message": ""})
+    assert "Write your reply" in errors(empty)["message"]
+    ada.submit(f"/admin/inbox/{item.id}", {"message": "Thank you. We have contacted your mentor."})
+    work(app)
+    reply = mailbox.wait_for("sam@example.org", "A reply from")
+    assert "We have contacted your mentor." in text_of(reply)
+    assert "A reply from" in words(ada.get(f"/admin/inbox/{item.id}"))
+    ada.submit(f"/admin/inbox/{item.id}/close")
+    assert InboxItem.get().status == "closed"
+    assert "Sam Worried" not in words(ada.get("/admin/inbox"))
+    assert "Sam Worried" in words(ada.get("/admin/inbox?status=closed"))
+
+
+def test_two_admins_closing_one_item_at_once_close_it_once(app, ada):
+    item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
+    admins = [make_user(f"admin{n}@example.org", f"Admin {n}", admin=True) for n in range(4)]
+    barrier = threading.Barrier(len(admins))
+    results = []
+
+    def close(admin):
+        with app.app_context():
+            barrier.wait()
+            results.append(inbox.close(item.id, admin))
+
+    threads = [threading.Thread(target=close, args=(admin,)) for admin in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]
+    assert AuditEvent.select().where(AuditEvent.action == "closed_inbox_item").count() == 1
+
+
+def test_raising_a_concern_needs_a_message_and_a_way_to_reply(app):
+    response = Web(app.test_client()).submit("/concern", {"name": "", "email": "nope", "message": ""})
+    found = errors(response)
+    assert "Enter your full name" in found["name"] and "correct format" in found["email"]
+    assert "Say what your concern is" in found["message"]
+    assert not InboxItem.select().exists()
+    make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    jo = browser(app, "jo@example.org")
+    assert 'value="jo@example.org"' in text(jo.get("/concern"))
+    assert 'href="/concern"' in text(jo.get("/account/"))  # from every page's footer
+
+
+def test_unsafe_markdown_is_removed_on_save_and_a_new_agreement_must_be_accepted(app, ada):
+    make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    jo = browser(app, "jo@example.org")
+    preview = ada.submit("/admin/content/agreement?", {"title": "Mentoring agreement", "body": "## New\n\n**Kind**",
+                                                       "action": "preview"}, headers={"HX-Request": "true"})
+    assert "<h2>New</h2>" in text(preview) and "<html" not in text(preview)
+    nasty = ("## Version two\n\n<script>alert('x')</script>\n\n[click](javascript:alert(1))\n\n"
+             '<a href="#" onclick="steal()">here</a> <img src=x onerror=alert(1)>')
+    ada.submit("/admin/content/agreement", {"title": "Mentoring agreement", "body": nasty, "action": "publish"})
+    saved = Content.select().where(Content.key == "agreement").order_by(Content.version.desc()).get()
+    assert saved.version == 2
+    for gone in ("<script", "alert('x')", "javascript:", "onclick", "onerror"):
+        assert gone not in saved.body, gone
+    shown = text(ada.get("/agreement"))
+    assert "Version two" in shown and "alert(" not in shown and "onclick" not in shown
+
+    # Jo's next visit asks for the new version first.
+    home = jo.get("/mentors/")
+    assert home.status_code == 302 and home.headers["Location"].startswith("/agreement/accept")
+    unticked = jo.submit("/agreement/accept", {"version": "2"})
+    assert "Tick to confirm you agree" in errors(unticked)["agree"]
+    jo.submit("/agreement/accept", {"agree": "y", "version": "2"})
+    assert MenteeProfile.get().agreement_version == 2
+    assert jo.get("/mentors/").status_code == 200
+
+
+def test_reports_show_charts_tables_and_export_the_same_suppressed_figures(app, ada):
+    for n in range(6):
+        make_pair(app, n, accept=n < 5)
+    SurveyResponse.insert_many([{"cohort": "2026 Q4", "sessions_band": "1",
+                                 "answers": {"useful": "5", "choosing": "4", "sessions": "right", "met": "video",
+                                             "recommend": "yes"}} for _ in range(5)]).execute()
+    with at("2026-11-26T10:00"):
+        page = ada.get("/admin/reports?start=2026-11-01&end=2026-11-30")
+        figures = ada.get("/admin/reports.csv?start=2026-11-01&end=2026-11-30")
+    assert "<svg" in text(page) and '<table class="chart__table">' in text(page)
+    shown = words(page)
+    assert "November 2026 6" in shown and "Accepted 5" in shown and "Waiting for an answer fewer than 5" in shown
+    assert figures.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(text(figures))))
+    assert rows[0] == ["report", "group", "people"]
+    assert ["Mentees signing up, by month", "November 2026", "6"] in rows
+    assert ["What happened to requests", "Waiting for an answer", "fewer than 5"] in rows
+    assert ["Survey: How useful was peer mentoring to you?", "Extremely useful", "5"] in rows
+    assert not any(row[2] in ("1", "2", "3", "4") for row in rows[1:])  # no small group anywhere
+
+
+@pytest.mark.parametrize("query, message", [
+    ("?start=2026-12-01&end=2026-11-01", "on or after its start"),
+    ("?start=2020-01-01&end=2020-01-31", "nothing in this range to export"),
+    ("?start=someday&end=2026-11-01", "Enter a real date"),
+])
+def test_a_report_export_for_an_empty_or_bad_range_is_explained(app, ada, query, message):
+    make_pair(app, 1)
+    response = ada.get(f"/admin/reports.csv{query}")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert message in words(response)
+
+
+def events(response) -> str:
+    """The audit table's words, without the filter form (whose choices name every action)."""
+    page = words(response)
+    return page[re.search(r"\d+ events? match", page).start():]
+
+
+def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
+    mentee, mentor, request = make_pair(app, 1, accept=False)
+    with app.app_context():
+        matching.expire_due(request.deadline)
+    item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
+    ada.submit(f"/admin/inbox/{item.id}/close")
+    system = events(ada.get("/admin/audit?who=system"))
+    assert "request expired" in system and "closed inbox item" not in system
+    admins = events(ada.get("/admin/audit?who=admins"))
+    assert "closed inbox item" in admins and "Ada Admin" in admins and "request expired" not in admins
+    assert "request expired" in events(ada.get("/admin/audit?action=request_expired"))
+    assert "request expired" not in events(ada.get("/admin/audit?until=2000-01-01"))
+    assert "requested mentor" in events(ada.get("/admin/audit?since=2020-01-01&who=people"))
+
+
+def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):
+    with app.app_context():
+        from portal import mail
+        email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    Email.update(status="failed", attempts=12, last_error="550 mailbox unavailable").where(
+        Email.id == email_id).execute()
+    sweep(app, purge_old_records, clock.now())
+    page = words(ada.get("/admin/health"))
+    assert "Jobs waiting" in page and "550 mailbox unavailable" in page and "purge old records" in page
+    assert SweepRun.get().name == "purge_old_records"
+    ada.submit("/admin/health/retry")
+    work(app)
+    assert Email.get_by_id(email_id).status == "sent"
+    assert mailbox.wait_for("pat@example.org", "Thank you")
+
+
+def test_old_words_are_purged_and_the_counts_kept(app, ada):
+    mentee, mentor, request = make_pair(app, 1)
+    MentorRequest.update(decided_at=datetime(2026, 1, 1)).execute()
+    Relationship.update(status="closed", closed_at=datetime(2024, 1, 1)).execute()
+    MentoringSession.create(relationship=Relationship.get(), starts_at=datetime(2023, 12, 1), length_minutes=60,
+                            mode="in_person", place="A quiet room", status="held", proposed_by="mentee")
+    for _ in range(2):
+        sweep(app, purge_old_records, "2026-11-25T03:17")
+    assert MentorRequest.get().note == ""
+    assert MentoringSession.get().place == "" and MentoringSession.get().status == "held"
+    assert AuditEvent.select().where(AuditEvent.action == "purged").count() == 1
