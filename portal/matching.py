@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import current_app
 from peewee import IntegrityError
 
-from . import audit, clock, inbox, links, mail, mentors, waitlist
+from . import audit, clock, inbox, links, mail, mentors, sessions, waitlist
 from .db import database
 from .models import InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
 from .rules import eligibility, workdays
@@ -385,15 +385,15 @@ def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None
         if not Relationship.update(status=rules.WITHDRAWN, closed_at=now, close_reason="withdrawn").where(
                 (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
             return False
-        waitlist.release_place(relationship.mentor_id, now)
+        cancelled = sessions.wind_up(relationship, now)
         if item is not None:
             inbox.close(item.id, by)
-        mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == relationship.mentee_id).get()
-        mentor_user = User.select().join(MentorProfile).where(MentorProfile.id == relationship.mentor_id).get()
+        mentee_user, mentor_user = sessions.people(relationship)
         for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
             mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
                       name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
-                      url=links.external_url("browse.directory"),
+                      url=links.external_url("browse.directory"), cancelled=cancelled,
+                      attachments=sessions.cancelled_invites(cancelled, other),
                       dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
         audit.record(by, "withdrew_relationship", relationship)
     return True

@@ -268,6 +268,27 @@ def ask_to_close(relationship: Relationship, user: User) -> bool:
     return False
 
 
+def wind_up(relationship: Relationship, now: datetime) -> list[MentoringSession]:
+    """What any ending of mentoring does to what was left of it, inside the caller's transaction:
+    sessions still planned are cancelled, the mentor's notes deleted (SCHEME.md: they go with the
+    relationship), the place given back. Returns the confirmed sessions still to come, whose
+    calendar entries the goodbye emails withdraw."""
+    planned = (MentoringSession.relationship == relationship.id) & MentoringSession.status.in_(rules.PLANNED)
+    in_calendars = [s.id for s in MentoringSession.select(MentoringSession.id).where(
+        planned & (MentoringSession.status == "confirmed") & (MentoringSession.starts_at > now))]
+    MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=SYSTEM,
+                            calendar_sequence=MentoringSession.calendar_sequence + 1).where(planned).execute()
+    MentorNote.delete().where(MentorNote.relationship == relationship.id).execute()
+    waitlist.release_place(relationship.mentor_id, now)
+    return list(MentoringSession.select().where(MentoringSession.id.in_(in_calendars)).order_by(
+        MentoringSession.starts_at)) if in_calendars else []
+
+
+def cancelled_invites(cancelled: list[MentoringSession], other: User) -> list[dict]:
+    return [calendar_invites.attachment(session, other_name=other.first_name, method="CANCEL")
+            for session in cancelled]
+
+
 def close(relationship: Relationship, by: User | None, role: str, reason: str, now: datetime | None = None) -> bool:
     """End the mentoring: sessions still planned are cancelled, the mentor's notes deleted, the place
     given back, and the mentee invited to the evaluation survey. False if it had ended already."""
@@ -281,16 +302,13 @@ def close(relationship: Relationship, by: User | None, role: str, reason: str, n
                                    close_asked_by=None).where(
                 (Relationship.id == relationship.id) & (Relationship.status == request_rules.ACTIVE)).execute():
             return False
-        MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=SYSTEM).where(
-            (MentoringSession.relationship == relationship) & MentoringSession.status.in_(rules.PLANNED)).execute()
-        # The aide-memoire goes with the relationship (SCHEME.md).
-        MentorNote.delete().where(MentorNote.relationship == relationship).execute()
-        waitlist.release_place(relationship.mentor_id, now)
+        cancelled = wind_up(relationship, now)
         survey.invite(relationship)
         mentee_user, mentor_user = people(relationship)
         for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
             mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
                       name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
+                      cancelled=cancelled, attachments=cancelled_invites(cancelled, other),
                       dedupe_key=f"closed:{relationship.id}:{person.id}")
         audit.record(by, "closed_relationship", relationship, detail=reason)
     return True

@@ -12,6 +12,7 @@ from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentoringSessio
                            SurveyInvite)
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.jobs import work
+from tests.support.servers import text_of
 from tests.support.web import Web, errors, text, words
 from tests.web.test_requests import NOTE, at
 
@@ -277,6 +278,36 @@ def test_both_agree_to_close_and_the_survey_follows(app, matched, mailbox):
     assert SurveyInvite.get().sent_at is None
     work(app)
     assert mailbox.wait_for("jo@example.org", "Your mentoring has come to an end")
+
+
+@pytest.mark.parametrize("ending, subject", [("agreed", "Your mentoring has come to an end"),
+                                             ("withdrawn", "Your mentoring has ended")])
+def test_however_mentoring_ends_what_was_planned_goes_with_it(app, matched, mailbox, ending, subject):
+    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    with at("2026-11-26T09:00"):
+        propose(jo, matched)
+        priya.submit(f"/sessions/{MentoringSession.get().id}/confirm")
+        propose(jo, matched, date="2026-12-08")  # suggested, never confirmed: in nobody's calendar
+        priya.submit(f"/mentoring/{matched.id}/notes", {"text": "Remember: ask about the rota."})
+        if ending == "agreed":
+            jo.submit(f"/mentoring/{matched.id}/close")
+            priya.submit(f"/mentoring/{matched.id}/close")
+        else:
+            make_user("ada@example.org", "Ada Admin", admin=True)
+            browser(app, "ada@example.org").submit(f"/admin/relationships/{matched.id}/withdraw")
+    assert Relationship.get().status == ("closed" if ending == "agreed" else "withdrawn")
+    assert [s.status for s in MentoringSession.select()] == ["cancelled", "cancelled"]
+    assert not MentorNote.select().exists()
+    work(app)
+    for address in ("jo@example.org", "priya@example.org"):
+        goodbye = mailbox.wait_for(address, subject)
+        assert "Your session on 1 December 2026 at 6:30pm is cancelled" in text_of(goodbye)
+        cancelling = [c for c in invites(mailbox, address) if c["METHOD"] == "CANCEL"]
+        assert len(cancelling) == 1 and event_of(cancelling[0]).decoded("DTSTART").day == 1
+    mailbox.clear()
+    sweep(app, remind_sessions, "2026-11-30T18:30")
+    sweep(app, ask_session_outcomes, "2026-12-01T20:00")
+    assert mailbox.messages == []
 
 
 def test_a_used_allowance_with_nothing_planned_closes_on_its_own(app, matched):
