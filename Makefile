@@ -17,7 +17,7 @@ test: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 $(VENV)/bin/python:
 	@scripts/ensure-system run

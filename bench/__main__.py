@@ -1,9 +1,9 @@
 """`make bench`: every benchmark in turn, printing its figures."""
 import sys
 
-from bench import directory, sweeps
+from bench import dashboard, directory, sweeps
 
-BENCHES = {"directory": directory.main, "sweeps": sweeps.main}
+BENCHES = {"directory": directory.main, "sweeps": sweeps.main, "dashboard": dashboard.main}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(BENCHES)

@@ -85,7 +85,6 @@ def load(port: int, path: str, cookie: str = "", seconds: float = 8.0, concurren
     latencies: list[float] = []
     errors = []
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
 
     def client():
         connection = HTTPConnection("127.0.0.1", port)
@@ -107,6 +106,7 @@ def load(port: int, path: str, cookie: str = "", seconds: float = 8.0, concurren
         c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         c.getresponse().read()
     started = time.perf_counter()
+    deadline = started + seconds  # after the warm-up, so a slow route still gets its measured seconds
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
@@ -124,13 +124,13 @@ def load(port: int, path: str, cookie: str = "", seconds: float = 8.0, concurren
     }
 
 
-def compare(port: int, routes: dict, rounds: int = 3, seconds: float = 4.0) -> dict:
+def compare(port: int, routes: dict, rounds: int = 3, seconds: float = 4.0, concurrency: int = 4) -> dict:
     """Each route measured in turn, round after round, so a busy moment on a shared machine lands
     on all of them alike; the round with the median throughput stands for each route."""
     runs = {name: [] for name in routes}
     for _ in range(rounds):
         for name, (path, cookie) in routes.items():
-            runs[name].append(load(port, path, cookie, seconds=seconds))
+            runs[name].append(load(port, path, cookie, seconds=seconds, concurrency=concurrency))
     return {name: sorted(found, key=lambda f: f["rps"])[len(found) // 2] for name, found in runs.items()}
 
 

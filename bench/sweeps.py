@@ -33,9 +33,9 @@ def load(postgres: bool) -> None:
         # Mentees signed up recently, so none is due to be deactivated.
         run(f"""INSERT INTO mentee_profile (user_id, grade, school, specialty, trust, eligibility, reason,
                        expected_return, agreement_version, agreement_accepted_at, period_started_at,
-                       deactivation_warnings, created_at)
+                       deactivation_warnings, sessions_allowed, created_at)
                 SELECT g, 'ST3', 'Medicine', '', 'A trust', 'out_now', 'other', '2027-09-01', 1, '{BEFORE}',
-                       '2026-11-20 09:00:00', 0, '{BEFORE}' FROM {series(postgres, MENTEES)}""")
+                       '2026-11-20 09:00:00', 0, 4, '{BEFORE}' FROM {series(postgres, MENTEES)}""")
         run(f"""INSERT INTO mentor_profile (user_id, grade, school, specialty, trust, gender, pronouns,
                        experience_rtt, experience_away, why_mentor, availability_notes, meets_in_person,
                        meets_online, locations, interests, contact_details, capacity, places_taken, listed, paused,

@@ -80,8 +80,14 @@ class MenteeProfile(BaseModel):
     created_at = DateTimeField(default=clock.now)
 
     class Meta:
-        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),
-                   (("first_requested_at", "created_at"), False))
+        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),)
+
+
+# Partial indexes, each for one of the dashboard's questions: who was invited and has not yet set
+# a password, and who signed up but never asked a mentor.
+User.add_index(User.index(User.created_at, name="user_invited").where(User.password_hash.is_null()))
+MenteeProfile.add_index(MenteeProfile.index(MenteeProfile.created_at, name="mentee_profile_quiet_signup")
+                        .where(MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()))
 
 
 class MentorProfile(BaseModel):

@@ -44,6 +44,11 @@ class MentoringSession(BaseModel):
         )
 
 
+# The dashboard asks, for each match, whether any session is planned or held.
+MentoringSession.add_index(MentoringSession.index(MentoringSession.relationship, name="mentoring_session_planned_or_held")
+                           .where(MentoringSession.status.in_(["proposed", "confirmed", "held"])))
+
+
 class MentorNote(BaseModel):
     """A mentor's private aide-memoire for one relationship: theirs alone, deleted at closure."""
 
