@@ -103,6 +103,31 @@ def test_the_dashboard_counts_and_lists(app, ada):
     assert NOTE not in page  # counts and dates: never what anyone wrote
 
 
+def test_the_dashboard_counts_mentors_and_mentoring_past_its_window(app, ada):
+    make_pair(app, 1, when="2026-04-01T10:00")     # matched almost eight months ago, never met
+    make_pair(app, 2, when="2026-10-01T10:00")     # matched eight weeks ago, and has met
+    MentoringSession.create(relationship=Relationship.get(Relationship.mentee == MenteeProfile.get(
+        MenteeProfile.user == User.get(User.email == "mentee2@example.org"))), starts_at=datetime(2026, 10, 20, 18),
+        length_minutes=60, mode="video", platform="zoom", status="held", proposed_by="mentee")
+    make_pair(app, 3)
+    Relationship.update(status="closed", closed_at=datetime(2026, 11, 20)).where(
+        Relationship.mentee == MenteeProfile.get(MenteeProfile.user == User.get(User.email == "mentee3@example.org"))
+    ).execute()
+    MentorProfile.update(capacity=1).where(MentorProfile.id == MentorProfile.get(
+        MentorProfile.user == User.get(User.email == "mentor1@example.org")).id).execute()        # full
+    MentorProfile.update(paused=True).where(MentorProfile.id == make_mentor("paused@example.org", "Pat Paused").id
+                                            ).execute()
+    MentorProfile.update(leave_from=datetime(2026, 11, 20), leave_until=datetime(2026, 12, 20)).where(
+        MentorProfile.id == make_mentor("away@example.org", "Alex Away").id).execute()
+    with at("2026-11-26T10:00"):
+        page = words(ada.get("/admin/"))
+    for figure in ("2 matched", "1 mentoring ended", "1 paused", "1 on leave", "1 full"):
+        assert figure in page, figure
+    assert "Past the 6-month window: 1" in page and "Matched three weeks ago, no session planned: 1" in page
+    past = page[page.index("Past the 6-month window"):]
+    assert "Mentee Number1" in past and "Mentee Number2" not in past
+
+
 def _bulk_people(count: int):
     now = clock.now()
     for start in range(0, count, 500):
@@ -283,9 +308,27 @@ def test_unsafe_markdown_is_removed_on_save_and_a_new_agreement_must_be_accepted
     assert jo.get("/mentors/").status_code == 200
 
 
+def test_resources_for_each_stage_are_linked_from_a_mentees_home_and_edited_by_the_team(app, ada):
+    make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    jo = browser(app, "jo@example.org")
+    home = text(jo.get("/"))
+    for stage in ("before", "away", "return"):
+        assert f'href="/resources/{stage}"' in home
+        assert jo.get(f"/resources/{stage}").status_code == 200
+    ada.submit("/admin/content/resources-away", {"title": "While you are away",
+                                                   "body": "Send the **rota coordinator** a postcard.",
+                                                   "action": "publish"})
+    page = text(jo.get("/resources/away"))
+    assert "<strong>rota coordinator</strong>" in page
+    assert "rota coordinator" not in text(jo.get("/resources/return"))
+    assert jo.get("/resources/someday").status_code == 404
+    assert Web(app.test_client()).get("/resources/away").headers["Location"].startswith("/login")
+
+
 def test_reports_show_charts_tables_and_export_the_same_suppressed_figures(app, ada):
     for n in range(6):
         make_pair(app, n, accept=n < 5)
+    Relationship.update(status="closed", closed_at=datetime(2026, 11, 20)).execute()
     SurveyResponse.insert_many([{"cohort": "2026 Q4", "sessions_band": "1",
                                  "answers": {"useful": "5", "choosing": "4", "sessions": "right", "met": "video",
                                              "recommend": "yes"}} for _ in range(5)]).execute()
@@ -300,6 +343,8 @@ def test_reports_show_charts_tables_and_export_the_same_suppressed_figures(app, 
     assert rows[0] == ["report", "group", "people"]
     assert ["Mentees signing up, by month", "November 2026", "6"] in rows
     assert ["What happened to requests", "Waiting for an answer", "fewer than 5"] in rows
+    assert ["How long mentors took to answer", "The same day", "5"] in rows
+    assert ["Sessions held per relationship that ended", "0", "5"] in rows
     assert ["Survey: How useful was peer mentoring to you?", "Extremely useful", "5"] in rows
     assert not any(row[2] in ("1", "2", "3", "4") for row in rows[1:])  # no small group anywhere
 
@@ -338,17 +383,27 @@ def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
 
 
 def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):
-    with app.app_context():
-        from portal import mail
+    from jobs import enqueue, queue
+    from portal import mail
+    with app.app_context(), at("2026-11-25T08:15"):
         email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        mail.send("sam@example.org", "interest_received", "Thank you", name="Sam")
+        queue().enqueue("math.sqrt", -1)  # a job that fails
     Email.update(status="failed", attempts=12, last_error="550 mailbox unavailable").where(
         Email.id == email_id).execute()
-    sweep(app, purge_old_records, clock.now())
+    with app.app_context():
+        enqueue(purge_old_records)
+    with at("2026-11-25T08:20"):
+        work(app, failures=1)  # Sam's email goes, the sweep runs, the bad job fails
+    with app.app_context():
+        mail.send("lee@example.org", "interest_received", "Thank you", name="Lee")  # waiting for a worker
+        Email.update(created_at=datetime(2026, 11, 25, 8, 30)).where(Email.to_address == "lee@example.org").execute()
     page = words(ada.get("/admin/health"))
-    assert "Jobs waiting" in page and "550 mailbox unavailable" in page and "purge old records" in page
-    assert SweepRun.get().name == "purge_old_records"
+    for figure in ("Jobs waiting 1", "Jobs failed 1", "Waiting to go 1", "Oldest waiting 25 November 2026 at 8:30am",
+                   "Failed 1", "550 mailbox unavailable", "purge old records 25 November 2026 at 8:20am"):
+        assert figure in page, figure
     ada.submit("/admin/health/retry")
-    work(app)
+    work(app, failures=1)  # still the one from before
     assert Email.get_by_id(email_id).status == "sent"
     assert mailbox.wait_for("pat@example.org", "Thank you")
 

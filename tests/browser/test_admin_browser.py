@@ -1,0 +1,77 @@
+"""An admin's round, on a laptop and on a phone: a waiting request and its time left, the inbox,
+a new agreement version, a report's chart and its CSV."""
+import csv
+import io
+
+import pytest
+
+from portal import inbox
+from portal.models import Content, InboxItem, MenteeProfile
+from tests.browser.conftest import PHONE, axe_violations, dump, fits_the_screen, new_page
+from tests.browser.test_sessions_browser import log_in
+from tests.support.factories import make_user
+from tests.web.test_admin import make_pair
+from tests.web.test_requests import at
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def check(page, javascript):
+    if not javascript:  # page.evaluate waits for ever where scripts are off; the same pages are checked with them on
+        return
+    assert fits_the_screen(page), page.url
+    assert axe_violations(page) == [], dump(axe_violations(page))
+
+
+@pytest.mark.parametrize("viewport, javascript", [(LAPTOP, True), (PHONE, True), (PHONE, False)],
+                         ids=["laptop", "phone", "phone-no-javascript"])
+def test_an_admins_round(browser, app, live_server, viewport, javascript):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    make_pair(app, 1, accept=False, when="2026-11-24T10:00")
+    with app.app_context():
+        inbox.raise_item("concern", name="Sam Concerned", email="sam@example.org",
+                         message="My mentor has not replied for a while.")
+    page = new_page(browser, app, live_server, javascript=javascript, viewport=viewport)
+
+    with at("2026-11-26T10:00"):
+        log_in(page, "ada@example.org")
+        page.goto("/admin/")
+        waiting = page.get_by_role("table", name="Requests waiting for an answer, soonest deadline first")
+        row = waiting.get_by_role("row").filter(has_text="Mentee Number1")
+        assert "3 working days, to the end of Tuesday 1 December 2026" in row.inner_text()
+        check(page, javascript)
+
+        page.get_by_role("navigation", name="Admin").get_by_role("link", name="Inbox").click()
+        page.get_by_role("link", name="A concern raised").click()
+        assert "My mentor has not replied for a while." in page.content()
+        check(page, javascript)
+        page.get_by_role("button", name="Close this item").click()
+        assert "closed" in page.get_by_role("status").first.inner_text().lower()
+        assert InboxItem.get().status == "closed"
+
+        page.goto("/admin/")
+        page.get_by_role("navigation", name="Admin").get_by_role("link", name="Texts").click()
+        page.get_by_role("main").get_by_role("link", name="Mentoring agreement").click()
+        body = page.get_by_label("Text", exact=True)
+        body.fill("## Version two\n\nWe meet by video or in person, and **nothing said is written down**.")
+        if javascript:  # the preview follows the typing
+            page.get_by_role("region", name="Preview").get_by_text("nothing said is written down").wait_for()
+        check(page, javascript)
+        page.get_by_role("button", name="Publish as version 2").click()
+        assert "version 2" in page.get_by_role("status").first.inner_text().lower()
+        assert Content.select().where(Content.key == "agreement").count() == 2
+
+        page.goto("/admin/reports?start=2026-11-01&end=2026-11-30")
+        chart = page.get_by_role("img", name="Mentees signing up, by month: the table below gives the figures")
+        assert chart.is_visible() and chart.bounding_box()["width"] > 200
+        assert page.get_by_role("table", name="Mentees signing up, by month").is_visible()
+        check(page, javascript)
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download these figures as CSV").click()
+        rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        assert rows[0] == ["report", "group", "people"]
+        assert ["Mentees signing up, by month", "November 2026", "fewer than 5"] in rows
+    assert MenteeProfile.get().agreement_version == 1  # the mentee accepts version 2 at their next visit
+    page.context.close()
