@@ -1,18 +1,23 @@
-"""Demonstration people for `make run`: an admin, a mentee and six mentors with every profile field
-filled in, loaded into an empty database. Their headshots are drawn here: initials on a colour."""
+"""Demonstration people for `make run`: an admin, three mentees and six mentors with every profile
+field filled in, loaded into an empty database. Their headshots are drawn here: initials on a colour.
+One mentee is waiting for an answer (the email with the answer buttons is in the development
+mailbox), one is matched with a session booked, and one has yet to choose: so every page has
+something on it."""
 import io
 from datetime import timedelta
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import accounts, clock, content, mentors, photos
+from . import accounts, clock, content, inbox, matching, mentors, photos, sessions
 from .db import database
-from .models import MenteeProfile, User
+from .models import MenteeProfile, MentorProfile, User
 
 PASSWORD = "demo pass phrase"
 
 ADMIN = ("admin@example.org", "Alex Admin")
 MENTEE = ("mentee@example.org", "Morgan Mentee")
+WAITING = ("sam.rivers@example.org", "Sam Rivers")
+MATCHED = ("jordan.lee@example.org", "Jordan Lee")
 
 WEEKDAY_EVENINGS = [f"{day}-evening" for day in ("mon", "tue", "wed", "thu", "fri")]
 MENTORS = [
@@ -38,7 +43,7 @@ MENTORS = [
                           "return to theatre lists.",
         "experience_away": "Out of programme for research, then six weeks of sick leave after an injury.",
         "why_mentor": "I learned a lot about asking for help. Happy to share what worked and what did not.",
-        "slots": ["tue-morning", "thu-morning", "sat-morning", "sun-afternoon"], "availability_notes": "",
+        "slots": ["tue-morning", "thu-morning", "sat-morning", "sun-afternoon"], "availability_notes": "Early starts suit me best.",
         "meets_online": True, "platforms": ["zoom", "phone"], "meets_in_person": True, "locations": "Sheffield",
         "interests": "Cycling, five-a-side football, learning Irish.",
         "contact_details": "07700 900102",
@@ -70,7 +75,7 @@ MENTORS = [
     {
         "email": "hannah.kowalski@example.org", "name": "Hannah Kowalski", "colour": "#005a5b",
         "grade": "DCT2", "school": "Dentistry", "specialty": "Oral surgery", "trust": "Bradford Teaching Hospitals NHS Foundation Trust",
-        "gender": "Woman", "pronouns": "",
+        "gender": "Woman", "pronouns": "she/her",
         "experience_rtt": "Returned to dental core training after a career break abroad.",
         "experience_away": "A year out of programme working overseas.",
         "why_mentor": "Dentists returning to training sometimes feel the schemes are built for doctors. I would like "
@@ -82,12 +87,12 @@ MENTORS = [
     },
     {
         "email": "sam.whitaker@example.org", "name": "Sam Whitaker", "colour": "#8a1538",
-        "grade": "ST3", "school": "General Practice", "specialty": "", "trust": "General practice (GP training)",
-        "gender": "Prefer not to say", "pronouns": "",
+        "grade": "ST3", "school": "General Practice", "specialty": "General practice", "trust": "General practice (GP training)",
+        "gender": "Prefer not to say", "pronouns": "he/him",
         "experience_rtt": "Moved from hospital rotations into practice straight after shared parental leave.",
         "experience_away": "Shared parental leave, six months.",
         "why_mentor": "Practical help with the logistics of coming back: rotas, childcare, less than full time.",
-        "slots": ["mon-morning", "tue-morning", "wed-morning", "thu-morning", "fri-morning"], "availability_notes": "",
+        "slots": ["mon-morning", "tue-morning", "wed-morning", "thu-morning", "fri-morning"], "availability_notes": "Mornings before clinic starts.",
         "meets_online": True, "platforms": ["phone", "teams"], "meets_in_person": True, "locations": "York",
         "interests": "Allotment, parkrun, folk music.",
         "contact_details": "07700 900106",
@@ -106,6 +111,14 @@ def headshot(name: str, colour: str) -> photos.Photo:
     return photos.process(out.getvalue(), "headshot.png")
 
 
+def _mentee(email: str, name: str, password: str, now, **values) -> User:
+    user = User.create(email=email, name=name, password_hash=password, email_confirmed_at=now)
+    MenteeProfile.create(user=user, trust="Leeds Teaching Hospitals NHS Trust", eligibility="out_now",
+                         expected_return=(now + timedelta(days=120)).date(),
+                         agreement_version=content.current("agreement").version, agreement_accepted_at=now, **values)
+    return user
+
+
 def load() -> bool:
     """Create the demo people; False (and nothing changed) when anyone exists already."""
     if User.select().exists():
@@ -115,16 +128,28 @@ def load() -> bool:
     with database.atomic():
         admin = User.create(email=ADMIN[0], name=ADMIN[1], password_hash=password, is_admin=True,
                             email_confirmed_at=now)
-        mentee = User.create(email=MENTEE[0], name=MENTEE[1], password_hash=password, email_confirmed_at=now)
-        MenteeProfile.create(
-            user=mentee, grade="ST3", school="Paediatrics", specialty="Paediatrics", trust="Leeds Teaching Hospitals NHS Trust",
-            eligibility="out_now", reason="parental_leave", expected_return=(now + timedelta(days=120)).date(),
-            agreement_version=content.current("agreement").version, agreement_accepted_at=now)
+        _mentee(*MENTEE, password, now, grade="ST3", school="Paediatrics", specialty="Paediatrics",
+                reason="parental_leave")
+        waiting = _mentee(*WAITING, password, now, grade="CT2", school="Medicine", reason="sick_leave")
+        matched = _mentee(*MATCHED, password, now, grade="ST5", school="Surgery", specialty="General surgery",
+                          reason="out_of_programme")
         for person in MENTORS:
             values = {k: v for k, v in person.items() if k not in ("email", "name", "colour")}
             key = mentors.keep_photo(headshot(person["name"], person["colour"]))
             mentor = mentors.create(admin, name=person["name"], email=person["email"], values=values, photo_key=key)
             User.update(password_hash=password, email_confirmed_at=now).where(User.id == mentor.user_id).execute()
+        first, second = (MentorProfile.get(MentorProfile.user == User.get(User.email == MENTORS[n]["email"]))
+                         for n in (0, 1))
+        matching.make_request(waiting, first, "I am off sick and would like to talk about planning my return.")
+        request = matching.make_request(matched, second, "I am finishing a research degree and want to plan "
+                                                         "my way back to theatre.")
+        relationship = matching.decide(request, "accept", second.user, "mentor").relationships.get()
+        booked = sessions.propose(relationship, matched, {
+            "starts_at": (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0),
+            "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})
+        sessions.confirm(booked, second.user)
+        inbox.raise_item("interest", name="Casey Morgan", email="casey.morgan@example.org",
+                         message="I came back to training last year and would like to mentor others.")
     return True
 
 
@@ -133,5 +158,5 @@ def print_logins() -> None:
         return
     print(f"\nDemo logins (password for each: {PASSWORD!r}):")
     print(f"  admin   {ADMIN[0]}")
-    print(f"  mentee  {MENTEE[0]}")
+    print(f"  mentees {MENTEE[0]} (yet to choose), {WAITING[0]} (waiting), {MATCHED[0]} (matched)")
     print(f"  mentors {', '.join(person['email'] for person in MENTORS[:2])} ... ({len(MENTORS)} in all)")

@@ -51,8 +51,11 @@ def process(data: bytes, filename: str) -> Photo:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-        except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        except UnidentifiedImageError:
             raise PhotoRefused("The file is not a photo we can read: choose a JPEG, PNG or WebP photo") from None
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            raise PhotoRefused(f"The photo has far too many pixels to open: make it no more than {MAX_SIDE:,} "
+                               "pixels on each side and choose it again") from None
         except OSError:
             raise PhotoRefused(DAMAGED) from None
         found = image.format

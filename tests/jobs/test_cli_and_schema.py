@@ -4,7 +4,7 @@ from playhouse.schema_diff import diff_models
 from jobs.schedule import scheduler
 from jobs.sweeps import DAILY, EVERY_MINUTE
 from portal import db
-from portal.models import MODELS, User
+from portal.models import MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from tests.support.web import Web
 
 
@@ -45,7 +45,15 @@ def test_demo_data_loads_once(app):
     assert "Demo data loaded." in runner.invoke(args=["demo", "load"]).output
     count = User.select().count()
     assert "nothing loaded" in runner.invoke(args=["demo", "load"]).output
-    assert User.select().count() == count == 8
+    assert User.select().count() == count == 10
+    # Something on every page: a request waiting, a match with a session booked, an item in the inbox,
+    # six mentors with every field and a photo.
+    assert MentorRequest.get(MentorRequest.status == "pending").mentee.user.email == "sam.rivers@example.org"
+    assert Relationship.get().mentee.user.email == "jordan.lee@example.org"
+    assert MentoringSession.get().status == "confirmed"
+    assert InboxItem.get().kind == "interest"
+    listed = list(MentorProfile.select().where(MentorProfile.listed))
+    assert len(listed) == 6 and all(m.photo and m.why_mentor and m.trust and m.pronouns for m in listed)
 
 
 def test_every_sweep_is_scheduled(app_context):
