@@ -198,8 +198,9 @@ def test_the_number_of_queries_does_not_grow_with_the_register(app, mentee_web):
 
 def test_an_answer_is_reused_until_the_register_changes(app, mentee_web):
     mentor = make_mentor("ann@example.org", "Ann Able")
-    first, _ = count_queries(lambda: mentee_web.get("/mentors/"))
-    again, page = count_queries(lambda: mentee_web.get("/mentors/"))
+    with clock.frozen(clock.now()):  # within one turnover of the answer cache
+        first, _ = count_queries(lambda: mentee_web.get("/mentors/"))
+        again, page = count_queries(lambda: mentee_web.get("/mentors/"))
     assert again < first and names(page) == ["Ann Able"]
     MentorProfile.update(paused=True).where(MentorProfile.id == mentor.id).execute()
     assert names(mentee_web.get("/mentors/")) == []
