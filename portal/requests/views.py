@@ -124,9 +124,10 @@ def respond(token):
         return render_template("auth/link_problem.html", problem="forged", kind="request"), 404
     found = _or_404(MentorRequest, checked.link.target_id)
     if not checked.ok or found.status != rules.PENDING or found.deadline <= clock.now():
-        return render_template("requests/answered.html", request_=found,
+        page = render_template("requests/answered.html", request_=found,
                                relationship=Relationship.get_or_none(Relationship.request == found.id),
                                problem=None if found.status != rules.PENDING else "This request has run out of time")
+        return page, 409 if request.method == "POST" else 200  # a press that changed nothing is a conflict
     form = AnswerForm()
     if request.method == "POST":
         # Whoever holds the emailed link answers as the mentor it was sent to.

@@ -230,6 +230,21 @@ def test_accepting_after_declining_changes_nothing(app, people):
     assert not Relationship.select().exists()
 
 
+def test_pressing_the_emailed_link_again_after_accepting_is_a_conflict(app, people, run_jobs, mailbox):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    run_jobs()
+    link = decision_link(mailbox)
+    first, second = Web(app.test_client()), Web(app.test_client())  # say, the phone and the laptop
+    first.get(link)
+    second.get(link)
+    assert first.submit(link, {"action": "accept"}).status_code == 200
+    again = second.submit(link, {"action": "decline"})
+    assert again.status_code == 409 and "You are Jo's mentor" in words(again)
+    assert MentorRequest.get().status == "accepted" and Relationship.select().count() == 1
+    assert Web(app.test_client()).get(link).status_code == 200  # looking at a spent link is no conflict
+
+
 @pytest.mark.parametrize("token", ["nonsense", "Mw.forged-signature", "x" * 200])
 def test_a_forged_or_tampered_link_is_refused_kindly(app, people, run_jobs, mailbox, token):
     mentee, mentor = people
