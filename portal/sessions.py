@@ -344,53 +344,47 @@ def _tell_other(session: MentoringSession, relationship: Relationship, who: str,
               dedupe_key=f"{template}:{session.id}:{session.calendar_sequence}")
 
 
+def _tell_both_once(session: MentoringSession, marked, now: datetime, template: str, subject: str,
+                    dedupe: str, **values) -> bool:
+    """Mark the session (the `marked` column) and email both people, in one transaction: a sweep that
+    finds it marked already, here or in another worker, sends nothing."""
+    with database.atomic():
+        if not MentoringSession.update({marked: now}).where(
+                (MentoringSession.id == session.id) & marked.is_null()).execute():
+            return False
+        relationship = Relationship.get_by_id(session.relationship_id)
+        mentee_user, mentor_user = people(relationship)
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            mail.send(person.email, template, subject, user=person, name=person.first_name,
+                      other_name=other.first_name, session=session,
+                      url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                      dedupe_key=f"{dedupe}:{person.id}", **values)
+    return True
+
+
 def remind_due(now: datetime, limit: int = 1000) -> int:
     """A reminder to both, a day (CANCEL_NOTICE_HOURS) before each confirmed session."""
     ahead = now + timedelta(hours=current_app.config["SESSION_REMINDER_HOURS"])
-    due = list(MentoringSession.select().where((MentoringSession.status == "confirmed")
-                                               & (MentoringSession.starts_at > now)
-                                               & (MentoringSession.starts_at <= ahead)
-                                               & MentoringSession.reminded_at.is_null()).limit(limit))
-    sent = 0
-    for session in due:
-        with database.atomic():
-            if not MentoringSession.update(reminded_at=now).where(
-                    (MentoringSession.id == session.id) & MentoringSession.reminded_at.is_null()).execute():
-                continue
-            relationship = Relationship.get_by_id(session.relationship_id)
-            mentee_user, mentor_user = people(relationship)
-            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-                mail.send(person.email, "session_reminder", "Your mentoring session is tomorrow", user=person,
-                          name=person.first_name, other_name=other.first_name, session=session,
-                          platform=reference.PLATFORMS.get(session.platform, ""),
-                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                          dedupe_key=f"session-reminder:{session.id}:{session.calendar_sequence}:{person.id}")
-            sent += 1
-    return sent
+    due = MentoringSession.select().where((MentoringSession.status == "confirmed")
+                                          & (MentoringSession.starts_at > now)
+                                          & (MentoringSession.starts_at <= ahead)
+                                          & MentoringSession.reminded_at.is_null()).limit(limit)
+    return sum(_tell_both_once(session, MentoringSession.reminded_at, now, "session_reminder",
+                               "Your mentoring session is tomorrow",
+                               f"session-reminder:{session.id}:{session.calendar_sequence}",
+                               platform=reference.PLATFORMS.get(session.platform, ""))
+               for session in list(due))
 
 
 def ask_outcomes(now: datetime, limit: int = 1000) -> int:
     """Once a confirmed session has ended, ask both whether it took place and whether to plan another."""
-    due = list(MentoringSession.select().where((MentoringSession.status == "confirmed")
-                                               & (MentoringSession.starts_at <= now)
-                                               & MentoringSession.outcome_asked_at.is_null()).limit(limit))
-    asked = 0
-    for session in due:
-        if session.starts_at + timedelta(minutes=session.length_minutes) > now:
-            continue
-        with database.atomic():
-            if not MentoringSession.update(outcome_asked_at=now).where(
-                    (MentoringSession.id == session.id) & MentoringSession.outcome_asked_at.is_null()).execute():
-                continue
-            relationship = Relationship.get_by_id(session.relationship_id)
-            mentee_user, mentor_user = people(relationship)
-            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-                mail.send(person.email, "session_outcome", "Did your session take place?", user=person,
-                          name=person.first_name, other_name=other.first_name, session=session,
-                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                          dedupe_key=f"session-outcome:{session.id}:{person.id}")
-            asked += 1
-    return asked
+    due = MentoringSession.select().where((MentoringSession.status == "confirmed")
+                                          & (MentoringSession.starts_at <= now)
+                                          & MentoringSession.outcome_asked_at.is_null()).limit(limit)
+    return sum(_tell_both_once(session, MentoringSession.outcome_asked_at, now, "session_outcome",
+                               "Did your session take place?", f"session-outcome:{session.id}")
+               for session in list(due)
+               if session.starts_at + timedelta(minutes=session.length_minutes) <= now)
 
 
 def nudge_windows(now: datetime, limit: int = 500) -> int:
