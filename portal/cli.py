@@ -87,13 +87,14 @@ def scheme_deadline(made_at, days):
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
-def worker(burst):
+@click.option("--log-level", default="INFO", show_default=True, help="WARNING shows only jobs that fail.")
+def worker(burst, log_level):
     """Run an RQ worker (with its scheduler) for the portal's queue."""
     from rq import Worker
 
     from jobs import queue
     q = queue()
-    ok = Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+    ok = Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True, logging_level=log_level)
     sys.exit(0 if ok or burst else 1)
 
 

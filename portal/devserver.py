@@ -62,7 +62,8 @@ def main(app) -> int:
     port = os.environ.get("PORT", "5000")
     env = {"BASE_URL": f"http://127.0.0.1:{port}", **os.environ, "PORTAL_ENV": app.config["PORTAL_ENV"]}
     flask = [sys.executable, "-m", "flask", "--app", "app"]
-    for command in (["worker"], ["cron"], ["run", "--host", "127.0.0.1", "--port", port, "--no-reload"]):
+    # The sweeps run every minute: at INFO their lines would bury the web server's.
+    for command in (["worker", "--log-level", "WARNING"], ["cron"], ["run", "--host", "127.0.0.1", "--port", port, "--no-reload"]):
         children.append(subprocess.Popen(flask + command, env=env))
     print(f"\nThe portal is at http://127.0.0.1:{port}  (emails: http://127.0.0.1:{port}/dev/mail)"
           "\nPress Ctrl-C to stop.\n", flush=True)

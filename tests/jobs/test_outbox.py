@@ -133,13 +133,25 @@ def test_with_redis_down_signup_succeeds_and_the_email_follows_when_it_is_back(e
         redis.close()
 
 
+def burst_worker(environ, *options):
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", *options],
+                          cwd=ROOT, env={**os.environ, **environ}, capture_output=True, text=True, timeout=120)
+
+
 def test_a_real_worker_process_delivers_the_outbox(app_context, environ, mailbox):
     email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst"], cwd=ROOT,
-                            env={**os.environ, **environ}, capture_output=True, text=True, timeout=120)
+    result = burst_worker(environ)
     assert result.returncode == 0, result.stderr
     assert "Hello Pat" in text_of(mailbox.wait_for("pat@example.org", "Thank you"))
     assert Email.get_by_id(email_id).status == "sent"
+    assert "Job OK" in result.stdout
+
+
+def test_the_worker_of_make_run_speaks_only_of_failures(app_context, environ, mailbox):
+    mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    result = burst_worker(environ, "--log-level", "WARNING")
+    assert result.returncode == 0 and "Job OK" not in result.stdout, result.stdout
+    assert mailbox.wait_for("pat@example.org", "Thank you")
 
 
 @pytest.fixture
