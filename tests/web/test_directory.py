@@ -223,3 +223,17 @@ def test_a_second_browser_sees_the_same_as_the_first(app, mentee_web, mentors_to
     make_user("other@example.org", "Oli Other", mentee=True)
     other.login("other@example.org", PASSWORD)
     assert names(other.get("/mentors/?grade=ST5")) == names(mentee_web.get("/mentors/?grade=ST5"))
+
+
+def test_a_card_holds_enough_to_choose_whom_to_read_about(mentee_web):
+    mentor = make_mentor("ann@example.org", "Ann Able", why_mentor="Coming back is hard. " * 20)
+    page = text(mentee_web.get("/mentors/"))
+    card = page[page.index('<li class="card mentor-card">'):page.index("</li>", page.index("mentor-card"))]
+    reader_sees = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    for words in ("Ann Able (she/her)", "ST5, Neonatology", "Leeds Teaching Hospitals NHS Trust",
+                  "Meets Face to face in Leeds, York; by video or phone (Microsoft Teams)",
+                  "Usually free Saturday mornings, Monday evenings", "Coming back is hard."):
+        assert words in reader_sees, (words, reader_sees)
+    assert f'href="/mentors/{mentor.id}"' in card and 'aria-hidden="true">AA</span>' in card
+    assert len(re.search(r'mentor-card__why">([^<]*)<', card).group(1)) <= 140  # one line, not the whole text
+    assert "07700 900999" not in card and "parental leave" not in card  # no contact details; experience is on the profile

@@ -78,7 +78,8 @@ def test_the_mentor_edits_their_profile_and_the_admin_sees_what_changed(app, adm
     admin_web.logout()
     admin_web.login("admin@example.org", PASSWORD)
     page = text(admin_web.get(f"/admin/mentors/{mentor.id}"))
-    assert "by Priya Shah" in page
+    assert timedelta(hours=2) - (change.changed_at - clock.now()) < timedelta(minutes=1)  # when it was saved
+    assert f"<strong>{app.jinja_env.filters['date_time'](change.changed_at)}</strong>, by Priya Shah" in page
     assert "Why they mentor: I wish I had had someone to talk to. → Because it helped me." in page
 
 

@@ -334,6 +334,28 @@ def test_withdrawal_through_the_team(app, people, run_jobs, mailbox):
     assert ask(jo, tom).status_code == 302  # free to choose another mentor
 
 
+def test_the_mentor_can_ask_for_a_withdrawal_too_and_asking_twice_raises_one_item(app, people):
+    mentee, mentor = people
+    jo = browser(app, "jo@example.org")
+    ask(jo, mentor)
+    priya = browser(app, "priya@example.org")
+    priya.submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+    relationship = Relationship.get()
+    for _ in range(2):
+        asked = priya.submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "I am moving abroad."},
+                             follow_redirects=True)
+        assert asked.status_code == 200
+    item = InboxItem.get(InboxItem.kind == "withdrawal")
+    assert InboxItem.select().where(InboxItem.kind == "withdrawal").count() == 1
+    assert item.details == {"relationship": relationship.id, "asked_by": "mentor"} and item.user.email == "priya@example.org"
+    assert "moving abroad" not in text(jo.get(f"/mentoring/{relationship.id}"))  # the reason is for the team
+    make_user("sam@example.org", "Sam Stranger", mentee=True)
+    stranger = browser(app, "sam@example.org").submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "x"})
+    assert stranger.status_code in (403, 404)
+    assert InboxItem.select().where(InboxItem.kind == "withdrawal").count() == 1
+    assert Relationship.get().status == "active"
+
+
 def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mailbox):
     mentee, mentor = people
     MenteeProfile.update(deactivated_at=clock.now()).execute()
