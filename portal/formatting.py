@@ -81,6 +81,12 @@ def history_value(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def counted(items, noun: str) -> str:
+    """"1 request", "3 requests": the number of items with the noun to match."""
+    number = len(items)
+    return f"{number:,} {noun if number == 1 else noun + 's'}"
+
+
 def render_markdown(text: str) -> Markup:
     """Markdown written by admins, with anything unsafe (scripts, handlers, javascript: links) removed."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
@@ -101,6 +107,7 @@ def init_app(app):
     app.add_template_filter(availability_summary)
     app.add_template_filter(platform_names)
     app.add_template_filter(history_value)
+    app.add_template_filter(counted)
 
     @app.context_processor
     def scheme():

@@ -16,6 +16,7 @@ KINDS = {
     "withdrawal": "Asking to end a mentoring relationship",
     "cancellation": "A session cancelled",
     "more_sessions": "Asking for more sessions",
+    "erasure": "Asking for their data to be erased",
 }
 
 

@@ -1,11 +1,18 @@
-"""A person's own account: their details, their password, joining as a mentee too."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
-from werkzeug.security import check_password_hash
+"""A person's own account: their details, their password, joining as a mentee too, a copy of
+their data and asking for its erasure."""
+import json
 
-from .. import accounts, content
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from .. import accounts, clock, content, personal_data
 from ..access import roles_of, requires
 from ..auth.forms import ChangePasswordForm, MenteeDetailsForm
+from ..forms import strip
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -44,3 +51,33 @@ def join_as_mentee():
         flash("You have joined as a mentee.", "success")
         return redirect(url_for("main.home"))
     return render_template("account/join.html", form=form, agreement=content.current("agreement"))
+
+
+class ErasureForm(FlaskForm):
+    message = TextAreaField("Anything the team should know (optional)", filters=[strip],
+                            validators=[Length(max=1000, message="This must be 1,000 characters or fewer")])
+
+
+@bp.route("/data", methods=["GET", "POST"])
+@requires()
+def data():
+    """What we hold, a copy to download, and asking for erasure (POST)."""
+    user = current_user._get_current_object()
+    form = ErasureForm()
+    if form.validate_on_submit():
+        personal_data.ask_erasure(user, form.message.data or "")
+        flash("The team has your request to erase your data. They will be in touch by email before they do it.",
+              "success")
+        return redirect(url_for("account.data"))
+    status = 400 if form.errors else 200
+    return render_template("account/data.html", form=form, held=personal_data.export(user),
+                           asked=personal_data.erasure_asked(user)), status
+
+
+@bp.route("/data.json")
+@requires()
+def data_download():
+    body = json.dumps(personal_data.export(current_user._get_current_object()), indent=2, ensure_ascii=False)
+    filename = f"peer-mentoring-data-{clock.today_london().isoformat()}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

@@ -7,7 +7,7 @@ from peewee import JOIN
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import inbox, matching, sessions
+from .. import inbox, matching, personal_data, sessions
 from ..forms import choices, strip
 from ..models import InboxItem, Relationship, User
 from . import bp
@@ -108,6 +108,23 @@ def close_inbox_item(item_id):
         flash("Item closed.", "success")
     else:
         flash("Someone else closed that item already.", "info")
+    return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/inbox/<int:item_id>/erase", methods=["POST"])
+def erase_from_inbox(item_id):
+    item = _item_or_404(item_id)
+    if item.kind != personal_data.ERASURE or item.user is None:
+        abort(404)
+    if item.status != "open":
+        flash("That request has been dealt with already.", "info")
+        return redirect(url_for("admin.inbox_item", item_id=item.id))
+    try:
+        personal_data.erase(item.user, current_user._get_current_object(), item)
+    except personal_data.ErasureRefused as refused:
+        flash(f"{refused}.", "error")
+        return redirect(url_for("admin.inbox_item", item_id=item.id))
+    flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
     return redirect(url_for("admin.inbox_list"))
 
 

@@ -1,7 +1,9 @@
-"""A mentee signs up on a phone, reads the confirmation email off the SMTP server, confirms and
-logs in: once with JavaScript and once without."""
+"""A mentee signs up on a phone, reads the confirmation email off the SMTP server, confirms,
+logs in, downloads their data and asks for its erasure: once with JavaScript and once without."""
+import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -50,6 +52,19 @@ def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
     if page.javascript:
         assert fits_the_screen(page)
         assert axe_violations(page) == [], dump(axe_violations(page))
+
+    # Their data: a copy to keep, and asking for erasure.
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name=re.compile("^Your data")).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your data"
+    if page.javascript:
+        assert fits_the_screen(page)
+        assert axe_violations(page) == [], dump(axe_violations(page))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a copy of your data").click()
+    assert json.loads(Path(download.value.path()).read_text())["account"]["email"] == "jo.bloggs@example.org"
+    page.get_by_role("button", name="Ask the team to erase my data").click()
+    assert "They will be in touch by email before they do it" in page.get_by_role("status").inner_text()
 
 
 def test_mistakes_are_listed_at_the_top_and_linked_to_their_fields(page):

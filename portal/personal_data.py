@@ -1,0 +1,171 @@
+"""A person's rights over their data (UK GDPR, SCHEME.md): a copy of what the portal holds about
+them, and erasure.
+
+Erasure keeps the shape of what happened (that a request was made, a session held, on which
+dates, and the broad reason for time away) so the scheme's counts stay right, and removes
+everything that says who it was or what they wrote. Survey answers were never linked to anyone, so there is nothing of theirs to remove.
+"""
+from datetime import date, datetime
+
+from . import audit, inbox, matching, mentors, waitlist
+from .db import database
+from .models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
+                     MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
+                     WaitlistEntry)
+from .models.base import new_nonce
+from .rules import requests as rules
+
+ERASED_NAME = "Erased person"
+
+MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
+                 "agreement_version", "agreement_accepted_at", "sessions_allowed", "matched_at", "deactivated_at",
+                 "created_at")
+MENTOR_FIELDS = ("grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
+                 "why_mentor", "availability_notes", "meets_in_person", "meets_online", "locations", "interests",
+                 "contact_details", "capacity", "listed", "paused", "leave_from", "leave_until", "course_part1_on",
+                 "course_part2_on", "last_supervision_on", "created_at", "updated_at")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def _fields(row, names) -> dict:
+    return {name: _plain(getattr(row, name)) for name in names}
+
+
+def _name_of(profile_model, profile_id: int) -> str:
+    return User.select(User.name).join(profile_model).where(profile_model.id == profile_id).get().name
+
+
+def export(user: User) -> dict:
+    """Everything the portal holds about one person, as plain values (times in UTC)."""
+    found = {
+        "account": {**_fields(user, ("name", "email", "created_at", "email_confirmed_at", "last_login_at")),
+                    "admin": user.is_admin},
+        "survey": "Survey answers are kept without any link to the person who gave them, so none are listed here.",
+    }
+    mentee, mentor = user.mentee, user.mentor
+    if mentee:
+        found["mentee"] = _fields(mentee, MENTEE_FIELDS)
+        found["mentee"]["requests"] = [
+            {"mentor": _name_of(MentorProfile, r.mentor_id), "your_note": r.note,
+             "their_message": r.decline_message, **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
+            for r in MentorRequest.select().where(MentorRequest.mentee == mentee.id).order_by(MentorRequest.id)]
+        found["mentee"]["waiting_lists"] = [
+            {"mentor": _name_of(MentorProfile, w.mentor_id), **_fields(w, ("status", "joined_at", "closed_at"))}
+            for w in WaitlistEntry.select().where(WaitlistEntry.mentee == mentee.id).order_by(WaitlistEntry.id)]
+        found["mentee"]["mentoring"] = [_relationship(r, MentorProfile, r.mentor_id)
+                                        for r in Relationship.select().where(Relationship.mentee == mentee.id)]
+    if mentor:
+        found["mentor"] = _fields(mentor, MENTOR_FIELDS)
+        found["mentor"]["choices"] = sorted(f"{o.kind}: {o.value}" for o in mentor.options)
+        found["mentor"]["headshot"] = "held" if mentor.photo else "none"
+        found["mentor"]["requests_received"] = [
+            {"mentee": _name_of(MenteeProfile, r.mentee_id), "their_note": r.note, "your_message": r.decline_message,
+             **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
+            for r in MentorRequest.select().where(MentorRequest.mentor == mentor.id).order_by(MentorRequest.id)]
+        found["mentor"]["mentoring"] = [
+            {**_relationship(r, MenteeProfile, r.mentee_id),
+             "your_private_notes": "".join(n.text for n in MentorNote.select().where(MentorNote.relationship == r.id))}
+            for r in Relationship.select().where(Relationship.mentor == mentor.id)]
+        found["mentor"]["profile_changes"] = [
+            {"changed_at": _plain(c.changed_at), "changes": c.changes}
+            for c in ProfileChange.select().where(ProfileChange.mentor == mentor.id).order_by(ProfileChange.id)]
+    found["emails_sent_to_you"] = [
+        _fields(e, ("subject", "created_at", "sent_at", "status"))
+        for e in Email.select().where((Email.user == user.id) | (Email.to_address == user.email)).order_by(Email.id)]
+    found["messages_to_the_team"] = [
+        {"about": inbox.KINDS.get(i.kind, i.kind), **_fields(i, ("message", "created_at", "status"))}
+        for i in InboxItem.select().where(InboxItem.user == user.id).order_by(InboxItem.id)]
+    found["what_you_did"] = [_fields(a, ("at", "action"))
+                             for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
+    return found
+
+
+def _relationship(relationship: Relationship, other_model, other_id: int) -> dict:
+    return {"with": _name_of(other_model, other_id),
+            **_fields(relationship, ("status", "opened_at", "closed_at")),
+            "sessions": [_fields(s, ("starts_at", "length_minutes", "mode", "platform", "place", "status"))
+                         for s in relationship.sessions.order_by(MentoringSession.starts_at)]}
+
+
+ERASURE = "erasure"
+
+
+def erasure_asked(user: User) -> bool:
+    return InboxItem.select().where((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+                                    & (InboxItem.user == user.id)).exists()
+
+
+def ask_erasure(user: User, message: str) -> InboxItem:
+    """Erasure is done by the admin team, who may need to talk to the person first (a mentor with
+    mentees, say); asking again while an item is open changes nothing."""
+    existing = InboxItem.get_or_none((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+                                     & (InboxItem.user == user.id))
+    return existing or inbox.raise_item(ERASURE, name=user.name, email=user.email, user=user, message=message.strip())
+
+
+class ErasureRefused(Exception):
+    pass
+
+
+def erase(user: User, by: User, item: InboxItem | None = None) -> None:
+    """Remove who someone is and what they wrote. Anything still going on is ended first, the
+    usual way, so the people on the other side are told (no email goes to the erased address)."""
+    if user.id == by.id:
+        raise ErasureRefused("You cannot erase your own account: ask another admin")
+    if user.name == ERASED_NAME and not user.is_active:
+        raise ErasureRefused("This person's data has already been erased")
+    mentee, mentor = user.mentee, user.mentor
+    if mentee:
+        waiting = matching.waiting_request(mentee)
+        if waiting:
+            matching.cancel(waiting, user)
+        active = matching.active_relationship(mentee)
+        if active:
+            matching.withdraw(active, by)
+        waitlist.leave_all(mentee.id, by)
+    if mentor:
+        mentors.set_listed(mentor, by, False)  # closes their waiting requests, tells the mentees
+        for active in Relationship.select().where((Relationship.mentor == mentor.id)
+                                                  & (Relationship.status == rules.ACTIVE)):
+            matching.withdraw(active, by)
+    with database.atomic():
+        _scrub(user, mentee, mentor)
+        if item is not None:
+            inbox.close(item.id, by)
+        audit.record(by, "erased_person", user)
+
+
+def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None) -> None:
+    mine = (Email.user == user.id) | (Email.to_address == user.email)
+    # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
+    Email.delete().where(mine & (Email.status != "sent")).execute()
+    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
+    InboxItem.update(name=ERASED_NAME, email="", message="").where(InboxItem.user == user.id).execute()
+    ActionLink.delete().where(ActionLink.user == user.id).execute()
+    if mentee:
+        MenteeProfile.update(grade="", school="", specialty="", trust="").where(MenteeProfile.id == mentee.id).execute()
+        MentorRequest.update(note="", decline_message="").where(MentorRequest.mentee == mentee.id).execute()
+        _forget_places(Relationship.mentee == mentee.id)
+    if mentor:
+        MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
+        ProfileChange.delete().where(ProfileChange.mentor == mentor.id).execute()
+        MentorNote.delete().where(MentorNote.mentor == mentor.id).execute()
+        if mentor.photo:
+            StoredPhoto.delete().where(StoredPhoto.key == mentor.photo).execute()
+        MentorProfile.update(
+            listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="", experience_rtt="",
+            experience_away="", why_mentor="", availability_notes="", locations="", interests="", contact_details="",
+            search_text="").where(MentorProfile.id == mentor.id).execute()
+        MentorRequest.update(note="", decline_message="").where(MentorRequest.mentor == mentor.id).execute()
+        _forget_places(Relationship.mentor == mentor.id)
+    User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
+                email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
+                is_admin=False).where(User.id == user.id).execute()
+
+
+def _forget_places(whose) -> None:
+    MentoringSession.update(place="", joining_link="").where(
+        MentoringSession.relationship.in_(Relationship.select(Relationship.id).where(whose))).execute()

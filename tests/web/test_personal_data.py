@@ -1,0 +1,155 @@
+"""A person's rights over their data: a copy of everything held, and erasure through the team."""
+import json
+from datetime import timedelta
+
+import pytest
+
+from portal import clock, sessions
+from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorOption, MentorProfile, MentorRequest,
+                           MentoringSession, Relationship, StoredPhoto, User)
+from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.web import Web, errors, text, words
+
+NOTE = "Nervous about nights after a year away."
+
+
+def browser(app, email):
+    web = Web(app.test_client())
+    web.login(email, PASSWORD)
+    return web
+
+
+@pytest.fixture
+def matched(app, run_jobs):
+    """Jo, matched with Priya, a session booked at a place, the emails delivered."""
+    make_user("jo@example.org", "Jo Bloggs", mentee=True, grade="ST3", specialty="Respiratory medicine")
+    mentor = make_mentor("priya@example.org", "Priya Shah", contact_details="07700 900123")
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo.submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
+    priya.submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+    relationship = Relationship.get()
+    with app.app_context():
+        session = sessions.propose(relationship, User.get(User.email == "jo@example.org"), {
+            "starts_at": (clock.now() + timedelta(days=7)).replace(hour=18, minute=0, second=0, microsecond=0),
+            "length_minutes": 60, "mode": "in_person", "platform": "", "joining_link": "",
+            "place": "The library, Leeds"})
+        sessions.confirm(session, User.get(User.email == "priya@example.org"))
+    priya.submit(f"/mentoring/{relationship.id}/notes", {"text": "Ask about the rota next time."})
+    run_jobs()
+    return jo, priya, mentor, relationship
+
+
+def test_a_copy_of_everything_held_can_be_downloaded(app, matched):
+    jo, priya, mentor, relationship = matched
+    download = jo.get("/account/data.json")
+    assert download.status_code == 200 and download.mimetype == "application/json"
+    assert download.headers["Content-Disposition"].startswith('attachment; filename="peer-mentoring-data-')
+    held = json.loads(text(download))
+    assert held["account"]["email"] == "jo@example.org" and held["account"]["name"] == "Jo Bloggs"
+    assert held["mentee"]["specialty"] == "Respiratory medicine"
+    assert held["mentee"]["requests"][0]["your_note"] == NOTE and held["mentee"]["requests"][0]["mentor"] == "Priya Shah"
+    [mentoring] = held["mentee"]["mentoring"]
+    assert mentoring["with"] == "Priya Shah" and mentoring["sessions"][0]["place"] == "The library, Leeds"
+    assert "Priya will be your mentor" in [e["subject"] for e in held["emails_sent_to_you"]]
+    assert "mentor" not in held
+    # Nothing of anyone else's beyond their name, and no secrets.
+    everything = text(download)
+    assert "07700 900123" not in everything and "Ask about the rota" not in everything
+    assert "password" not in everything and "pbkdf2" not in everything and "scrypt" not in everything
+
+    theirs = json.loads(text(priya.get("/account/data.json")))
+    assert theirs["mentor"]["contact_details"] == "07700 900123"
+    assert theirs["mentor"]["mentoring"][0]["your_private_notes"] == "Ask about the rota next time."
+    assert theirs["mentor"]["requests_received"][0]["their_note"] == NOTE
+    assert "jo@example.org" not in text(priya.get("/account/data.json"))
+
+
+def test_the_data_page_says_what_is_held_and_takes_one_request_to_erase(app, matched):
+    jo = matched[0]
+    page = words(jo.get("/account/data"))
+    assert "1 request to mentors and 1 mentoring" in page and "Download a copy of your data" in page
+    assert "Your data: see what we hold" in words(jo.get("/account/"))
+
+    too_long = jo.submit("/account/data", {"message": "x" * 1001})
+    assert too_long.status_code == 400 and errors(too_long) == {"message": "This must be 1,000 characters or fewer"}
+    assert "x" * 1001 in text(too_long)  # kept, to shorten
+    assert not InboxItem.select().where(InboxItem.kind == "erasure").exists()
+
+    for _ in range(2):
+        asked = jo.submit("/account/data", {"message": "I am leaving medicine."}, follow_redirects=True)
+    assert "They will email you before they do it" in words(asked)
+    [item] = InboxItem.select().where(InboxItem.kind == "erasure")
+    assert item.user.email == "jo@example.org" and item.message == "I am leaving medicine."
+    assert Relationship.get().status == "active"  # nothing happens until an admin acts
+
+
+def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matched, run_jobs, mailbox):
+    jo, priya, mentor, relationship = matched
+    jo.submit("/account/data", {"message": ""})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    ada = browser(app, "ada@example.org")
+    assert "Erase Jo Bloggs's data" in words(ada.get(f"/admin/inbox/{item.id}"))
+    mailbox.clear()
+    done = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
+    assert "Their data has been erased" in words(done)
+    run_jobs()
+
+    erased = User.get_by_id(item.user_id)
+    assert erased.name == "Erased person" and erased.email.endswith("@erased.invalid")
+    assert erased.password_hash is None and not erased.is_active
+    assert jo.get("/account/").status_code == 302  # signed out everywhere
+    refused = Web(app.test_client()).submit("/login", {"email": "jo@example.org", "password": PASSWORD})
+    assert "The email address or password is not right" in words(refused)
+
+    # What was going on ended the usual way: Priya is told, her place is free, the session is called off.
+    assert Relationship.get().status == "withdrawn"
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0
+    assert MentoringSession.get().status == "cancelled" and MentoringSession.get().place == ""
+    assert mailbox.wait_for("priya@example.org", "Your mentoring has ended")
+    assert mailbox.to("jo@example.org") == []  # nothing more goes to the erased address
+
+    # What they wrote and who they were are gone; that things happened stays.
+    assert MentorRequest.get().note == "" and MentorRequest.get().status == "accepted"
+    profile = MenteeProfile.get(MenteeProfile.user == erased.id)
+    assert (profile.grade, profile.specialty, profile.trust) == ("", "", "")
+    assert not Email.select().where(Email.to_address == "jo@example.org").exists()
+    assert {e.text_body for e in Email.select().where(Email.user == erased.id)} == {""}
+    assert InboxItem.get_by_id(item.id).status == "closed" and InboxItem.get_by_id(item.id).message == ""
+    assert AuditEvent.get(AuditEvent.action == "erased_person").object_id == erased.id
+    assert json.loads(text(priya.get("/account/data.json")))["mentor"]["mentoring"][0]["with"] == "Erased person"
+
+    again = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
+    assert "That request has been dealt with already." in words(again)
+
+
+def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(app, matched, run_jobs, mailbox):
+    jo, priya, mentor, relationship = matched
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
+    photo_key = "abc123"
+    StoredPhoto.create(key=photo_key, card=b"card", profile=b"profile")
+    MentorProfile.update(photo=photo_key).where(MentorProfile.id == mentor.id).execute()
+    priya.submit("/account/data", {"message": "Moving abroad."})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    run_jobs()
+
+    assert MentorRequest.get(MentorRequest.status != "accepted").status == "closed"
+    assert mailbox.wait_for("sam@example.org", "is not taking mentees just now")
+    assert Relationship.get().status == "withdrawn" and mailbox.wait_for("jo@example.org", "Your mentoring has ended")
+    gone = MentorProfile.get_by_id(mentor.id)
+    assert not gone.listed and gone.photo is None and gone.why_mentor == "" and gone.contact_details == ""
+    assert not StoredPhoto.select().where(StoredPhoto.key == photo_key).exists()
+    assert not MentorOption.select().where(MentorOption.mentor == mentor.id).exists()
+    assert "0 mentors to choose from" in words(jo.get("/mentors/"))
+    assert "Erased person" in words(jo.get(f"/mentoring/{relationship.id}"))
+
+
+def test_an_admin_cannot_erase_themselves_from_the_inbox(app, matched):
+    ada = browser(app, "ada@example.org")
+    ada.submit("/account/data", {"message": ""})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    refused = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
+    assert "You cannot erase your own account: ask another admin." in words(refused)
+    assert User.get(User.email == "ada@example.org").is_active and InboxItem.get_by_id(item.id).status == "open"
