@@ -189,8 +189,8 @@ def send_invitation(by: User, user: User, role: str) -> None:
 
 
 def pending_invitations():
-    """People invited who have not yet set a password."""
-    return (User.select().where(User.password_hash.is_null())
+    """People invited who have not yet set a password (an erased account has none either)."""
+    return (User.select().where(User.password_hash.is_null() & User.is_active)
             .order_by(User.created_at.desc()))
 
 

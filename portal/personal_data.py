@@ -3,11 +3,14 @@ them, and erasure.
 
 Erasure keeps the shape of what happened (that a request was made, a session held, on which
 dates, and the broad reason for time away) so the scheme's counts stay right, and removes
-everything that says who it was or what they wrote. Survey answers were never linked to anyone, so there is nothing of theirs to remove.
+everything that says who it was or what they wrote. Survey answers were never linked to anyone,
+so there is nothing of theirs to remove.
 """
 from datetime import date, datetime
 
-from . import audit, inbox, matching, mentors, waitlist
+from peewee import fn
+
+from . import audit, clock, inbox, matching, mentors, waitlist
 from .db import database
 from .models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
                      MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
@@ -18,8 +21,8 @@ from .rules import requests as rules
 ERASED_NAME = "Erased person"
 
 MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
-                 "agreement_version", "agreement_accepted_at", "sessions_allowed", "matched_at", "deactivated_at",
-                 "created_at")
+                 "agreement_version", "agreement_accepted_at", "sessions_allowed", "period_started_at",
+                 "first_requested_at", "matched_at", "deactivated_at", "created_at")
 MENTOR_FIELDS = ("grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
                  "why_mentor", "availability_notes", "meets_in_person", "meets_online", "locations", "interests",
                  "contact_details", "capacity", "listed", "paused", "leave_from", "leave_until", "course_part1_on",
@@ -77,7 +80,8 @@ def export(user: User) -> dict:
         for e in Email.select().where((Email.user == user.id) | (Email.to_address == user.email)).order_by(Email.id)]
     found["messages_to_the_team"] = [
         {"about": inbox.KINDS.get(i.kind, i.kind), **_fields(i, ("message", "created_at", "status"))}
-        for i in InboxItem.select().where(InboxItem.user == user.id).order_by(InboxItem.id)]
+        for i in InboxItem.select().where((InboxItem.user == user.id) | (InboxItem.email == user.email))
+        .order_by(InboxItem.id)]
     found["what_you_did"] = [_fields(a, ("at", "action"))
                              for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
     return found
@@ -86,7 +90,8 @@ def export(user: User) -> dict:
 def _relationship(relationship: Relationship, other_model, other_id: int) -> dict:
     return {"with": _name_of(other_model, other_id),
             **_fields(relationship, ("status", "opened_at", "closed_at")),
-            "sessions": [_fields(s, ("starts_at", "length_minutes", "mode", "platform", "place", "status"))
+            "sessions": [_fields(s, ("starts_at", "length_minutes", "mode", "platform", "joining_link", "place",
+                                     "status"))
                          for s in relationship.sessions.order_by(MentoringSession.starts_at)]}
 
 
@@ -112,41 +117,67 @@ class ErasureRefused(Exception):
 
 def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     """Remove who someone is and what they wrote. Anything still going on is ended first, the
-    usual way, so the people on the other side are told (no email goes to the erased address)."""
+    usual way, so the people on the other side are told. All in one transaction: the emails that
+    ending things writes to the person are deleted before any is queued, so none reaches them."""
     if user.id == by.id:
         raise ErasureRefused("You cannot erase your own account: ask another admin")
     if user.name == ERASED_NAME and not user.is_active:
         raise ErasureRefused("This person's data has already been erased")
     mentee, mentor = user.mentee, user.mentor
-    if mentee:
-        waiting = matching.waiting_request(mentee)
-        if waiting:
-            matching.cancel(waiting, user)
-        active = matching.active_relationship(mentee)
-        if active:
-            matching.withdraw(active, by)
-        waitlist.leave_all(mentee.id, by)
-    if mentor:
-        mentors.set_listed(mentor, by, False)  # closes their waiting requests, tells the mentees
-        for active in Relationship.select().where((Relationship.mentor == mentor.id)
-                                                  & (Relationship.status == rules.ACTIVE)):
-            matching.withdraw(active, by)
     with database.atomic():
+        if mentee:
+            waiting = matching.waiting_request(mentee)
+            if waiting:
+                try:
+                    matching.cancel(waiting, user)
+                except matching.RequestRefused:
+                    pass  # answered a moment ago: if accepted, the mentoring it started is ended below
+            active = matching.active_relationship(mentee)
+            if active:
+                matching.withdraw(active, by)
+            waitlist.leave_all(mentee.id, by)
+        if mentor:
+            mentors.set_listed(mentor, by, False)  # closes their waiting requests, telling the mentees
+            for active in Relationship.select().where((Relationship.mentor == mentor.id)
+                                                      & (Relationship.status == rules.ACTIVE)):
+                matching.withdraw(active, by)
+            waitlist.close_list(mentor, user.first_name)
         _scrub(user, mentee, mentor)
         if item is not None:
             inbox.close(item.id, by)
         audit.record(by, "erased_person", user)
 
 
+def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) -> list[User]:
+    """The people on the other side of any request this person made or received."""
+    found = []
+    if mentee:
+        found.extend(User.select().join(MentorProfile).join(MentorRequest).where(MentorRequest.mentee == mentee.id))
+    if mentor:
+        found.extend(User.select().join(MenteeProfile).join(MentorRequest).where(MentorRequest.mentor == mentor.id))
+    return found
+
+
 def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None) -> None:
+    now = clock.now()
     mine = (Email.user == user.id) | (Email.to_address == user.email)
     # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
     Email.delete().where(mine & (Email.status != "sent")).execute()
     Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
-    InboxItem.update(name=ERASED_NAME, email="", message="").where(InboxItem.user == user.id).execute()
+    # Emails to the people on the other side spoke of them: their note, their address, their name.
+    others = _counterparts(mentee, mentor)
+    if others:
+        first = user.first_name
+        Email.update(text_body="", html_body="", attachments=[],
+                     subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")
+                     ).where(Email.to_address.in_([other.email for other in others])
+                             & (Email.text_body.contains(first) | Email.text_body.contains(user.email))).execute()
+    InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(
+        (InboxItem.user == user.id) | (InboxItem.email == user.email)).execute()
     ActionLink.delete().where(ActionLink.user == user.id).execute()
     if mentee:
-        MenteeProfile.update(grade="", school="", specialty="", trust="").where(MenteeProfile.id == mentee.id).execute()
+        MenteeProfile.update(grade="", school="", specialty="", trust="", deactivated_at=mentee.deactivated_at or now
+                             ).where(MenteeProfile.id == mentee.id).execute()
         MentorRequest.update(note="", decline_message="").where(MentorRequest.mentee == mentee.id).execute()
         _forget_places(Relationship.mentee == mentee.id)
     if mentor:
@@ -156,9 +187,10 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         if mentor.photo:
             StoredPhoto.delete().where(StoredPhoto.key == mentor.photo).execute()
         MentorProfile.update(
-            listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="", experience_rtt="",
-            experience_away="", why_mentor="", availability_notes="", locations="", interests="", contact_details="",
-            search_text="").where(MentorProfile.id == mentor.id).execute()
+            listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="",
+            experience_rtt="", experience_away="", why_mentor="", availability_notes="", locations="", interests="",
+            contact_details="", search_text="", leave_from=None, leave_until=None).where(
+            MentorProfile.id == mentor.id).execute()
         MentorRequest.update(note="", decline_message="").where(MentorRequest.mentor == mentor.id).execute()
         _forget_places(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,

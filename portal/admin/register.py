@@ -31,7 +31,7 @@ def _state_condition(query, state: str):
         "leave": MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
         & (MentorProfile.leave_until >= today),
         "full": MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity),
-        "invited": User.password_hash.is_null(),
+        "invited": User.password_hash.is_null() & User.is_active,
     }[state])
 
 

@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, sessions
+from portal import accounts, clock, sessions
 from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorOption, MentorProfile, MentorRequest,
-                           MentoringSession, Relationship, StoredPhoto, User)
+                           MentoringSession, Relationship, StoredPhoto, User, WaitlistEntry)
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.servers import text_of
 from tests.support.web import Web, errors, text, words
 
 NOTE = "Nervous about nights after a year away."
@@ -118,6 +119,13 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
     assert InboxItem.get_by_id(item.id).status == "closed" and InboxItem.get_by_id(item.id).message == ""
     assert AuditEvent.get(AuditEvent.action == "erased_person").object_id == erased.id
     assert json.loads(text(priya.get("/account/data.json")))["mentor"]["mentoring"][0]["with"] == "Erased person"
+    # What Priya was sent about Jo no longer carries Jo's note, address or name.
+    to_priya = list(Email.select().where(Email.to_address == "priya@example.org"))
+    assert not [e for e in to_priya if NOTE in e.text_body or "jo@example.org" in e.text_body or "Jo" in e.subject]
+    assert "Someone would like you as their mentor" in [e.subject for e in to_priya]
+    assert "You are now Someone's mentor" in [e.subject for e in to_priya]
+    assert not accounts.pending_invitations().where(User.id == erased.id).exists()  # not an invitation to resend
+    assert MenteeProfile.get(MenteeProfile.user == erased.id).deactivated_at is not None  # no sweep mails them
 
     again = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
     assert "That request has been dealt with already." in words(again)
@@ -127,6 +135,9 @@ def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(ap
     jo, priya, mentor, relationship = matched
     make_user("sam@example.org", "Sam Rivers", mentee=True)
     browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
+    make_user("lee@example.org", "Lee Chan", mentee=True)
+    browser(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
+    assert WaitlistEntry.get().status == "waiting"
     photo_key = "abc123"
     StoredPhoto.create(key=photo_key, card=b"card", profile=b"profile")
     MentorProfile.update(photo=photo_key).where(MentorProfile.id == mentor.id).execute()
@@ -137,6 +148,9 @@ def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(ap
 
     assert MentorRequest.get(MentorRequest.status != "accepted").status == "closed"
     assert mailbox.wait_for("sam@example.org", "is not taking mentees just now")
+    assert WaitlistEntry.get().status == "left"
+    assert "Priya, who is no longer on the mentor register" in text_of(
+        mailbox.wait_for("lee@example.org", "A waiting list you were on has closed"))
     assert Relationship.get().status == "withdrawn" and mailbox.wait_for("jo@example.org", "Your mentoring has ended")
     gone = MentorProfile.get_by_id(mentor.id)
     assert not gone.listed and gone.photo is None and gone.why_mentor == "" and gone.contact_details == ""
@@ -144,6 +158,18 @@ def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(ap
     assert not MentorOption.select().where(MentorOption.mentor == mentor.id).exists()
     assert "0 mentors to choose from" in words(jo.get("/mentors/"))
     assert "Erased person" in words(jo.get(f"/mentoring/{relationship.id}"))
+
+
+def test_what_someone_sent_before_they_had_an_account_goes_too(app, matched, run_jobs):
+    jo = matched[0]
+    InboxItem.create(kind="concern", name="Jo Bloggs", email="jo@example.org", message="Sent while logged out.",
+                     details={"grade": "ST3"})
+    assert "Sent while logged out." in text(jo.get("/account/data.json"))
+    jo.submit("/account/data", {"message": ""})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    concern = InboxItem.get(InboxItem.kind == "concern")
+    assert (concern.name, concern.email, concern.message, concern.details) == ("Erased person", "", "", {})
 
 
 def test_an_admin_cannot_erase_themselves_from_the_inbox(app, matched):
