@@ -1,6 +1,7 @@
 """The admin home (the dashboard) and invitations."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
+from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, clock, dashboard
 from ..models import User
@@ -33,10 +34,10 @@ def invitations():
 
 @bp.route("/invitations/<int:user_id>/resend", methods=["POST"])
 def resend_invitation(user_id):
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        abort(404)
-    if user.password_hash:
+    user = get_object_or_404(User, User.id == user_id)
+    if not user.is_active:
+        flash("That account is closed: there is no invitation to send.", "info")
+    elif user.password_hash:
         flash(f"{user.name} has already accepted their invitation.", "info")
     else:
         accounts.send_invitation(current_user._get_current_object(), user, accounts.role_invited_as(user))

@@ -125,6 +125,9 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
     assert "Someone would like you as their mentor" in [e.subject for e in to_priya]
     assert "You are now Someone's mentor" in [e.subject for e in to_priya]
     assert not accounts.pending_invitations().where(User.id == erased.id).exists()  # not an invitation to resend
+    resent = ada.submit(f"/admin/invitations/{erased.id}/resend", follow_redirects=True)
+    assert "That account is closed: there is no invitation to send." in words(resent)
+    assert not Email.select().where(Email.to_address == erased.email).exists()
     assert MenteeProfile.get(MenteeProfile.user == erased.id).deactivated_at is not None  # no sweep mails them
 
     again = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
