@@ -1,8 +1,9 @@
 """Importing mentors from a CSV file: upload, preview with each row's problems, confirm, watch."""
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
 
 from .. import clock
@@ -49,10 +50,7 @@ def import_upload():
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:
-    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
-    if batch is None:
-        abort(404)
-    return batch
+    return get_object_or_404(ImportBatch, ImportBatch.id == batch_id)
 
 
 @bp.route("/mentors/import/<int:batch_id>", methods=["GET", "POST"])

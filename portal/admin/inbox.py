@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN
+from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -62,10 +63,7 @@ def inbox_list():
 
 
 def _item_or_404(item_id: int) -> InboxItem:
-    item = InboxItem.get_or_none(InboxItem.id == item_id)
-    if item is None:
-        abort(404)
-    return item
+    return get_object_or_404(InboxItem, InboxItem.id == item_id)
 
 
 def _relationship_of(item: InboxItem) -> Relationship | None:

@@ -2,6 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import fn
+from playhouse.flask_utils import get_object_or_404
 
 from .. import matching, sessions
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
@@ -100,10 +101,7 @@ def reactivate(user_id):
 
 
 def _relationship_or_404(relationship_id: int) -> Relationship:
-    found = Relationship.get_or_none(Relationship.id == relationship_id)
-    if found is None:
-        abort(404)
-    return found
+    return get_object_or_404(Relationship, Relationship.id == relationship_id)
 
 
 @bp.route("/relationships/<int:relationship_id>/withdraw", methods=["GET", "POST"])

@@ -1,7 +1,8 @@
 """The mentor register: the list, creating a mentor from their bio, editing, availability, listing."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN, fn
+from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, clock, mentors
 from ..mentor.editing import profile_form_data, save_availability, save_profile
@@ -57,10 +58,7 @@ def mentors_list():
 
 
 def _mentor_or_404(mentor_id: int) -> MentorProfile:
-    mentor = MentorProfile.select(MentorProfile, User).join(User).where(MentorProfile.id == mentor_id).first()
-    if mentor is None:
-        abort(404)
-    return mentor
+    return get_object_or_404(MentorProfile.select(MentorProfile, User).join(User), MentorProfile.id == mentor_id)
 
 
 @bp.route("/mentors/new", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Mentees looking through the mentors: the directory, a mentor's profile, waiting lists, photos."""
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, sees_contact_details
@@ -34,11 +35,7 @@ def directory_page():
 
 
 def _mentor_or_404(mentor_id: int) -> MentorProfile:
-    mentor = (MentorProfile.select(MentorProfile, User).join(User)
-              .where(MentorProfile.id == mentor_id).first())
-    if mentor is None:
-        abort(404)
-    return mentor
+    return get_object_or_404(MentorProfile.select(MentorProfile, User).join(User), MentorProfile.id == mentor_id)
 
 
 @bp.route("/mentors/<int:mentor_id>")

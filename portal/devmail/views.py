@@ -2,7 +2,8 @@
 
 Registered only then (see create_app), so it does not exist in production at all.
 """
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
+from playhouse.flask_utils import get_object_or_404
 
 from ..models import Email
 
@@ -17,17 +18,12 @@ def index():
 
 @bp.route("/<int:email_id>")
 def show(email_id):
-    email = Email.get_or_none(Email.id == email_id)
-    if email is None:
-        abort(404)
-    return render_template("devmail/show.html", email=email)
+    return render_template("devmail/show.html", email=get_object_or_404(Email, Email.id == email_id))
 
 
 @bp.route("/<int:email_id>/html")
 def html(email_id):
-    email = Email.get_or_none(Email.id == email_id)
-    if email is None:
-        abort(404)
+    email = get_object_or_404(Email, Email.id == email_id)
     return email.html_body, 200, {"Content-Type": "text/html; charset=utf-8",
                                   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                           "sandbox allow-popups allow-top-navigation-by-user-activation"}

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, content, matching, sessions
 from ..access import ADMIN, MENTEE, MENTOR, in_relationship, requires
@@ -16,18 +17,14 @@ bp = Blueprint("mentoring", __name__)
 
 
 def _relationship(relationship_id: int, admins_too: bool = False) -> Relationship:
-    found = Relationship.get_or_none(Relationship.id == relationship_id)
-    if found is None:
-        abort(404)
+    found = get_object_or_404(Relationship, Relationship.id == relationship_id)
     if not (in_relationship(current_user, found) or (admins_too and current_user.is_admin)):
         abort(403)
     return found
 
 
 def _session(session_id: int) -> tuple[MentoringSession, Relationship]:
-    found = MentoringSession.get_or_none(MentoringSession.id == session_id)
-    if found is None:
-        abort(404)
+    found = get_object_or_404(MentoringSession, MentoringSession.id == session_id)
     return found, _relationship(found.relationship_id)
 
 
@@ -114,14 +111,20 @@ def change(session_id):
         400 if form.errors else 200
 
 
-def _act(session_id: int, act, done: str):
-    session, found = _session(session_id)
+def _respond(relationship: Relationship, act, done):
+    """Do act(user) and say how it went (done, or done(result) when it depends on the result), or
+    why it could not be done; then back to the relationship's page."""
     try:
-        act(session, current_user._get_current_object())
-        flash(done, "success")
+        result = act(current_user._get_current_object())
+        flash(done(result) if callable(done) else done, "success")
     except sessions.SessionRefused as refused:
         flash(str(refused), "error")
-    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return redirect(url_for("mentoring.relationship", relationship_id=relationship.id))
+
+
+def _act(session_id: int, act, done: str):
+    session, found = _session(session_id)
+    return _respond(found, lambda user: act(session, user), done)
 
 
 @bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
@@ -159,38 +162,25 @@ def outcome(session_id):
 @requires(MENTOR)
 def contracting(relationship_id):
     found = _relationship(relationship_id)
-    try:
-        sessions.tick_contracting(found, current_user._get_current_object())
-        flash("Noted: you have had the contracting conversation.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
-    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return _respond(found, lambda user: sessions.tick_contracting(found, user),
+                    "Noted: you have had the contracting conversation.")
 
 
 @bp.route("/mentoring/<int:relationship_id>/more", methods=["POST"])
 @requires(MENTEE)
 def ask_for_more(relationship_id):
     found = _relationship(relationship_id)
-    try:
-        sessions.ask_for_more(found, current_user._get_current_object())
-        flash("The team has your request for more sessions and will be in touch.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
-    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return _respond(found, lambda user: sessions.ask_for_more(found, user),
+                    "The team has your request for more sessions and will be in touch.")
 
 
 @bp.route("/mentoring/<int:relationship_id>/close", methods=["POST"])
 @requires(MENTEE, MENTOR)
 def close(relationship_id):
     found = _relationship(relationship_id)
-    try:
-        if sessions.ask_to_close(found, current_user._get_current_object()):
-            flash("Your mentoring has ended. Thank you both.", "success")
-        else:
-            flash("We have asked the other person to agree. The mentoring ends when they do.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
-    return redirect(url_for("mentoring.relationship", relationship_id=found.id))
+    return _respond(found, lambda user: sessions.ask_to_close(found, user),
+                    lambda ended: "Your mentoring has ended. Thank you both." if ended else
+                    "We have asked the other person to agree. The mentoring ends when they do.")
 
 
 @bp.route("/mentoring/<int:relationship_id>/notes", methods=["GET", "POST"])

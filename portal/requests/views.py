@@ -2,6 +2,7 @@
 mentoring relationship a yes begins."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, links, matching
 from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, requires
@@ -12,17 +13,10 @@ from .forms import AnswerForm, RequestForm
 bp = Blueprint("requests", __name__)
 
 
-def _or_404(model, item_id):
-    found = model.get_or_none(model.id == item_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.route("/mentors/<int:mentor_id>/request", methods=["POST"])
 @for_mentees
 def ask(mentor_id):
-    mentor = _or_404(MentorProfile, mentor_id)
+    mentor = get_object_or_404(MentorProfile, MentorProfile.id == mentor_id)
     if not current_user.mentee:
         abort(403)
     form = RequestForm()
@@ -69,7 +63,7 @@ def mine():
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
 @requires(MENTEE)
 def cancel(request_id):
-    found = _or_404(MentorRequest, request_id)
+    found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if found.mentee_id != current_user.mentee.id:
         abort(403)
     try:
@@ -102,7 +96,7 @@ def _answer(found: MentorRequest, form: AnswerForm, by: User, role: str, link=No
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 @requires(MENTOR, ADMIN)
 def answer(request_id):
-    found = _or_404(MentorRequest, request_id)
+    found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if not answers_request(current_user, found):
         abort(403)
     form = AnswerForm()
@@ -122,7 +116,7 @@ def respond(token):
     checked = links.check(matching.DECISION, token)
     if checked.problem == "forged":
         return render_template("auth/link_problem.html", problem="forged", kind="request"), 404
-    found = _or_404(MentorRequest, checked.link.target_id)
+    found = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)
     if not checked.ok or found.status != rules.PENDING or found.deadline <= clock.now():
         page = render_template("requests/answered.html", request_=found,
                                relationship=Relationship.get_or_none(Relationship.request == found.id),
