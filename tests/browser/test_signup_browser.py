@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import clock
 from tests.browser.conftest import axe_violations, dump, fits_the_screen
@@ -37,7 +38,8 @@ def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
     page.get_by_label("I have read the mentoring agreement and agree to it").check()
     page.get_by_role("button", name="Create my account").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Check your email"
+    # expect() waits for the next page; a bare inner_text() could still read the one being left.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     run_jobs()
     message = mailbox.wait_for("jo.bloggs@example.org", "Confirm your email address")
     link = re.search(r"(http://127\.0\.0\.1:\d+/confirm/\S+)", text_of(message)).group(1)
@@ -48,7 +50,7 @@ def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
     page.get_by_label("Email address").fill("jo.bloggs@example.org")
     page.get_by_label("Password").fill("tulip orbit kettle")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Hello, Jo"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Jo")
     if page.javascript:
         assert fits_the_screen(page)
         assert axe_violations(page) == [], dump(axe_violations(page))
@@ -56,7 +58,7 @@ def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
     # Their data: a copy to keep, and asking for erasure.
     page.get_by_role("link", name="Account").click()
     page.get_by_role("link", name=re.compile("^Your data")).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your data"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
     if page.javascript:
         assert fits_the_screen(page)
         assert axe_violations(page) == [], dump(axe_violations(page))
@@ -64,7 +66,7 @@ def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
         page.get_by_role("link", name="Download a copy of your data").click()
     assert json.loads(Path(download.value.path()).read_text())["account"]["email"] == "jo.bloggs@example.org"
     page.get_by_role("button", name="Ask the team to erase my data").click()
-    assert "They will be in touch by email before they do it" in page.get_by_role("status").inner_text()
+    expect(page.get_by_role("status")).to_contain_text("They will be in touch by email before they do it")
 
 
 def test_mistakes_are_listed_at_the_top_and_linked_to_their_fields(page):
