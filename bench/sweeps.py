@@ -72,7 +72,7 @@ def main() -> None:
     print(f"{'database':<11} {'sweep':<34} {'nothing due':>12} {'1,000 due':>10}")
     with redis() as redis_url, databases() as targets:
         for name, url in targets:
-            with portal_app(url, redis_url) as app:
+            with portal_app(url, redis_url):
                 started = time.perf_counter()
                 load(postgres=name == "PostgreSQL")
                 loaded = time.perf_counter() - started

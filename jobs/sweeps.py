@@ -9,7 +9,6 @@ from functools import wraps
 
 from portal import audit, clock, links, mail, matching, sessions, survey, waitlist
 from portal.db import database
-from portal.db import database
 from portal.mail import queue_delivery
 from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, SweepRun, User
 

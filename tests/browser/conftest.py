@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.support.factories import PASSWORD
 from tests.support.servers import free_port
 
 VENDOR = Path(__file__).parent / "vendor" / "node_modules"
@@ -69,6 +70,13 @@ def axe_violations(page) -> list[dict]:
     results = page.evaluate(AXE.read_text() + "\n;axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
             for v in results["violations"]]
+
+
+def log_in(page, email):
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
 
 def fits_the_screen(page) -> bool:

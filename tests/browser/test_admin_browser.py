@@ -7,8 +7,7 @@ import pytest
 
 from portal import inbox
 from portal.models import Content, InboxItem, MenteeProfile
-from tests.browser.conftest import PHONE, axe_violations, dump, fits_the_screen, new_page
-from tests.browser.test_sessions_browser import log_in
+from tests.browser.conftest import PHONE, axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.factories import make_user
 from tests.web.test_admin import make_pair
 from tests.web.test_requests import at

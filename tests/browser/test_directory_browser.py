@@ -1,8 +1,8 @@
 """A mentee on a phone filters the directory, with JavaScript and without, and opens a profile."""
 import pytest
 
-from tests.browser.conftest import axe_violations, dump, fits_the_screen
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in
+from tests.support.factories import make_mentor, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +18,12 @@ def register(app):
                 locations="", platforms=["teams"], slots=["sat-afternoon"], interests="Choir")
 
 
-def log_in(page):
-    page.goto("/login")
-    page.get_by_label("Email address").fill("mel@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def card_names(page) -> list[str]:
     return page.locator(".mentor-card__name a").all_inner_texts()
 
 
 def test_filter_the_directory_and_open_a_profile(page, register):
-    log_in(page)
+    log_in(page, "mel@example.org")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find a mentor").click()
     assert card_names(page) == ["Ann Leeds", "Bob York", "Cat Video"]
     assert page.get_by_role("status").inner_text() == "3 mentors to choose from"
@@ -74,7 +67,7 @@ def test_filter_the_directory_and_open_a_profile(page, register):
 def test_active_search_updates_only_the_results(browser, app, live_server, register):
     from tests.browser.conftest import new_page
     page = new_page(browser, app, live_server)
-    log_in(page)
+    log_in(page, "mel@example.org")
     page.goto("/mentors/")
     page.evaluate("window.notReloaded = true")
     page.get_by_label("Search").press_sequentially("choir", delay=30)

@@ -4,18 +4,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import axe_violations, dump, fits_the_screen, new_page
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.factories import make_mentor, make_user
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_request_accept_and_contact_details(page, browser, app, live_server, run_jobs, mailbox):

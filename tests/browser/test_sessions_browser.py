@@ -9,21 +9,14 @@ import pytest
 from jobs.sweeps import send_surveys
 from portal import matching
 from portal.models import Relationship, SurveyResponse
-from tests.browser.conftest import axe_violations, dump, fits_the_screen, new_page
+from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.rules.test_allowance_and_sessions import GOOD
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.factories import make_mentor, make_user
 from tests.support.servers import text_of
 from tests.web.test_requests import NOTE, at
 from tests.web.test_sessions import sweep
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_session_from_plan_to_survey(browser, app, live_server, run_jobs, mailbox):

@@ -99,7 +99,7 @@ def test_two_workers_sweeping_at_once_send_nothing_twice(app, request_made, mail
 
 def test_a_mentee_is_warned_then_deactivated_after_three_months(app, app_context, mailbox):
     with at("2026-09-01T10:00"):
-        jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+        make_user("jo@example.org", "Jo Bloggs", mentee=True)
     # Due 1 December 2026 at 10:00; warned on 17 and 29 November.
     for moment, expected in [("2026-11-17T09:59", 0), ("2026-11-17T10:00", 1), ("2026-11-20T10:00", 1),
                              ("2026-11-29T10:00", 2), ("2026-11-30T23:00", 2)]:
@@ -140,7 +140,7 @@ def test_a_waiting_request_counts_as_having_chosen(app, app_context, mailbox):
 
 def test_matched_mentees_are_never_deactivated(app, app_context):
     with at("2026-01-01T10:00"):
-        jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+        make_user("jo@example.org", "Jo Bloggs", mentee=True)
     MenteeProfile.update(matched_at=datetime(2026, 2, 1)).execute()
     sweep(deactivate_idle_mentees, "2026-12-01T10:00")
     work(app)

@@ -6,7 +6,7 @@ import pytest
 from jobs import enqueue
 from jobs.sweeps import lapse_waitlist_offers, return_from_leave
 from portal import clock, mentors, waitlist
-from portal.models import AuditEvent, MentorProfile, User, WaitlistEntry
+from portal.models import AuditEvent, MentorProfile, WaitlistEntry
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.servers import text_of
 from tests.support.web import Web, text, words

@@ -11,7 +11,7 @@ import pytest
 from jobs.sweeps import purge_old_records
 from portal import clock, db, inbox, matching
 from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
-                           MentorRequest, Relationship, SurveyResponse, SweepRun, User)
+                           MentorRequest, Relationship, SurveyResponse, User)
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.jobs import work
 from tests.support.servers import text_of

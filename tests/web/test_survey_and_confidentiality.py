@@ -1,9 +1,6 @@
 """The evaluation survey, answered through a single-use link and kept apart from the person; and
 the schema's promise that nothing records what was discussed."""
 import re
-from datetime import datetime
-
-import pytest
 
 from jobs.sweeps import remind_surveys, send_surveys
 from portal import db, matching, sessions
