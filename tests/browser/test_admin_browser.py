@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import inbox
 from portal.models import Content, InboxItem, MenteeProfile
@@ -47,7 +48,7 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
         assert "My mentor has not replied for a while." in page.content()
         check(page, javascript)
         page.get_by_role("button", name="Close this item").click()
-        assert "closed" in page.get_by_role("status").first.inner_text().lower()
+        expect(page.get_by_role("status").first).to_contain_text("closed", ignore_case=True)
         assert InboxItem.get().status == "closed"
 
         page.goto("/admin/")
@@ -59,7 +60,7 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
             page.get_by_role("region", name="Preview").get_by_text("nothing said is written down").wait_for()
         check(page, javascript)
         page.get_by_role("button", name="Publish as version 2").click()
-        assert "version 2" in page.get_by_role("status").first.inner_text().lower()
+        expect(page.get_by_role("status").first).to_contain_text("version 2", ignore_case=True)
         assert Content.select().where(Content.key == "agreement").count() == 2
 
         page.goto("/admin/reports?start=2026-11-01&end=2026-11-30")

@@ -3,6 +3,7 @@ SMTP server, and each then sees the other's contact details."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.factories import make_mentor, make_user
@@ -17,10 +18,10 @@ def test_request_accept_and_contact_details(page, browser, app, live_server, run
     log_in(page, "jo@example.org")
     page.goto(f"/mentors/{mentor.id}")
     page.get_by_role("button", name="Ask Priya to be my mentor").click()
-    assert "Say briefly what you would like to talk about" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("Say briefly what you would like to talk about")
     page.get_by_label("What would you like to talk about?").fill("Coming back after parental leave.")
     page.get_by_role("button", name="Ask Priya to be my mentor").click()
-    assert "Your request has gone to Priya" in page.get_by_role("status").first.inner_text()
+    expect(page.get_by_role("status").first).to_contain_text("Your request has gone to Priya")
     assert "answer by the end of" in page.content().replace("<strong>", "").replace("</strong>", "")
     if page.javascript:
         assert fits_the_screen(page)
@@ -37,7 +38,7 @@ def test_request_accept_and_contact_details(page, browser, app, live_server, run
     if page.javascript:
         assert axe_violations(inbox) == [], dump(axe_violations(inbox))
     inbox.get_by_role("button", name="Accept Jo").click()
-    assert inbox.get_by_role("heading", level=1).inner_text() == "You are Jo's mentor"
+    expect(inbox.get_by_role("heading", level=1)).to_have_text("You are Jo's mentor")
     assert "jo@example.org" not in inbox.content()  # the link page shows no contact details
 
     log_in(inbox, "priya@example.org")

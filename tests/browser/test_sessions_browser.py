@@ -5,6 +5,7 @@ import re
 
 import icalendar
 import pytest
+from playwright.sync_api import expect
 
 from jobs.sweeps import send_surveys
 from portal import matching
@@ -39,14 +40,14 @@ def test_a_session_from_plan_to_survey(browser, app, live_server, run_jobs, mail
         mentee.get_by_label("Platform").select_option("zoom")
         mentee.get_by_label("Joining link (optional)").fill("https://zoom.example/j/42")
         mentee.get_by_role("button", name="Suggest this session").click()
-        assert "Your suggested time has been sent" in mentee.get_by_role("status").first.inner_text()
+        expect(mentee.get_by_role("status").first).to_contain_text("Your suggested time has been sent")
         assert fits_the_screen(mentee)
         assert axe_violations(mentee) == [], dump(axe_violations(mentee))
 
         log_in(mentor, "priya@example.org")
         mentor.goto(f"/mentoring/{relationship.id}")
         mentor.get_by_role("button", name="Confirm").click()
-        assert "Confirmed" in mentor.get_by_role("status").first.inner_text()
+        expect(mentor.get_by_role("status").first).to_contain_text("Confirmed")
     run_jobs()
     for address in ("jo@example.org", "priya@example.org"):
         message = mailbox.wait_for(address, "Your mentoring session is confirmed")
@@ -63,7 +64,7 @@ def test_a_session_from_plan_to_survey(browser, app, live_server, run_jobs, mail
         mentor.get_by_role("button", name="Suggest ending the mentoring").click()
         mentee.goto(f"/mentoring/{relationship.id}")
         mentee.get_by_role("button", name="Agree to end it").click()
-        assert "ended" in mentee.get_by_role("status").first.inner_text()
+        expect(mentee.get_by_role("status").first).to_contain_text("ended")
     assert Relationship.get().status == "closed"
 
     sweep(app, send_surveys, "2026-12-02T09:01")
@@ -78,7 +79,7 @@ def test_a_session_from_plan_to_survey(browser, app, live_server, run_jobs, mail
     answer.get_by_label("By video or phone").check()
     answer.get_by_label("Yes").check()
     answer.get_by_role("button", name="Send my answers").click()
-    assert answer.get_by_role("heading", level=1).inner_text() == "Thank you"
+    expect(answer.get_by_role("heading", level=1)).to_have_text("Thank you")
 
     admin = new_page(browser, app, live_server)
     log_in(admin, "ada@example.org")

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.browser
 def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
     page.goto("/")
     page.get_by_role("link", name="Sign up as a mentee").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign up as a mentee"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign up as a mentee")
     if page.javascript:
+        page.wait_for_load_state("load")  # the click returns before the page's scripts have run
         assert page.evaluate("typeof htmx") == "object"  # loaded, and its SRI hash matched
         assert fits_the_screen(page)
         assert axe_violations(page) == [], dump(axe_violations(page))
