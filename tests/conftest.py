@@ -76,8 +76,9 @@ def portal_base_url():
     return "http://portal.test"
 
 
-@pytest.fixture
-def environ(database, redis_url, smtp_server, portal_base_url):
+def portal_environ(database, redis_url, smtp_server, base_url="http://portal.test") -> dict:
+    """The portal's settings in tests; a module that builds its app once (tests/web/test_access_matrix.py)
+    uses them too."""
     return {
         "PORTAL_ENV": "testing",
         "SECRET_KEY": "a secret only the tests know",
@@ -85,9 +86,14 @@ def environ(database, redis_url, smtp_server, portal_base_url):
         "REDIS_URL": redis_url,
         "RQ_QUEUE": "portal-tests",
         "SMTP_URL": smtp_server.url,
-        "BASE_URL": portal_base_url,
+        "BASE_URL": base_url,
         "SCHEME_INBOX_EMAIL": "team@example.org",
     }
+
+
+@pytest.fixture
+def environ(database, redis_url, smtp_server, portal_base_url):
+    return portal_environ(database, redis_url, smtp_server, portal_base_url)
 
 
 @pytest.fixture
