@@ -1,17 +1,22 @@
 """The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute."""
 import logging
 
+from flask import current_app
 from rq.cron import CronScheduler
 
-from . import redis_connection
+from . import redis_connection, stamp
 from .sweeps import DAILY, EVERY_MINUTE
 
 
 def scheduler(queue_name: str) -> CronScheduler:
     cron = CronScheduler(connection=redis_connection(), logging_level=logging.INFO)
+    # RQ keeps each cron job's history under its name: this portal's own, not shared with another on the same Redis.
+    deployment = current_app.config["DEPLOYMENT_ID"]
     for sweep in EVERY_MINUTE:
         # A sweep late by more than a minute is superseded by the next one, so it may expire unrun.
-        cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600)
+        cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600, meta=stamp(),
+                      name=f"{deployment}:{sweep.__name__}")
     for sweep in DAILY:
-        cron.register(sweep, queue_name, cron="17 3 * * *", job_timeout=3600)
+        cron.register(sweep, queue_name, cron="17 3 * * *", job_timeout=3600, meta=stamp(),
+                      name=f"{deployment}:{sweep.__name__}")
     return cron

@@ -5,7 +5,7 @@ from flask import Flask, abort, has_request_context, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config, db, formatting
+from . import config, db, formatting, partials
 from .access import nav_items
 from .extensions import csrf, limiter, login_manager
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     limiter.init_app(app)
     _init_login(app)
     formatting.init_app(app)
+    partials.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_headers(app)

@@ -4,9 +4,11 @@ Every number of the scheme's rules table is a setting here, so a scheme can chan
 rules without a code change. The environment name decides the safety net:
 "production" (the default) insists on a SECRET_KEY and never offers the dev mailbox.
 """
+import hashlib
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENVIRONMENTS = ("production", "development", "testing")
 
@@ -50,6 +52,21 @@ def _dev_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def deployment_id(database_url: str) -> str:
+    """A short name for one portal, from the database it keeps its truth in: the same for its web server,
+    workers and scheduler, different for two portals sharing a Redis (staging and production, or two
+    `make run` checkouts), so each works only its own queue. A password is left out, so changing one
+    changes nothing; a SQLite file is named by its full path."""
+    parts = urlsplit(database_url)
+    if parts.scheme == "sqlite":
+        path = database_url[len("sqlite:///"):]
+        where = path if path in ("", ":memory:") else str(Path(path).resolve())
+    else:
+        scheme = "postgres" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+        where = f"{scheme}://{parts.username or ''}@{parts.hostname or ''}:{parts.port or ''}{parts.path}"
+    return hashlib.sha256(where.encode()).hexdigest()[:10]
+
+
 def from_environment(environ=os.environ, instance_path: Path = Path("instance")) -> dict:
     env = environ.get("PORTAL_ENV", "production")
     if env not in ENVIRONMENTS:
@@ -65,13 +82,18 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
     smtp_url = environ.get("SMTP_URL", "")
     base_url = environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     redis_url = environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    database_url = environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}")
+    deployment = environ.get("DEPLOYMENT_ID") or deployment_id(database_url)
 
     return {
         "PORTAL_ENV": env,
         "SECRET_KEY": secret_key,
-        "DATABASE_URL": environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
+        "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "RQ_QUEUE": environ.get("RQ_QUEUE", "portal"),
+        # Every key this portal puts in Redis carries its deployment id, and every job it queues too
+        # (jobs.job refuses one queued by another portal).
+        "DEPLOYMENT_ID": deployment,
+        "RQ_QUEUE": environ.get("RQ_QUEUE") or f"portal-{deployment}",
         "SMTP_URL": smtp_url,
         "SMTP_CA_FILE": environ.get("SMTP_CA_FILE", ""),
         # Without an SMTP server, outside production, mail is delivered to /dev/mail.
@@ -120,7 +142,7 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "RATELIMIT_KEY_PREFIX": "portal-limit",
+        "RATELIMIT_KEY_PREFIX": f"portal-limit-{deployment}",
         # Cookies: never readable by scripts, sent on top-level navigation only, HTTPS outside development.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,10 +1,9 @@
 """Texts the scheme owns, edited by admins as Markdown and kept as numbered versions.
 
-What an admin types is cleaned when it is saved (scripts, event handlers and javascript: links
-removed) and sanitised again whenever it is shown (formatting.render_markdown).
+What an admin types is stored exactly as typed; it is made safe whenever it is shown, by the one
+renderer (formatting.render_markdown). Cleaning the Markdown itself with patterns changed ordinary
+words ("Your data: what we hold") and could never be sure of catching what a browser would run.
 """
-import re
-
 from . import audit, clock
 from .db import database
 from .models import Content
@@ -19,22 +18,6 @@ TEXTS = {
     "resources-away": "While you are away",
     "resources-return": "Coming back to training",
 }
-
-_DANGEROUS_BLOCKS = re.compile(r"<(script|style|iframe|object|embed)\b.*?(</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-_DANGEROUS_TAGS = re.compile(r"</?(script|style|iframe|object|embed|form|input|button|meta|link|base|svg|math)\b[^>]*>",
-                             re.IGNORECASE)
-_EVENT_HANDLERS = re.compile(r"""\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
-_BAD_SCHEMES = re.compile(r"(javascript|vbscript|data)\s*:", re.IGNORECASE)
-
-
-def clean_markdown(text: str) -> str:
-    """Markdown with anything that could run in a reader's browser taken out."""
-    text = (text or "").replace("\r\n", "\n")
-    text = _DANGEROUS_BLOCKS.sub("", text)
-    text = _DANGEROUS_TAGS.sub("", text)
-    text = _EVENT_HANDLERS.sub("", text)
-    return _BAD_SCHEMES.sub("unsafe-link:", text)
-
 
 def current(key: str) -> Content:
     """The newest published version of a text (a migration stores version 1 of every default)."""
@@ -56,7 +39,7 @@ def publish(key: str, title: str, body: str, by) -> Content:
     with database.atomic():
         version = (Content.select(Content.version).where(Content.key == key)
                    .order_by(Content.version.desc()).scalar() or 0) + 1
-        published = Content.create(key=key, version=version, title=title.strip(), body=clean_markdown(body),
+        published = Content.create(key=key, version=version, title=title.strip(), body=body,
                                    published_at=clock.now(), published_by=by)
         audit.record(by, "published_content", published, detail=f"{key} version {version}")
     return published

@@ -6,7 +6,14 @@ from markupsafe import Markup
 from . import clock, reference
 from .rules import requests as requests_rules
 
+# What the scheme's texts may contain once rendered: formatting and links, nothing that runs or loads.
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br", "hr", "code"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "*": set()}  # "*": none on other tags (not even lang, title)
+# Relative links (to the portal's own pages) pass too.
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Taken out with everything inside them, not just their tags: their content is code or a page of its own.
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math", "template", "noscript",
+                        "textarea", "select", "title"}
 
 
 def long_date(value) -> str:
@@ -88,10 +95,13 @@ def counted(items, noun: str) -> str:
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown written by admins, with anything unsafe (scripts, handlers, javascript: links) removed."""
+    """Markdown written by admins as HTML safe to show: the one place their texts are rendered, for pages,
+    previews and anything else. The Markdown is kept as written; the HTML it makes (raw HTML in it
+    included) keeps only the allow-lists above."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                            url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer"))
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
+                            attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_URL_SCHEMES,
+                            strip_comments=True, link_rel="noopener noreferrer"))
 
 
 def init_app(app):

@@ -2,7 +2,10 @@
 
 htmx only ever enhances: every link and form here works as a plain request too.
 """
-from flask import render_template, request
+from flask import abort, g, make_response, render_template, request
+
+# The fields checked as soon as they are left. Passwords are not: re-rendered, they would come back empty.
+CHECKED_FIELDS = ("StringField", "EmailField", "DateField")
 
 
 def is_htmx() -> bool:
@@ -11,11 +14,32 @@ def is_htmx() -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def htmx_field_check(form):
-    """Inline validation: an htmx POST to a form's own URL with ?check=<field> validates the form
-    and returns just that field, with its message, without saving anything."""
+def inline_checks(form) -> None:
+    """Inline validation for the page of `form`, the only way a page gets it; a view calls this before
+    validating the form.
+
+    An htmx POST to the page with ?check=<field> is answered here, and nothing else of the view runs:
+    the form is validated and just that field goes back, with its message, and nothing is saved.
+    Any other request only marks `form` as checked, and _partials/field.html then gives its fields
+    the attributes that ask for a check (inline_check_url). A page whose view does not call this
+    has none, so no check can ever be answered with a whole page pasted into the form."""
+    g.inline_checks = form
     name = request.args.get("check")
-    if request.method != "POST" or not is_htmx() or not name or name not in form:
-        return None
+    if request.method != "POST" or not is_htmx() or name is None:
+        return
+    if inline_check_url(form._fields.get(name)) is None:
+        abort(400)
     form.validate()
-    return render_template("_partials/field.html", field=form[name], check_url=request.path)
+    abort(make_response(render_template("_partials/field.html", field=form[name])))
+
+
+def inline_check_url(field) -> str | None:
+    """Where the field's page answers a check of it, if the page's view asked for checks."""
+    form = g.get("inline_checks")
+    if field is None or form is None or form._fields.get(field.name) is not field or field.type not in CHECKED_FIELDS:
+        return None
+    return f"{request.path}?check={field.name}"
+
+
+def init_app(app):
+    app.jinja_env.globals["inline_check_url"] = inline_check_url

@@ -13,6 +13,7 @@ from .. import accounts, clock, content, personal_data
 from ..access import roles_of, requires
 from ..auth.forms import ChangePasswordForm, MenteeDetailsForm
 from ..forms import strip
+from ..partials import inline_checks
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -46,6 +47,7 @@ def join_as_mentee():
     if current_user.mentee:
         abort(404)
     form = MenteeDetailsForm()
+    inline_checks(form)
     if form.validate_on_submit():
         accounts.add_mentee_role(current_user._get_current_object(), form)
         flash("You have joined as a mentee.", "success")

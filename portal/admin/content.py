@@ -41,7 +41,7 @@ def content_edit(key):
                   + (" Mentees will be asked to accept it at their next visit." if key == "agreement" else ""),
                   "success")
             return redirect(url_for("admin.content_edit", key=key))
-        preview = content.clean_markdown(form.body.data)
+        preview = form.body.data
         if is_htmx():
             return render_template("_partials/content_preview.html", preview=preview)
     versions = Content.select().where(Content.key == key).order_by(Content.version.desc())

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, content, links
 from ..extensions import address_and_email, limiter
 from ..forms import NewPasswordForm
-from ..partials import htmx_field_check
+from ..partials import inline_checks
 from .forms import EmailOnlyForm, LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -29,9 +29,7 @@ def _network_limit():
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignupForm()
-    checked = htmx_field_check(form)
-    if checked:
-        return checked
+    inline_checks(form)
     if form.validate_on_submit():
         accounts.sign_up_mentee(form)
         return redirect(url_for("auth.check_email", email=form.email.data))

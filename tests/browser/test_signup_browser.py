@@ -109,3 +109,36 @@ def test_the_keyboard_reaches_the_skip_link_first(page):
     assert focused.inner_text() == "Skip to main content"
     page.keyboard.press("Enter")
     page.wait_for_url("**/signup#main", timeout=5000)  # following the link is not instant: it failed once under load
+
+
+def test_a_mentor_joining_as_a_mentee_keeps_one_form_while_fields_are_checked(browser, app, live_server):
+    from tests.browser.conftest import log_in, new_page
+    from tests.support.factories import make_user
+    make_user("priya@example.org", "Priya Shah", mentor=True)
+    page = new_page(browser, app, live_server)
+    log_in(page, "priya@example.org")
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Join as a mentee").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join as a mentee")
+    page.wait_for_load_state("load")  # htmx is in place before the first field is left
+
+    for label, value, field, next_label in [
+            ("Specialty (optional)", "Paediatrics", "specialty", "Employing trust"),
+            ("Employing trust", "Leeds Teaching Hospitals NHS Trust", "trust", "I am out of training now"),
+            ("Expected date of return to training", (clock.today_london() + timedelta(days=200)).isoformat(),
+             "expected_return", "I have read the mentoring agreement and agree to it")]:
+        page.locator(f"#{field}-field").evaluate("element => element.dataset.old = 'yes'")
+        page.get_by_label(label).fill(value)
+        page.get_by_label(next_label).focus()  # leaving the field fires its check
+        page.locator(f"#{field}-field:not([data-old])").first.wait_for()  # its answer is in
+        focused = page.evaluate("document.activeElement.labels?.[0]?.textContent.trim()"
+                                " ?? document.activeElement.outerHTML.slice(0, 100)")
+        assert focused == next_label, field
+
+    assert page.locator("main form").count() == 1
+    assert page.locator("h1").count() == 1
+    assert page.get_by_role("button", name="Join as a mentee").count() == 1
+    assert page.locator(".error-summary").count() == 0
+    assert page.evaluate("document.activeElement.closest('main form') !== null")
+    assert page.get_by_label("Employing trust").input_value() == "Leeds Teaching Hospitals NHS Trust"
+    page.context.close()

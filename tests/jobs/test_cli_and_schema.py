@@ -4,7 +4,9 @@ from playhouse.schema_diff import diff_models
 from jobs.schedule import scheduler
 from jobs.sweeps import DAILY, EVERY_MINUTE
 from portal import db
-from portal.models import MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship, User
+from portal.models import (MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship,
+                           SweepRun, User)
+from tests.support.jobs import work
 from tests.support.web import Web
 
 
@@ -60,3 +62,16 @@ def test_every_sweep_is_scheduled(app_context):
     cron = {job.func_name: job.cron for job in scheduler("portal-tests").get_jobs()}
     assert cron == {**{f"jobs.sweeps.{s.__name__}": "* * * * *" for s in EVERY_MINUTE},
                     **{f"jobs.sweeps.{s.__name__}": "17 3 * * *" for s in DAILY}}
+
+
+def test_the_sweeps_cron_queues_carry_this_portal_and_run(app, app_context):
+    from jobs import queue, redis_connection
+    deployment = app.config["DEPLOYMENT_ID"]
+    jobs = scheduler(app.config["RQ_QUEUE"]).get_jobs()
+    for job in jobs:
+        assert job.name == f"{deployment}:{job.func_name.rsplit('.', 1)[1]}"  # its history is this portal's
+    requeue = next(job for job in jobs if job.func_name == "jobs.sweeps.requeue_emails")
+    queued = requeue.enqueue(redis_connection())
+    assert queued.meta == {"deployment": deployment} and queued.origin == queue().name
+    work(app)  # not refused as another portal's
+    assert SweepRun.get(SweepRun.name == "requeue_emails").last_result == 0

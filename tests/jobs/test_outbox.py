@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult
+from rq import Queue
 
 from jobs import enqueue
+from jobs import queue as jobs_queue
 from jobs.email import MAX_ATTEMPTS, backoff, deliver
 from jobs.sweeps import requeue_emails
-from portal import clock, create_app, mail
+from portal import clock, config, create_app, db, mail
 from portal.models import Email, User
 from tests.support.jobs import work
 from tests.support.servers import RedisServer, SmtpServer, free_port, text_of
@@ -136,6 +138,80 @@ def test_with_redis_down_signup_succeeds_and_the_email_follows_when_it_is_back(e
 def burst_worker(environ, *options):
     return subprocess.run([sys.executable, "-m", "flask", "--app", "app", "worker", "--burst", *options],
                           cwd=ROOT, env={**os.environ, **environ}, capture_output=True, text=True, timeout=120)
+
+
+def test_two_portals_sharing_a_redis_never_take_each_others_jobs(app, environ, tmp_path, mailbox):
+    """Staging and production, or two `make run` checkouts, on one Redis: each works its own queue, and
+    a job that reaches the other portal all the same is refused before it touches a database."""
+    ours = {k: v for k, v in environ.items() if k != "RQ_QUEUE"}  # the queue named as it is by default
+    other = {**ours, "DATABASE_URL": f"sqlite:///{tmp_path}/other.db"}
+    portal_a = create_app(environ=ours)
+    with portal_a.app_context():
+        email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        queue_a = jobs_queue()
+    # The other portal's outbox has a row under the same id, waiting for its own delivery.
+    db.bind(other["DATABASE_URL"])
+    db.upgrade()
+    Email.create(id=email_id, to_address="sam@example.org", template="interest_received", subject="Welcome",
+                 text_body="Hello Sam", html_body="<p>Hello Sam</p>")
+    db.bind(ours["DATABASE_URL"])
+    queue_b = config.from_environment(other, tmp_path)["RQ_QUEUE"]
+    assert queue_b != queue_a.name
+
+    # B's worker does not see A's queue.
+    result = burst_worker(other)
+    assert result.returncode == 0, result.stderr
+    assert queue_a.count == 1 and not mailbox.to("sam@example.org") and not mailbox.to("pat@example.org")
+
+    # A job pushed onto B's queue by A (a misconfigured RQ_QUEUE, say) is refused by B's worker.
+    portal_a.config["RQ_QUEUE"] = queue_b
+    with portal_a.app_context():
+        assert mail.queue_delivery(email_id)
+    portal_a.config["RQ_QUEUE"] = queue_a.name
+    result = burst_worker(other)
+    assert result.returncode == 0, result.stderr
+    assert "refused" in result.stderr and "another portal" in result.stderr, result.stderr
+    assert Queue(queue_b, connection=queue_a.connection).failed_job_registry.count == 1
+    assert not mailbox.to("sam@example.org") and not mailbox.to("pat@example.org")
+    untouched = {"status": "queued", "attempts": 0, "claimed_until": None, "sent_at": None, "last_error": None}
+    with portal_a.app_context():
+        assert {k: v for k, v in Email.select().where(Email.id == email_id).dicts().get().items()
+                if k in untouched} == untouched
+    db.bind(other["DATABASE_URL"])
+    try:
+        assert {k: v for k, v in Email.select().where(Email.id == email_id).dicts().get().items()
+                if k in untouched} == untouched
+    finally:
+        db.bind(ours["DATABASE_URL"])
+
+    # A's own worker delivers A's mail.
+    work(portal_a)
+    assert "Hello Pat" in text_of(mailbox.wait_for("pat@example.org", "Thank you"))
+    assert not mailbox.to("sam@example.org")
+    with portal_a.app_context():
+        assert Email.get_by_id(email_id).status == "sent"
+
+
+def test_each_database_names_its_own_queue_and_rate_limit_keys(tmp_path):
+    def settings(**environ):
+        return config.from_environment({"PORTAL_ENV": "testing", "SECRET_KEY": "x", **environ}, tmp_path / "instance")
+
+    production = settings(DATABASE_URL="postgresql://portal:secret@db.example.org:5432/portal")
+    rotated = settings(DATABASE_URL="postgresql://portal:new-secret@db.example.org:5432/portal")
+    staging = settings(DATABASE_URL="postgresql://portal:secret@db.example.org:5432/portal_staging")
+    # Two checkouts run with `make run`: each keeps its SQLite file in its own instance folder.
+    checkouts = [config.from_environment({"PORTAL_ENV": "development"}, tmp_path / name / "instance")
+                 for name in ("one", "two")]
+    for key in ("DEPLOYMENT_ID", "RQ_QUEUE", "RATELIMIT_KEY_PREFIX"):
+        assert production[key] == rotated[key], key  # a new password is the same portal
+        assert production[key] != staging[key], key
+        assert checkouts[0][key] != checkouts[1][key], key
+        assert "secret" not in production[key]
+    assert production["RQ_QUEUE"] == f"portal-{production['DEPLOYMENT_ID']}"
+    assert production["RATELIMIT_KEY_PREFIX"] == f"portal-limit-{production['DEPLOYMENT_ID']}"
+    named = settings(DATABASE_URL="sqlite:///x.db", DEPLOYMENT_ID="staging", RQ_QUEUE="mentoring")
+    assert (named["DEPLOYMENT_ID"], named["RQ_QUEUE"], named["RATELIMIT_KEY_PREFIX"]) == (
+        "staging", "mentoring", "portal-limit-staging")
 
 
 def test_a_real_worker_process_delivers_the_outbox(app_context, environ, mailbox):

@@ -161,3 +161,28 @@ def test_a_mentor_joins_as_a_mentee_with_the_same_login(web):
     assert priya.mentee and priya.mentor
     assert "Peer mentor" in text(web.get("/account/")) and "Mentee" in text(web.get("/account/"))
     assert web.get("/account/join-as-mentee").status_code == 404
+
+
+def test_an_inline_check_while_joining_as_a_mentee_answers_with_the_field_alone_and_saves_nothing(web):
+    from tests.web.test_signup import signup_form
+    make_user("priya@example.org", "Priya Shah", mentor=True)
+    web.login("priya@example.org", PASSWORD)
+    page = text(web.get("/account/join-as-mentee"))
+    for name in ("specialty", "trust", "expected_return"):
+        assert f'hx-post="/account/join-as-mentee?check={name}"' in page
+    # Every detail in order: a check must still not join, nor answer with the page it would show next.
+    details = {k: v for k, v in signup_form().items() if k not in ("name", "email", "password", "password_confirm")}
+    for name, value, message in [("specialty", "x" * 101, "100 characters or fewer"),
+                                 ("trust", "", "Enter the trust that employs you"),
+                                 ("expected_return", "someday", "Enter a real date"),
+                                 ("trust", details["trust"], None)]:
+        response = web.submit(f"/account/join-as-mentee?check={name}", {**details, name: value},
+                              headers={"HX-Request": "true"})
+        fragment = text(response)
+        assert response.status_code == 200, name
+        assert fragment.strip().startswith(f'<div class="field{" field--error" if message else ""}" id="{name}-field">')
+        for whole_page in ("<html", "<h1", "<form", "error-summary", "<button"):
+            assert whole_page not in fragment, (name, whole_page)
+        assert fragment.count('class="field') == 1
+        assert (message in fragment) if message else ("error-message" not in fragment)
+    assert not User.get(User.email == "priya@example.org").mentee

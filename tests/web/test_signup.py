@@ -164,6 +164,28 @@ def test_inline_check_returns_just_the_field_and_saves_nothing(web):
     assert not User.select().exists()
 
 
+def test_only_a_page_that_answers_inline_checks_asks_for_them(app, web):
+    from flask import render_template_string
+
+    from portal.auth.forms import MenteeDetailsForm
+
+    @app.route("/without-checks", methods=["GET", "POST"])
+    def without_checks():  # a view that never called partials.inline_checks
+        return render_template_string('{% import "_partials/forms.html" as f %}{{ f.field(form.trust) }}',
+                                      form=MenteeDetailsForm())
+
+    assert "hx-post" not in text(web.get("/without-checks"))
+    page = text(web.get("/signup"))
+    for name in ("name", "email", "specialty", "trust", "expected_return"):
+        assert f'hx-post="/signup?check={name}"' in page
+    assert "?check=password" not in page  # re-rendered, a password would come back empty
+    # A check of a field the page does not check is refused, not answered with the page.
+    for name in ("password", "grade", "nonsense", ""):
+        refused = web.submit(f"/signup?check={name}", signup_form(), headers={"HX-Request": "true"})
+        assert refused.status_code == 400 and "<form" not in text(refused), name
+    assert not User.select().exists()
+
+
 @pytest.mark.parametrize("problem", ["expired", "used", "forged", "revoked"])
 def test_a_bad_confirmation_link_gets_a_friendly_page(web, run_jobs, mailbox, problem):
     web.submit("/signup", signup_form())
