@@ -1,7 +1,8 @@
 """The peer mentoring portal: create_app() builds the Flask application."""
 from pathlib import Path
 
-from flask import Flask, abort, has_request_context, render_template, request
+from flask import Flask, abort, has_request_context, render_template, request, session
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -29,9 +30,9 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    _init_login(app)  # first: its check of the session runs before the CSRF check
     csrf.init_app(app)
     limiter.init_app(app)
-    _init_login(app)
     formatting.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -46,7 +47,6 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
         # Emails are rendered by jobs and commands too, where there is no one to navigate.
         if not has_request_context():
             return {}
-        from flask_login import current_user
         return {"nav_items": nav_items(current_user)}
 
     return app
@@ -69,6 +69,13 @@ def _init_login(app):
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user
+
+    @app.before_request
+    def forget_an_ended_login():
+        """A session cookie kept from before its login ended (by logging out, a new password or a
+        closed account) still holds the CSRF token of its forms: emptying it makes those fail too."""
+        if "_user_id" in session and not current_user.is_authenticated:
+            session.clear()
 
 
 def _register_blueprints(app):

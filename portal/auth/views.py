@@ -1,7 +1,7 @@
 """Signing up, logging in and out, confirming an address, resetting a password, accepting an invitation."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, content, links
@@ -70,6 +70,10 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+    # Emptied before logout_user, which leaves a note in the session to delete the remember cookie.
+    session.clear()
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("main.home"))

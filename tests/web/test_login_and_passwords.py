@@ -27,6 +27,31 @@ def test_log_in_and_out(web):
     assert web.get("/account/").status_code == 302
 
 
+def test_logging_out_ends_every_copy_of_the_session(app, web):
+    make_user("pat@example.org")
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD, "remember": "y"}).status_code == 302
+    token = web.token()
+    copied = {name: web.client.get_cookie(name).value for name in ("session", "remember_token")}
+    web.logout()
+
+    # A form left open in another tab no longer submits.
+    stale = web.client.post("/password/forgot", data={"email": "pat@example.org", "csrf_token": token})
+    assert stale.status_code == 400 and "Your form expired" in text(stale)
+
+    # Cookies copied before logging out let no one back in, together or apart.
+    for names in (("session", "remember_token"), ("session",), ("remember_token",)):
+        thief = app.test_client()
+        for name in names:
+            thief.set_cookie(name, copied[name])
+        assert thief.get("/account/").status_code == 302, names
+        replayed = thief.post("/password/forgot", data={"email": "pat@example.org", "csrf_token": token})
+        assert replayed.status_code == 400, names
+
+    # Logging in again works as before.
+    web.login("pat@example.org", PASSWORD)
+    assert web.get("/account/").status_code == 200
+
+
 def test_after_login_only_local_pages_are_followed(web):
     make_user("pat@example.org")
     local = web.submit("/login?next=/account/", {"email": "pat@example.org", "password": PASSWORD})
