@@ -116,6 +116,7 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         # Slowing down password guessing: failed logins per address and browser.
         "LOGIN_ATTEMPTS": environ.get("LOGIN_ATTEMPTS", "5 per 15 minutes"),
         "RESET_ATTEMPTS": environ.get("RESET_ATTEMPTS", "5 per hour"),
+        # Failed logins, sign-ups, reset and confirmation requests from one network address, each.
         "ATTEMPTS_PER_NETWORK": environ.get("ATTEMPTS_PER_NETWORK", "100 per hour"),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

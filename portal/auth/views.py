@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import accounts, content, links
 from ..extensions import address_and_email, limiter
 from ..forms import NewPasswordForm
-from ..partials import htmx_field_check
+from ..partials import htmx_field_check, is_htmx
 from .forms import EmailOnlyForm, LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -26,7 +26,13 @@ def _network_limit():
     return current_app.config["ATTEMPTS_PER_NETWORK"]
 
 
+def _checking_a_field():
+    # An inline check of one field as it is typed saves nothing and sends nothing.
+    return is_htmx() and bool(request.args.get("check"))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_network_limit, methods=["POST"], exempt_when=_checking_a_field)
 def signup():
     form = SignupForm()
     checked = htmx_field_check(form)
@@ -44,6 +50,7 @@ def check_email():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_network_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 @limiter.limit(_login_limit, methods=["POST"], key_func=address_and_email,
                deduct_when=lambda response: response.status_code != 302)
 def login():

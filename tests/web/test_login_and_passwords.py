@@ -101,6 +101,24 @@ def test_successful_logins_do_not_count_towards_the_limit(web):
         web.logout()
 
 
+def test_many_wrong_passwords_from_one_network_are_slowed_down(app, web):
+    app.config["ATTEMPTS_PER_NETWORK"] = "12 per hour"
+    make_user("pat@example.org")
+    # Colleagues behind one trust address logging in as they should are never held up.
+    for _ in range(13):
+        web.login("pat@example.org", PASSWORD)
+        web.logout()
+    # A few wrong guesses at each of many accounts stay under each account's own limit...
+    for n in range(3):
+        for _ in range(4):
+            response = web.submit("/login", {"email": f"doctor{n}@example.org", "password": "guess again"})
+            assert response.status_code == 200
+    # ...but not under the network's.
+    blocked = web.submit("/login", {"email": "doctor9@example.org", "password": "guess again"})
+    assert blocked.status_code == 429 and "Too many attempts" in text(blocked)
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
+
+
 def test_change_password_signs_out_other_devices(app, web, run_jobs, mailbox):
     make_user("pat@example.org")
     web.login("pat@example.org", PASSWORD)

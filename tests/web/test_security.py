@@ -10,7 +10,8 @@ import pytest
 from portal import config, create_app
 from portal.models import User
 from tests.support.factories import PASSWORD, make_user
-from tests.support.web import text
+from tests.support.servers import free_port
+from tests.support.web import Web, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,19 @@ def test_session_cookie_is_httponly_lax_and_secure_in_production(environ):
                            base_url="https://portal.test")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_login_limits_hold_when_redis_cannot_be_reached(app, environ):
+    """Limits then count in memory: slowing down guessing never stops because Redis is down."""
+    cut_off = create_app(environ={**environ, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"})
+    make_user("pat@example.org")
+    web = Web(cut_off.test_client())
+    for _ in range(5):
+        assert web.submit("/login", {"email": "pat@example.org", "password": "guess again"}).status_code == 200
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
+    cut_off.config["ATTEMPTS_PER_NETWORK"] = "1 per hour"
+    assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 200
+    assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 429
 
 
 def test_pages_send_protective_headers(client):

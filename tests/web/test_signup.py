@@ -164,6 +164,19 @@ def test_inline_check_returns_just_the_field_and_saves_nothing(web):
     assert not User.select().exists()
 
 
+def test_many_signups_from_one_network_are_slowed_down(app, web):
+    app.config["ATTEMPTS_PER_NETWORK"] = "3 per hour"
+    for n in range(2):
+        assert web.submit("/signup", signup_form(email=f"doctor{n}@example.org")).status_code == 302
+    assert web.submit("/signup", signup_form(email="doctor2@example.org", agree=None)).status_code == 200
+    # Checking a field as it is typed saves nothing, so it is not counted.
+    checked = web.submit("/signup?check=email", signup_form(), headers={"HX-Request": "true"})
+    assert checked.status_code == 200
+    blocked = web.submit("/signup", signup_form(email="doctor3@example.org"))
+    assert blocked.status_code == 429 and "Too many attempts" in text(blocked)
+    assert User.select().count() == 2
+
+
 @pytest.mark.parametrize("problem", ["expired", "used", "forged", "revoked"])
 def test_a_bad_confirmation_link_gets_a_friendly_page(web, run_jobs, mailbox, problem):
     web.submit("/signup", signup_form())
