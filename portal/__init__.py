@@ -5,10 +5,12 @@ from flask import Flask, abort, has_request_context, render_template, request, s
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config, db, formatting
 from .access import nav_items
 from .extensions import csrf, limiter, login_manager
+from .forms import whole_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,9 +65,10 @@ def _init_login(app):
     @login_manager.user_loader
     def load(session_id: str):
         user_id, _, nonce = session_id.partition(":")
-        if not user_id.isdigit():
+        number = whole_number(user_id)
+        if number is None:
             return None
-        user = User.with_roles(int(user_id))
+        user = User.with_roles(number)
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user
@@ -76,6 +79,17 @@ def _init_login(app):
         closed account) still holds the CSRF token of its forms: emptying it makes those fail too."""
         if "_user_id" in session and not current_user.is_authenticated:
             session.clear()
+
+
+class RowId(IntegerConverter):
+    """<int:...> in a path: digits 0-9 only, and a number larger than the database's integers is
+    simply not found (SQLite would fail on it)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _register_blueprints(app):
@@ -89,6 +103,7 @@ def _register_blueprints(app):
     from .requests.views import bp as requests
     from .survey_pages.views import bp as survey
 
+    app.url_map.converters["int"] = RowId
     for blueprint in (main, auth, account, browse, mentor, requests, mentoring, survey, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
