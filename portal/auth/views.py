@@ -75,8 +75,10 @@ def logout():
     return redirect(url_for("main.home"))
 
 
-@bp.route("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token):
+    """The link in the email: looking (GET) changes nothing, as mail scanners open links; only
+    pressing the button (POST, with the form's CSRF token) confirms."""
     checked = links.check(accounts.CONFIRM, token)
     if checked.problem == "used":
         flash("Your email address is already confirmed.", "success")
@@ -84,6 +86,8 @@ def confirm_email(token):
     if not checked.ok:
         return render_template("auth/link_problem.html", problem=checked.problem, kind="confirm",
                                form=EmailOnlyForm()), 410 if checked.problem != "forged" else 404
+    if request.method == "GET":
+        return render_template("auth/confirm_email.html", email=checked.link.user.email)
     accounts.confirm_email(checked.link)
     flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.login"))
