@@ -123,6 +123,10 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_KEY_PREFIX": "portal-limit",
         # Cookies: never readable by scripts, sent on top-level navigation only, HTTPS outside development.
+        # There, __Host- names make browsers refuse them unless Secure, for the whole site (Path=/) and
+        # this host alone (no Domain), so no other site under the same domain can set or read them.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if production else "remember_token",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
