@@ -114,7 +114,8 @@ def withdraw(relationship_id):
                                              "Sessions still planned are cancelled.",
                                              "The mentee can then ask another mentor."],
                                action=url_for("admin.withdraw", relationship_id=relationship.id),
-                               button="End the mentoring", back=links.local_path(request.args.get("back"), url_for("admin.home")))
+                               button="End the mentoring",
+                               back=links.local_path(request.args.get("back"), url_for("admin.home")))
     if matching.withdraw(relationship, current_user._get_current_object()):
         flash("The mentoring has ended. Both have been told.", "success")
     else:

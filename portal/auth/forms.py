@@ -4,7 +4,8 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
-from ..forms import PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field, new_password_fields, strip
+from ..forms import (PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field,
+                     new_password_fields, strip)
 from .. import reference
 from ..rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
 
