@@ -1,13 +1,16 @@
 """The peer mentoring portal: create_app() builds the Flask application."""
 from pathlib import Path
 
-from flask import Flask, abort, has_request_context, render_template, request
+from flask import Flask, abort, has_request_context, render_template, request, session
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config, db, formatting, partials
 from .access import nav_items
 from .extensions import csrf, limiter, login_manager
+from .forms import whole_number
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,9 +32,9 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    _init_login(app)  # first: its check of the session runs before the CSRF check
     csrf.init_app(app)
     limiter.init_app(app)
-    _init_login(app)
     formatting.init_app(app)
     partials.init_app(app)
     _register_blueprints(app)
@@ -47,7 +50,6 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
         # Emails are rendered by jobs and commands too, where there is no one to navigate.
         if not has_request_context():
             return {}
-        from flask_login import current_user
         return {"nav_items": nav_items(current_user)}
 
     return app
@@ -64,12 +66,31 @@ def _init_login(app):
     @login_manager.user_loader
     def load(session_id: str):
         user_id, _, nonce = session_id.partition(":")
-        if not user_id.isdigit():
+        number = whole_number(user_id)
+        if number is None:
             return None
-        user = User.with_roles(int(user_id))
+        user = User.with_roles(number)
         if user is None or user.session_nonce != nonce or not user.is_active:
             return None
         return user
+
+    @app.before_request
+    def forget_an_ended_login():
+        """A session cookie kept from before its login ended (by logging out, a new password or a
+        closed account) still holds the CSRF token of its forms: emptying it makes those fail too."""
+        if "_user_id" in session and not current_user.is_authenticated:
+            session.clear()
+
+
+class RowId(IntegerConverter):
+    """<int:...> in a path: digits 0-9 only, and a number larger than the database's integers is
+    simply not found (SQLite would fail on it)."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _register_blueprints(app):
@@ -83,6 +104,7 @@ def _register_blueprints(app):
     from .requests.views import bp as requests
     from .survey_pages.views import bp as survey
 
+    app.url_map.converters["int"] = RowId
     for blueprint in (main, auth, account, browse, mentor, requests, mentoring, survey, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
@@ -125,17 +147,27 @@ def _refuse_nul_bytes(app):
                 abort(400)
 
 
+# Browser features the portal never uses, turned off so nothing on its pages can ask for them.
+UNUSED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+                   "magnetometer", "microphone", "midi", "payment", "usb")
+
+
 def _register_headers(app):
-    htmx_origin = "/".join(app.config["HTMX_URL"].split("/")[:3]) if "://" in app.config["HTMX_URL"] else ""
+    # A CDN's htmx is allowed as that one file: the CDN serves anyone's scripts from the same origin.
+    htmx_file = f" {app.config['HTMX_URL']}" if "://" in app.config["HTMX_URL"] else ""
+    policy = (f"default-src 'self'; script-src 'self'{htmx_file}; style-src 'self'; img-src 'self' data:; "
+              "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'")
+    production = app.config["PORTAL_ENV"] == "production"
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src 'self' {htmx_origin}; style-src 'self'; img-src 'self' data:; "
-            "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'",
-        )
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")  # frame-ancestors, for older browsers
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Permissions-Policy", ", ".join(f"{name}=()" for name in UNUSED_FEATURES))
+        if production:
+            # Not includeSubDomains: other sites under the same domain are not ours to decide for.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         # Some pages answer htmx with a fragment of themselves: caches must keep the two apart.
         response.vary.add("HX-Request")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -129,6 +129,11 @@ def request_password_reset(email: str) -> None:
               url=links.external_url("auth.reset_password", token=token), minutes=minutes)
 
 
+def end_sessions(user: User) -> None:
+    """Every login cookie of this person stops working, copies included: on logging out, say."""
+    User.update(session_nonce=new_nonce()).where(User.id == user.id).execute()
+
+
 def set_password(user: User, password: str, *, reason: str) -> User:
     """A new password signs the person out everywhere else, and they are told by email."""
     with database.atomic():

@@ -138,12 +138,20 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         # Slowing down password guessing: failed logins per address and browser.
         "LOGIN_ATTEMPTS": environ.get("LOGIN_ATTEMPTS", "5 per 15 minutes"),
         "RESET_ATTEMPTS": environ.get("RESET_ATTEMPTS", "5 per hour"),
-        "ATTEMPTS_PER_NETWORK": environ.get("ATTEMPTS_PER_NETWORK", "100 per hour"),
+        # Failed logins, sign-ups, reset and confirmation requests from one network address, each: a
+        # trust's staff may share one address, but fifty failures an hour from it is someone guessing.
+        "ATTEMPTS_PER_NETWORK": environ.get("ATTEMPTS_PER_NETWORK", "50 per hour"),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # A Redis that hangs must not hold up a login: give up quickly and count in memory meanwhile.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_KEY_PREFIX": f"portal-limit-{deployment}",
         # Cookies: never readable by scripts, sent on top-level navigation only, HTTPS outside development.
+        # There, __Host- names make browsers refuse them unless Secure, for the whole site (Path=/) and
+        # this host alone (no Domain), so no other site under the same domain can set or read them.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if production else "remember_token",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -6,6 +6,7 @@ words ("Your data: what we hold") and could never be sure of catching what a bro
 """
 from . import audit, clock
 from .db import database
+from .forms import whole_number
 from .models import Content
 
 # The texts the portal ships a first version of (portal/content_defaults/<key>.md).
@@ -27,8 +28,9 @@ def current(key: str) -> Content:
 
 def shown_version(key: str, version: str | None) -> Content:
     """The version a form showed (sent back in a hidden field), or the newest when it names none."""
-    if version and version.isdigit():
-        shown = Content.get_or_none((Content.key == key) & (Content.version == int(version)))
+    number = whole_number(version)
+    if number is not None:
+        shown = Content.get_or_none((Content.key == key) & (Content.version == number))
         if shown:
             return shown
     return current(key)

@@ -1,6 +1,6 @@
 """Pieces shared by the forms: fields with the messages a person needs to put things right."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectChoice, StringField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .rules import passwords
@@ -19,6 +19,23 @@ def one_line(value):
 
 def lower(value):
     return value.strip().lower() if isinstance(value, str) else value
+
+
+def whole_number(raw: str | None, digits: int = 9) -> int | None:
+    """A number sent by a browser (a form, a cookie), or None when it is not plain digits 0-9 or is
+    longer than `digits`: str.isdigit accepts "²", which int() refuses, and twenty digits overflow
+    the database's integers."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= digits:
+        return int(raw)
+    return None
+
+
+def agreement_version_field():
+    """The version of the agreement the page showed, sent back hidden, so the one agreed to is recorded."""
+    def plain_number(form, field):
+        if field.data and whole_number(field.data) is None:
+            raise ValidationError("This page was out of date: read the agreement again and tick to agree")
+    return HiddenField(validators=[plain_number])
 
 
 # A date picker sends 2027-09-03; where there is none, people type it the British way.

@@ -3,6 +3,8 @@
 The URL carries the id of an ActionLink row, signed with the secret key and the link's
 purpose, so a link cannot be forged, altered, or used for another purpose. The row says
 whether it has expired, been used, or been replaced by a newer one.
+
+Also here: where links may lead, in emails (external_url) and back from a page (local_path).
 """
 from dataclasses import dataclass
 from datetime import timedelta
@@ -65,6 +67,18 @@ def spend(link: ActionLink) -> bool:
     return bool(ActionLink.update(used_at=clock.now())
                 .where((ActionLink.id == link.id) & ActionLink.used_at.is_null())
                 .execute())
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: a ?next= or ?back= can be written by
+    anyone into a link, and must never lead to another site or run a script. Browsers read a
+    backslash as a slash and drop tabs and line breaks, so "/\\evil.example" would leave the site."""
+    if target and target.startswith("/") and not any(char == "\\" or ord(char) < 32 or ord(char) == 127
+                                                      for char in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
+    return fallback
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -14,6 +14,11 @@ def is_htmx() -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
+def is_inline_check() -> bool:
+    """A check of one field as it is typed: it saves and sends nothing, so rate limits leave it out."""
+    return request.method == "POST" and is_htmx() and request.args.get("check") is not None
+
+
 def inline_checks(form) -> None:
     """Inline validation for the page of `form`, the only way a page gets it; a view calls this before
     validating the form.
@@ -24,9 +29,9 @@ def inline_checks(form) -> None:
     the attributes that ask for a check (inline_check_url). A page whose view does not call this
     has none, so no check can ever be answered with a whole page pasted into the form."""
     g.inline_checks = form
-    name = request.args.get("check")
-    if request.method != "POST" or not is_htmx() or name is None:
+    if not is_inline_check():
         return
+    name = request.args["check"]
     if inline_check_url(form._fields.get(name)) is None:
         abort(400)
     form.validate()

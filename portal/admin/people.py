@@ -4,7 +4,7 @@ from flask_login import current_user
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import matching, sessions
+from .. import links, matching, sessions
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
 from . import bp
@@ -114,7 +114,8 @@ def withdraw(relationship_id):
                                              "Sessions still planned are cancelled.",
                                              "The mentee can then ask another mentor."],
                                action=url_for("admin.withdraw", relationship_id=relationship.id),
-                               button="End the mentoring", back=request.args.get("back", url_for("admin.home")))
+                               button="End the mentoring",
+                               back=links.local_path(request.args.get("back"), url_for("admin.home")))
     if matching.withdraw(relationship, current_user._get_current_object()):
         flash("The mentoring has ended. Both have been told.", "success")
     else:

@@ -1,10 +1,11 @@
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
-from ..forms import PasswordChoice, choices, date_field, email_field, name_field, new_password_fields, strip
+from ..forms import (PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field,
+                     new_password_fields, strip)
 from .. import reference
 from ..rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
 
@@ -42,7 +43,7 @@ class MenteeDetailsForm(FlaskForm):
     agree = BooleanField("I have read the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the mentoring agreement")])
     # The version shown on the page, which is the one agreed to, even if a newer one is published meanwhile.
-    agreement_version = HiddenField()
+    agreement_version = agreement_version_field()
 
     def validate_eligibility(self, field):
         if not may_join(field.data):

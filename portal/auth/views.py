@@ -1,13 +1,11 @@
 """Signing up, logging in and out, confirming an address, resetting a password, accepting an invitation."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, content, links
 from ..extensions import address_and_email, limiter
 from ..forms import NewPasswordForm
-from ..partials import inline_checks
+from ..partials import inline_checks, is_inline_check
 from .forms import EmailOnlyForm, LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
@@ -27,6 +25,7 @@ def _network_limit():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_network_limit, methods=["POST"], exempt_when=is_inline_check)
 def signup():
     form = SignupForm()
     inline_checks(form)
@@ -42,6 +41,7 @@ def check_email():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_network_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
 @limiter.limit(_login_limit, methods=["POST"], key_func=address_and_email,
                deduct_when=lambda response: response.status_code != 302)
 def login():
@@ -52,29 +52,26 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(links.local_path(request.args.get("next"), url_for("main.home")))
         form.password.errors.append("The email address or password is not right")
     return render_template("auth/login.html", form=form)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never send someone on to another site after logging in."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("main.home")
-
-
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+    # Emptied before logout_user, which leaves a note in the session to delete the remember cookie.
+    session.clear()
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("main.home"))
 
 
-@bp.route("/confirm/<token>")
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token):
+    """The link in the email: looking (GET) changes nothing, as mail scanners open links; only
+    pressing the button (POST, with the form's CSRF token) confirms."""
     checked = links.check(accounts.CONFIRM, token)
     if checked.problem == "used":
         flash("Your email address is already confirmed.", "success")
@@ -82,6 +79,8 @@ def confirm_email(token):
     if not checked.ok:
         return render_template("auth/link_problem.html", problem=checked.problem, kind="confirm",
                                form=EmailOnlyForm()), 410 if checked.problem != "forged" else 404
+    if request.method == "GET":
+        return render_template("auth/confirm_email.html", email=checked.link.user.email)
     accounts.confirm_email(checked.link)
     flash("Thank you: your email address is confirmed.", "success")
     return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.login"))

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..forms import choices, email_field, name_field, strip
+from ..forms import agreement_version_field, choices, email_field, name_field, strip
 from .. import reference
 
 
@@ -24,7 +24,7 @@ class InterestForm(FlaskForm):
 class AcceptAgreementForm(FlaskForm):
     agree = BooleanField("I have read this version of the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the new version")])
-    version = HiddenField()
+    version = agreement_version_field()
 
 
 class ConcernForm(FlaskForm):

@@ -128,7 +128,7 @@ ROUTES = {
     "auth.check_email":            Route(NONE,          ANYONE),
     "auth.login":                  Route(NONE,          "200       home      home      home      home      home"),
     "auth.logout":                 Route(NONE,          "ok        ok        ok        ok        ok        ok"),
-    "auth.confirm_email":          Route(Link(CONFIRM), "login     home      home      home      home      home"),
+    "auth.confirm_email":          Route(Link(CONFIRM), ANYONE),
     "auth.resend_confirmation":    Route(NONE,          "ok        ok        ok        ok        ok        ok"),
     "auth.forgot_password":        Route(NONE,          ANYONE),
     "auth.reset_password":         Route(Link(RESET),   ANYONE),

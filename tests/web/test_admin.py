@@ -191,6 +191,18 @@ def test_a_persons_record_and_what_admins_can_do_there(app, ada, mailbox):
     assert "no sessions can be added" in words(refused)
 
 
+@pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example/",
+                                  "javascript:alert(1)", "/admin/people/1\nX"])
+def test_go_back_on_a_confirm_page_stays_on_this_site(app, ada, back):
+    make_pair(app, 1)
+    relationship = Relationship.get()
+    local = text(ada.get(f"/admin/relationships/{relationship.id}/withdraw", query_string={"back": "/admin/people"}))
+    assert 'href="/admin/people">Go back' in local
+    page = text(ada.get(f"/admin/relationships/{relationship.id}/withdraw", query_string={"back": back}))
+    assert 'href="/admin/">Go back' in page
+    assert "elsewhere" not in page and "javascript" not in page
+
+
 def test_taking_a_mentor_off_the_register_shows_what_happens_first(app, ada):
     make_pair(app, 1)
     mentor = MentorProfile.get()

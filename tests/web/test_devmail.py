@@ -30,7 +30,7 @@ def test_mail_lands_in_the_dev_mailbox_through_the_worker(app, environ):
     assert "Confirm your email address" in inbox and "jo.bloggs@example.org" in inbox
     shown = text(web.get(f"/dev/mail/{email.id}"))
     link = re.search(r'<a href="http://portal\.test(/confirm/[^"]+)"', shown).group(1)
-    web.get(link)
+    web.submit(link)
     assert User.get().email_confirmed_at is not None
     assert "Confirm my email address" in text(web.get(f"/dev/mail/{email.id}/html"))
 

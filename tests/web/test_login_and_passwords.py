@@ -27,13 +27,41 @@ def test_log_in_and_out(web):
     assert web.get("/account/").status_code == 302
 
 
+def test_logging_out_ends_every_copy_of_the_session(app, web):
+    make_user("pat@example.org")
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD, "remember": "y"}).status_code == 302
+    token = web.token()
+    copied = {name: web.client.get_cookie(name).value for name in ("session", "remember_token")}
+    web.logout()
+
+    # A form left open in another tab no longer submits.
+    stale = web.client.post("/password/forgot", data={"email": "pat@example.org", "csrf_token": token})
+    assert stale.status_code == 400 and "Your form expired" in text(stale)
+
+    # Cookies copied before logging out let no one back in, together or apart.
+    for names in (("session", "remember_token"), ("session",), ("remember_token",)):
+        thief = app.test_client()
+        for name in names:
+            thief.set_cookie(name, copied[name])
+        assert thief.get("/account/").status_code == 302, names
+        replayed = thief.post("/password/forgot", data={"email": "pat@example.org", "csrf_token": token})
+        assert replayed.status_code == 400, names
+
+    # Logging in again works as before.
+    web.login("pat@example.org", PASSWORD)
+    assert web.get("/account/").status_code == 200
+
+
 def test_after_login_only_local_pages_are_followed(web):
     make_user("pat@example.org")
     local = web.submit("/login?next=/account/", {"email": "pat@example.org", "password": PASSWORD})
     assert local.headers["Location"] == "/account/"
     web.logout()
-    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
-        response = web.submit(f"/login?next={elsewhere}", {"email": "pat@example.org", "password": PASSWORD})
+    # A browser reads a backslash as a slash, and drops tabs and line breaks from an address.
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)", "/\\evil.example/",
+                      "/\t/evil.example/", "\\/evil.example/"):
+        response = web.submit("/login", {"email": "pat@example.org", "password": PASSWORD},
+                              query_string={"next": elsewhere})
         assert response.headers["Location"] == "/"
         web.logout()
 
@@ -74,6 +102,32 @@ def test_successful_logins_do_not_count_towards_the_limit(web):
     for _ in range(7):
         web.login("pat@example.org", PASSWORD)
         web.logout()
+
+
+def test_many_wrong_passwords_from_one_network_are_slowed_down(app, web):
+    app.config["ATTEMPTS_PER_NETWORK"] = "12 per hour"
+    make_user("pat@example.org")
+    # Colleagues behind one trust address logging in as they should are never held up.
+    for _ in range(13):
+        web.login("pat@example.org", PASSWORD)
+        web.logout()
+    # A few wrong guesses at each of many accounts stay under each account's own limit...
+    for n in range(3):
+        for _ in range(4):
+            response = web.submit("/login", {"email": f"doctor{n}@example.org", "password": "guess again"})
+            assert response.status_code == 200
+    # ...but not under the network's.
+    blocked = web.submit("/login", {"email": "doctor9@example.org", "password": "guess again"})
+    assert blocked.status_code == 429 and "Too many attempts" in text(blocked)
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
+
+
+def test_the_probed_attack_is_stopped_by_the_default_network_limit(app, web):
+    # What the probe did: five wrong passwords at each of fifteen accounts, from one address.
+    answers = [web.submit("/login", {"email": f"doctor{n}@example.org", "password": f"guess {attempt}"}).status_code
+               for n in range(15) for attempt in range(5)]
+    assert answers[:50] == [200] * 50
+    assert set(answers[50:]) == {429}
 
 
 def test_change_password_signs_out_other_devices(app, web, run_jobs, mailbox):

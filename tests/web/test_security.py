@@ -10,7 +10,8 @@ import pytest
 from portal import config, create_app
 from portal.models import User
 from tests.support.factories import PASSWORD, make_user
-from tests.support.web import text
+from tests.support.servers import free_port
+from tests.support.web import Web, text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,24 +42,63 @@ def test_passwords_are_hashed_with_scrypt(web):
     assert stored.startswith("scrypt:") and "tulip" not in stored
 
 
-def test_session_cookie_is_httponly_lax_and_secure_in_production(environ):
+def test_cookies_are_httponly_lax_secure_and_host_only_in_production(environ):
     production = create_app(environ={**environ, "PORTAL_ENV": "production"})
     assert production.config["SESSION_COOKIE_SECURE"] and production.config["REMEMBER_COOKIE_SECURE"]
     make_user("pat@example.org")
     client = production.test_client()
-    page = client.get("/login").get_data(as_text=True)
+    client.environ_base["HTTP_REFERER"] = "https://portal.test/login"  # checked on HTTPS, as browsers send it
+    page = client.get("/login", base_url="https://portal.test").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/login", data={"email": "pat@example.org", "password": PASSWORD, "csrf_token": token},
-                           base_url="https://portal.test")
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    response = client.post("/login", base_url="https://portal.test", data={
+        "email": "pat@example.org", "password": PASSWORD, "remember": "y", "csrf_token": token})
+    assert response.status_code == 302
+    cookies = {cookie.split("=")[0]: cookie for cookie in response.headers.getlist("Set-Cookie")}
+    # __Host-: the browser keeps them only if Secure, for the whole site and for this host alone.
+    assert set(cookies) == {"__Host-session", "__Host-remember_token"}
+    for cookie in cookies.values():
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+        assert "Path=/;" in cookie + ";" and "Domain" not in cookie
+    assert client.get("/account/", base_url="https://portal.test").status_code == 200
+
+
+def test_development_cookies_keep_plain_names(environ):
+    development = create_app(environ={**environ, "PORTAL_ENV": "development"})
+    assert development.config["SESSION_COOKIE_NAME"] == "session"
+    assert development.config["REMEMBER_COOKIE_NAME"] == "remember_token"
+
+
+def test_login_limits_hold_when_redis_cannot_be_reached(app, environ):
+    """Limits then count in memory: slowing down guessing never stops because Redis is down."""
+    cut_off = create_app(environ={**environ, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0"})
+    make_user("pat@example.org")
+    web = Web(cut_off.test_client())
+    for _ in range(5):
+        assert web.submit("/login", {"email": "pat@example.org", "password": "guess again"}).status_code == 200
+    assert web.submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
+    cut_off.config["ATTEMPTS_PER_NETWORK"] = "1 per hour"
+    assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 200
+    assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 429
 
 
 def test_pages_send_protective_headers(client):
     headers = client.get("/").headers
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
-    assert "https://cdn.jsdelivr.net" in headers["Content-Security-Policy"]
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    # The one htmx file, not everything the CDN serves.
+    assert f"script-src 'self' {config.HTMX_CDN_URL};" in policy
+    assert "frame-ancestors 'self'" in policy and headers["X-Frame-Options"] == "SAMEORIGIN"  # older browsers
     assert headers["X-Content-Type-Options"] == "nosniff"
+    features = dict(part.strip().split("=") for part in headers["Permissions-Policy"].split(","))
+    for unused in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture"):
+        assert features[unused] == "()", unused
+    assert "Strict-Transport-Security" not in headers  # only in production, which runs on HTTPS
+
+
+def test_production_tells_browsers_to_use_https_only(environ):
+    production = create_app(environ={**environ, "PORTAL_ENV": "production"})
+    response = production.test_client().get("/", base_url="https://portal.test")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_the_portal_refuses_to_start_without_a_secret_key_outside_development():
@@ -101,3 +141,5 @@ def test_htmx_can_be_self_hosted(environ):
     self_hosted = create_app(environ={**environ, "HTMX_URL": "/static/vendor/htmx.min.js"})
     page = self_hosted.test_client().get("/").get_data(as_text=True)
     assert 'src="/static/vendor/htmx.min.js"' in page and "integrity" not in page
+    policy = self_hosted.test_client().get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy

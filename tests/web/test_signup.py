@@ -56,8 +56,16 @@ def test_a_mentee_signs_up_confirms_and_logs_in(web, run_jobs, mailbox):
     assert "Hello Jo" in text_of(message)
     assert link_in(message) in html_of(message)
 
-    confirmed = web.get(link_in(message))
-    assert confirmed.status_code == 302
+    # Opening the link only shows a button: a mail scanner following links confirms nothing.
+    url = link_in(message)
+    looked = web.get(url)
+    assert looked.status_code == 200 and "jo.bloggs@example.org" in text(looked)
+    assert "Confirm my email address" in text(looked)
+    assert User.get_by_id(user.id).email_confirmed_at is None
+    assert web.client.post(url).status_code == 400  # without the form's token
+    assert User.get_by_id(user.id).email_confirmed_at is None
+    confirmed = web.submit(url)
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/login"
     assert User.get_by_id(user.id).email_confirmed_at is not None
 
     web.login("jo.bloggs@example.org", "tulip orbit kettle")
@@ -186,6 +194,19 @@ def test_only_a_page_that_answers_inline_checks_asks_for_them(app, web):
     assert not User.select().exists()
 
 
+def test_many_signups_from_one_network_are_slowed_down(app, web):
+    app.config["ATTEMPTS_PER_NETWORK"] = "3 per hour"
+    for n in range(2):
+        assert web.submit("/signup", signup_form(email=f"doctor{n}@example.org")).status_code == 302
+    assert web.submit("/signup", signup_form(email="doctor2@example.org", agree=None)).status_code == 200
+    # Checking a field as it is typed saves nothing, so it is not counted.
+    checked = web.submit("/signup?check=email", signup_form(), headers={"HX-Request": "true"})
+    assert checked.status_code == 200
+    blocked = web.submit("/signup", signup_form(email="doctor3@example.org"))
+    assert blocked.status_code == 429 and "Too many attempts" in text(blocked)
+    assert User.select().count() == 2
+
+
 @pytest.mark.parametrize("problem", ["expired", "used", "forged", "revoked"])
 def test_a_bad_confirmation_link_gets_a_friendly_page(web, run_jobs, mailbox, problem):
     web.submit("/signup", signup_form())
@@ -194,22 +215,26 @@ def test_a_bad_confirmation_link_gets_a_friendly_page(web, run_jobs, mailbox, pr
     if problem == "expired":
         with clock.travel(timedelta(hours=73)):
             response = web.get(url)
+            assert web.submit(url).status_code == 410
         assert response.status_code == 410
         assert "This link has expired" in text(response)
         assert "Send a new link" in text(response)
     elif problem == "used":
-        web.get(url)
-        response = web.get(url)
-        assert response.status_code == 302  # already confirmed: nothing to fix, so say so
-        assert "already confirmed" in text(web.get("/"))
+        web.submit(url)
+        for send in (web.get, web.submit):
+            response = send(url)
+            assert response.status_code == 302  # already confirmed: nothing to fix, so say so
+            assert "already confirmed" in text(web.get("/"))
     elif problem == "forged":
         response = web.get(url[:-3] + "abc")
         assert response.status_code == 404
+        assert web.submit(url[:-3] + "abc").status_code == 404
         assert "This link does not work" in text(response)
     else:
         web.submit("/confirm/again", {"email": "jo.bloggs@example.org"})
         response = web.get(url)
         assert response.status_code == 410
+        assert web.submit(url).status_code == 410
         assert "A newer link has been sent" in text(response)
     if problem != "used":
         assert User.get().email_confirmed_at is None
