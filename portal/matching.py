@@ -107,10 +107,9 @@ def decide(request: MentorRequest, action: str, by: User, role: str, message: st
     """Accept or decline a waiting request. Raises RequestRefused saying what happened when it is
     no longer waiting (answered already, cancelled, expired)."""
     now = clock.now()
-    if action == "decline":
-        problem = rules.check_decline_message(message)
-        if problem:
-            raise RequestRefused(problem)
+    problem = rules.check_decline_message(message)  # a message goes with either answer
+    if problem:
+        raise RequestRefused(problem)
     current = MentorRequest.get_by_id(request.id)
     try:
         move = rules.request_move(current.status, action, role)
@@ -154,8 +153,8 @@ def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Rela
     url = links.external_url("mentoring.relationship", relationship_id=relationship.id)
     mail.send(mentee_user.email, "request_accepted_mentee", f"{mentor_user.first_name} will be your mentor",
               user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_user.name,
-              contact=mentor.contact_details, mentor_email=mentor_user.email, url=url,
-              dedupe_key=f"request-accepted:{request.id}:mentee")
+              contact=mentor.contact_details, mentor_email=mentor_user.email, message=request.decline_message,
+              url=url, dedupe_key=f"request-accepted:{request.id}:mentee")
     mail.send(mentor_user.email, "request_accepted_mentor", f"You are now {mentee_user.first_name}'s mentor",
               user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.name,
               mentee_email=mentee_user.email, url=url, dedupe_key=f"request-accepted:{request.id}:mentor")
