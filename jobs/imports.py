@@ -53,8 +53,8 @@ def _import_row(row: dict, batch: ImportBatch) -> str:
             accounts.send_invitation(by, mentor.user, "mentor")
         return "created"
     changed = mentors.update(mentor, by, values=row["values"], name=row["name"])
-    # A capacity below the mentees they already have is left as it is.
-    if mentor.capacity != row["capacity"] and row["capacity"] >= mentor.places_taken:
-        changed = bool(mentors.set_availability(mentor, by, capacity=row["capacity"], paused=mentor.paused,
-                                                leave_from=mentor.leave_from, leave_until=mentor.leave_until)) or changed
+    # Only the capacity: a pause or leave is the mentor's own. A capacity below the places already
+    # taken is left as it is (set_availability returns None).
+    if mentor.capacity != row["capacity"]:
+        changed = bool(mentors.set_availability(mentor, by, capacity=row["capacity"])) or changed
     return "updated" if changed else "unchanged"

@@ -8,7 +8,7 @@ carry dedupe keys, so nothing is sent twice.
 from datetime import datetime
 
 from flask import current_app
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from . import audit, clock, inbox, links, mail, mentors, sessions, waitlist
 from .db import database
@@ -62,6 +62,11 @@ def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
     mentee = user.mentee
     config = current_app.config
     with database.atomic():
+        # The mentee's row first, held until the request is in: a deactivation running at the same
+        # time has either finished (so this refuses) or waits, then sees the request and leaves them be.
+        if not MenteeProfile.update(first_requested_at=fn.COALESCE(MenteeProfile.first_requested_at, now)).where(
+                (MenteeProfile.id == mentee.id) & MenteeProfile.deactivated_at.is_null()).execute():
+            raise RequestRefused(rules.DEACTIVATED)
         # Checked again inside the transaction: the place is taken by a conditional update, so of
         # two mentees asking for a mentor's last place, one gets it.
         if waiting_request(mentee) or active_relationship(mentee):
@@ -81,8 +86,6 @@ def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
             # Another request of theirs got in first (two tabs, say): one waiting request at a time.
             raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a "
                                  "time") from None
-        MenteeProfile.update(first_requested_at=now).where(
-            (MenteeProfile.id == mentee.id) & MenteeProfile.first_requested_at.is_null()).execute()
         mentor_user = User.get_by_id(mentor.user_id)
         token = links.issue(DECISION, mentor_user, deadline - now, target_id=request.id, replace=False)
         mail.send(mentor_user.email, "request_new", f"{user.first_name} would like you as their mentor",
@@ -104,10 +107,9 @@ def decide(request: MentorRequest, action: str, by: User, role: str, message: st
     """Accept or decline a waiting request. Raises RequestRefused saying what happened when it is
     no longer waiting (answered already, cancelled, expired)."""
     now = clock.now()
-    if action == "decline":
-        problem = rules.check_decline_message(message)
-        if problem:
-            raise RequestRefused(problem)
+    problem = rules.check_decline_message(message)  # a message goes with either answer
+    if problem:
+        raise RequestRefused(problem)
     current = MentorRequest.get_by_id(request.id)
     try:
         move = rules.request_move(current.status, action, role)
@@ -151,8 +153,8 @@ def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Rela
     url = links.external_url("mentoring.relationship", relationship_id=relationship.id)
     mail.send(mentee_user.email, "request_accepted_mentee", f"{mentor_user.first_name} will be your mentor",
               user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_user.name,
-              contact=mentor.contact_details, mentor_email=mentor_user.email, url=url,
-              dedupe_key=f"request-accepted:{request.id}:mentee")
+              contact=mentor.contact_details, mentor_email=mentor_user.email, message=request.decline_message,
+              url=url, dedupe_key=f"request-accepted:{request.id}:mentee")
     mail.send(mentor_user.email, "request_accepted_mentor", f"You are now {mentee_user.first_name}'s mentor",
               user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.name,
               mentee_email=mentee_user.email, url=url, dedupe_key=f"request-accepted:{request.id}:mentor")
@@ -310,25 +312,34 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
         due = eligibility.deactivation_due(mentee.period_started_at, months)
         warnings = [t for t in eligibility.warning_times(due, warn_days) if t <= now]
         user = User.get_by_id(mentee.user_id)
-        with database.atomic():
+        with database.atomic() as transaction:
             same = (MenteeProfile.id == mentee.id) & MenteeProfile.deactivated_at.is_null() & (
                 MenteeProfile.period_started_at == mentee.period_started_at)
             if now >= due:
-                if MenteeProfile.update(deactivated_at=now).where(same).execute():
-                    waitlist.leave_all(mentee.id, None)
-                    mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
-                              name=user.first_name, months=months, url=links.external_url("auth.login"),
-                              dedupe_key=f"deactivated:{mentee.id}:{mentee.period_started_at.isoformat()}")
-                    audit.record(None, "deactivated_mentee", mentee)
-                    acted += 1
+                moved = MenteeProfile.update(deactivated_at=now).where(same).execute()
             elif len(warnings) > mentee.deactivation_warnings:
-                if MenteeProfile.update(deactivation_warnings=len(warnings)).where(
-                        same & (MenteeProfile.deactivation_warnings == mentee.deactivation_warnings)).execute():
-                    mail.send(user.email, "deactivation_warning", "Choose a mentor to keep your account open",
-                              user=user, name=user.first_name, due=due, url=links.external_url("browse.directory"),
-                              dedupe_key=f"deactivation-warning:{mentee.id}:{due.isoformat()}:{len(warnings)}")
-                    audit.record(None, "warned_mentee", mentee)
-                    acted += 1
+                moved = MenteeProfile.update(deactivation_warnings=len(warnings)).where(
+                    same & (MenteeProfile.deactivation_warnings == mentee.deactivation_warnings)).execute()
+            else:
+                continue
+            # The update holds the mentee's row, which a request takes first too (make_request): one
+            # made since the candidates were read is in by now, and counts as having chosen.
+            if moved and waiting_request(mentee):
+                transaction.rollback()
+                continue
+            if moved and now >= due:
+                waitlist.leave_all(mentee.id, None)
+                mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
+                          name=user.first_name, months=months, url=links.external_url("auth.login"),
+                          dedupe_key=f"deactivated:{mentee.id}:{mentee.period_started_at.isoformat()}")
+                audit.record(None, "deactivated_mentee", mentee)
+                acted += 1
+            elif moved:
+                mail.send(user.email, "deactivation_warning", "Choose a mentor to keep your account open",
+                          user=user, name=user.first_name, due=due, url=links.external_url("browse.directory"),
+                          dedupe_key=f"deactivation-warning:{mentee.id}:{due.isoformat()}:{len(warnings)}")
+                audit.record(None, "warned_mentee", mentee)
+                acted += 1
     return acted
 
 

@@ -96,29 +96,67 @@ def create(by: User, *, name: str, email: str, values: dict, photo_key: str | No
     return mentor
 
 
+class ProfileChanged(Exception):
+    """A profile form opened before someone else saved the profile. `changed` holds (label, value now)
+    for each field they changed, or is None when the form's version is not one the profile has had."""
+
+    def __init__(self, version: int, changed: list[tuple[str, object]] | None):
+        super().__init__("The profile was saved by someone else after the form was opened")
+        self.version = version
+        self.changed = changed
+
+
+def _form_values(mentor: MentorProfile, user: User) -> dict:
+    return {f: getattr(mentor, f) for f in BIO_FIELDS} | choices_of(mentor) | {"name": user.name}
+
+
+def _changed_since(mentor_id: int, version: int) -> ProfileChanged:
+    current = MentorProfile.get_by_id(mentor_id)
+    if not 1 <= version < current.profile_version:
+        return ProfileChanged(current.profile_version, None)
+    now = _form_values(current, User.get_by_id(current.user_id)) | {"photo": "changed"}
+    fields = {}
+    for change in ProfileChange.select().where((ProfileChange.mentor == mentor_id) & (ProfileChange.version > version)
+                                               ).order_by(ProfileChange.id):
+        fields.update(dict.fromkeys(change.changes))
+    return ProfileChanged(current.profile_version, [(LABELS.get(f, f), now.get(f)) for f in fields])
+
+
 def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = None,
-           photo_key: str | None = None) -> dict:
-    """Save a profile; returns what changed (field -> [before, after]), also kept as a ProfileChange."""
+           photo_key: str | None = None, version: int | None = None) -> dict:
+    """Save what a profile form holds (name, bio, choices, photo); returns what changed (field ->
+    [before, after]), also kept as a ProfileChange. Only those columns are written: places, capacity,
+    pause, leave and listing move by their own conditional updates, which a save must never undo.
+    With `version` (the profile_version the form was opened at), a profile someone else saved since
+    is left as it is, and ProfileChanged says what they changed."""
     with database.atomic():
-        user = mentor.user
-        before = {f: getattr(mentor, f) for f in BIO_FIELDS} | choices_of(mentor) | {"name": user.name}
+        same = MentorProfile.id == mentor.id
+        if version is not None:
+            same &= MentorProfile.profile_version == version
+        # Changes nothing, but holds the row to the end of the transaction, so what is read next is
+        # what this save applies to (updated_at is kept: nothing a mentee sees has changed yet).
+        if not MentorProfile.update(profile_version=MentorProfile.profile_version,
+                                    updated_at=MentorProfile.updated_at).where(same).execute():
+            raise _changed_since(mentor.id, version)
+        current = MentorProfile.get_by_id(mentor.id)
+        before = _form_values(current, User.get_by_id(current.user_id))
         after = before | {f: values[f] for f in BIO_FIELDS + CHOICE_FIELDS if f in values}
         if name is not None:
             after["name"] = name
         changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
-        if photo_key is not None and photo_key != mentor.photo:
+        columns = {f: after[f] for f in BIO_FIELDS}
+        if photo_key is not None and photo_key != current.photo:
             changes["photo"] = ["changed", "changed"]
-            mentor.photo = photo_key
+            columns["photo"] = photo_key
         if not changes:
             return {}
         if "name" in changes:
-            User.update(name=after["name"]).where(User.id == user.id).execute()
-        for f in BIO_FIELDS:
-            setattr(mentor, f, after[f])
-        mentor.search_text = search_text_for(after["name"], after)
-        mentor.save()
-        _replace_options(mentor, after)
-        ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+            User.update(name=after["name"]).where(User.id == current.user_id).execute()
+        MentorProfile.update(**columns, search_text=search_text_for(after["name"], after),
+                             profile_version=current.profile_version + 1).where(
+            MentorProfile.id == mentor.id).execute()
+        _replace_options(current, after)
+        ProfileChange.create(mentor=mentor.id, changed_by=by, changes=changes, version=current.profile_version + 1)
     return changes
 
 
@@ -137,34 +175,41 @@ def availability_problems(capacity: int, leave_from: date | None, leave_until: d
     return problems
 
 
-def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: bool,
-                     leave_from: date | None, leave_until: date | None) -> dict | None:
-    """Capacity, pause and leave, as checked by availability_problems; returns what changed, or None
-    when a mentee took a place meanwhile and the capacity is now below the places taken."""
-    fields = {"capacity": capacity, "paused": paused, "leave_from": leave_from, "leave_until": leave_until}
+AVAILABILITY = ("capacity", "paused", "leave_from", "leave_until")
+
+
+def set_availability(mentor: MentorProfile, by: User, **fields) -> dict | None:
+    """Any of capacity, paused, leave_from and leave_until, as checked by availability_problems; only
+    those given are written. Returns what changed, or None when a mentee took a place meanwhile and
+    the capacity would now be below the places taken."""
+    if not fields or not set(fields) <= set(AVAILABILITY):
+        raise TypeError(f"set_availability takes some of {AVAILABILITY}, not {sorted(fields)}")
+    from . import matching, waitlist
     with database.atomic():
         current = MentorProfile.get_by_id(mentor.id)
         changes = {f: [_plain(getattr(current, f)), _plain(v)] for f, v in fields.items() if getattr(current, f) != v}
         if not changes:
             return {}
-        if not MentorProfile.update(**fields).where((MentorProfile.id == mentor.id)
-                                                    & (MentorProfile.places_taken <= capacity)).execute():
+        allowed = MentorProfile.id == mentor.id
+        if "capacity" in fields:
+            allowed &= MentorProfile.places_taken <= fields["capacity"]
+        if not MentorProfile.update(**fields).where(allowed).execute():
             return None
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
-    from . import matching, waitlist
-    matching.close_requests_if_away(mentor.id)
+        # In the same transaction: nobody can answer a request between the mentor going away and it closing.
+        matching.close_requests_if_away(mentor.id)
     waitlist.offer_free_places(mentor.id)
     return changes
 
 
 def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
+    from . import matching, waitlist
     with database.atomic():
         if MentorProfile.update(listed=listed).where(
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
-    from . import matching, waitlist
-    matching.close_requests_if_away(mentor.id)
+        matching.close_requests_if_away(mentor.id)  # in the same transaction, as in set_availability
     waitlist.offer_free_places(mentor.id)
 
 

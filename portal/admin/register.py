@@ -5,8 +5,8 @@ from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, clock, mentors
-from ..mentor.editing import profile_form_data, save_availability, save_profile
-from ..mentor.forms import AvailabilityForm, MentorProfileForm, NewMentorForm, TrainingForm
+from ..mentor.editing import profile_form_data, profile_status, save_availability, save_profile
+from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
 from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
 from . import bp
@@ -99,12 +99,13 @@ def mentor_page(mentor: MentorProfile, training=None):
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
 def edit_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    form = MentorProfileForm(data=profile_form_data(mentor))
+    form = ProfileEditForm(data=profile_form_data(mentor))
     saved, _ = save_profile(form, mentor, current_user._get_current_object())
     if saved:
         flash("The profile is saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
-    return render_template("admin/mentor_form.html", form=form, mentor=mentor, pending=pending_key(form))
+    return render_template("admin/mentor_form.html", form=form, mentor=mentor,
+                           pending=pending_key(form)), profile_status(form)
 
 
 @bp.route("/mentors/<int:mentor_id>/availability", methods=["GET", "POST"])
@@ -157,8 +158,7 @@ def pause_mentor(mentor_id):
                                consequences=_consequences(mentor),
                                action=url_for("admin.pause_mentor", mentor_id=mentor.id), button="Pause",
                                back=url_for("admin.mentor", mentor_id=mentor.id))
-    mentors.set_availability(mentor, current_user._get_current_object(), capacity=mentor.capacity, paused=True,
-                             leave_from=mentor.leave_from, leave_until=mentor.leave_until)
+    mentors.set_availability(mentor, current_user._get_current_object(), paused=True)
     flash(f"{mentor.user.name} is paused.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
 

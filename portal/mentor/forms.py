@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import reference
@@ -97,6 +97,17 @@ class MentorProfileForm(FlaskForm):
         values["locations"] = self.locations.data if self.meets_in_person.data else ""
         values["platforms"] = self.platforms.data if self.meets_online.data else []
         return values
+
+
+UNKNOWN_VERSION = "We could not tell when this form was opened. Check the details below and save again"
+
+
+class ProfileEditForm(MentorProfileForm):
+    """Editing a saved profile: the form carries the profile's version when it was opened, so a save
+    on top of someone else's is noticed (mentors.update)."""
+
+    version = HiddenField(validators=[InputRequired(UNKNOWN_VERSION), Regexp(r"^[0-9]{1,9}$", message=UNKNOWN_VERSION)])
+    changed_meanwhile = None  # (label, value now) for each field someone else saved after it was opened
 
 
 class NewMentorForm(MentorProfileForm):

@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from .. import clock, mentors
 from ..access import MENTOR, requires
-from .editing import profile_form_data, save_availability, save_profile
-from .forms import AvailabilityForm, MentorProfileForm
+from .editing import profile_form_data, profile_status, save_availability, save_profile
+from .forms import AvailabilityForm, ProfileEditForm
 from .uploads import pending_key
 
 bp = Blueprint("mentor", __name__, url_prefix="/mentor")
@@ -23,12 +23,13 @@ def profile():
 @requires(MENTOR)
 def edit_profile():
     mentor = current_user.mentor
-    form = MentorProfileForm(data=profile_form_data(mentor))
+    form = ProfileEditForm(data=profile_form_data(mentor))
     saved, changed = save_profile(form, mentor, current_user._get_current_object())
     if saved:
         flash("Your profile is saved." if changed else "Nothing had changed.", "success")
         return redirect(url_for("mentor.profile"))
-    return render_template("mentor/edit.html", form=form, mentor=mentor, pending=pending_key(form))
+    return render_template("mentor/edit.html", form=form, mentor=mentor,
+                           pending=pending_key(form)), profile_status(form)
 
 
 @bp.route("/availability", methods=["GET", "POST"])

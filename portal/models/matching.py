@@ -21,6 +21,8 @@ class MentorRequest(BaseModel):
     decided_at = DateTimeField(null=True)
     decided_by = CharField(max_length=10, null=True)  # mentor, mentee, admin or system
     decided_by_user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # The mentor's message sent with their answer, accept or decline (named when only a decline carried one);
+    # request words, so purged and erased with the note.
     decline_message = TextField(default="")
 
     class Meta:

@@ -123,6 +123,9 @@ class MentorProfile(BaseModel):
     course_part2_on = DateField(null=True)
     last_supervision_on = DateField(null=True)
     search_text = TextField(default="")  # what the search box looks through (mentors._search_text)
+    # Moves on with each save of the profile form's fields (not of places, pause or leave): a form
+    # carries the version it was opened at, so a save on top of someone else's is noticed.
+    profile_version = IntegerField(default=1)
     created_at = DateTimeField(default=clock.now)
     updated_at = DateTimeField(default=clock.now, index=True)  # the newest tells the directory what changed
 
@@ -164,6 +167,7 @@ class ProfileChange(BaseModel):
     changed_at = DateTimeField(default=clock.now)
     changed_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     changes = JSONField(default=dict)  # field -> [before, after]; the photo only as "changed"
+    version = IntegerField(null=True)  # the profile_version a save of the profile form made; none for the rest
 
     class Meta:
         indexes = ((("mentor", "changed_at"), False),)

@@ -20,7 +20,8 @@ class RequestForm(FlaskForm):
 class AnswerForm(FlaskForm):
     action = HiddenField(validators=[AnyOf(["accept", "decline"], "Choose accept or decline")])
     message = TextAreaField("A message for the mentee (optional)", filters=[strip],
-                            description="For example, why now is not a good time. It is sent with your answer.",
+                            description="For example, a word of welcome, or why now is not a good time. It is "
+                                        "sent with your answer, whether you accept or decline.",
                             validators=[Length(max=rules.DECLINE_MESSAGE_LIMIT,
                                                message=f"The message must be {rules.DECLINE_MESSAGE_LIMIT} "
                                                        "characters or fewer")])

@@ -36,6 +36,7 @@ RELATIONSHIP_MOVES = {
 }
 
 NOTE_LIMIT = 1000
+DEACTIVATED = "Your mentee account is paused: ask the team to restart it"
 DECLINE_MESSAGE_LIMIT = 500
 
 
@@ -92,7 +93,7 @@ def why_cannot_request(*, is_self: bool, confirmed: bool, deactivated: bool, has
     if not confirmed:
         return "Confirm your email address before you ask a mentor"
     if deactivated:
-        return "Your mentee account is paused: ask the team to restart it"
+        return DEACTIVATED
     if has_active_relationship:
         return "You already have a mentor. If you would like a different one, ask the team first"
     if has_waiting_request:

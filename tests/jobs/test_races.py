@@ -1,15 +1,33 @@
 """Races, run for real with threads released together (on PostgreSQL and SQLite alike): a mentor
 answering twice, in two tabs, or from the email and the portal at once; mentees taking a mentor's
-last place. Exactly one wins, capacity is never exceeded, and no email goes twice."""
+last place; several people saving one profile. Exactly one wins, capacity is never exceeded, and no
+email goes twice.
+
+Some races need one side to be caught in the middle of its work. On PostgreSQL the test holds a row
+(as a transaction in the middle of its work would), waits until the other side is waiting for it,
+acts in that transaction, then lets go."""
 import re
 import threading
+import time
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
-from portal import matching
-from portal.models import MentorProfile, MentorRequest, Relationship, User
+import pytest
+
+from jobs.imports import import_mentors
+from portal import clock, matching, mentors
+from portal.db import database
+from portal.models import (Email, ImportBatch, MenteeProfile, MentorProfile, MentorRequest, ProfileChange,
+                           Relationship, User)
+from portal.register_import import EXAMPLE
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.jobs import work
 from tests.support.web import Web
-from tests.web.test_requests import NOTE, decision_link
+from tests.web.test_import import csv_bytes
+from tests.web.test_register import PRIYA_FORM, version_in
+from tests.web.test_requests import NOTE, at, decision_link
+
+on_postgres = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 
 
 def all_at_once(actions):
@@ -121,3 +139,188 @@ def test_one_mentee_asking_twice_at_once_makes_one_request(app, app_context):
     assert len([r for r in results if isinstance(r, int)]) == 1, results
     assert MentorRequest.select().count() == 1
     assert sum(m.places_taken for m in MentorProfile.select()) == 1
+
+
+@contextmanager
+def holding(model, row_id: int):
+    """Hold one row, as another transaction in the middle of its work would; what the block does
+    joins that transaction, which commits at the end of the block (PostgreSQL)."""
+    with database.atomic():
+        model.select().where(model.id == row_id).for_update().get()
+        yield
+
+
+def wait_until_waiting(count: int) -> None:
+    """Until `count` connections to this database are waiting for a lock (PostgreSQL)."""
+    deadline = time.monotonic() + 15
+    while True:
+        database.execute_sql("SELECT pg_stat_clear_snapshot()")  # else the view stays as first read
+        waiting = database.execute_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                       "AND wait_event_type = 'Lock'").fetchone()[0]
+        if waiting >= count:
+            return
+        assert time.monotonic() < deadline, f"{waiting} of {count} connections are waiting for a lock"
+        time.sleep(0.01)
+
+
+class Started(threading.Thread):
+    """An action running in a thread of its own, inside the app's context; result() joins it."""
+
+    def __init__(self, app, action):
+        super().__init__()
+        self.app, self.action, self.value = app, action, None
+        self.start()
+
+    def run(self):
+        with self.app.app_context():
+            try:
+                self.value = self.action()
+            except Exception as error:  # kept to assert on: a refusal is an expected outcome
+                self.value = error
+
+    def result(self):
+        self.join()
+        return self.value
+
+
+def signed_in(app, email: str) -> Web:
+    web = Web(app.test_client())
+    web.login(email, PASSWORD)
+    return web
+
+
+@on_postgres
+@pytest.mark.parametrize("meanwhile", ["a request and more places", "a pause and leave"])
+@pytest.mark.parametrize("form", ["admin", "own"])
+def test_a_profile_save_undoes_nothing_that_happened_while_it_ran(app, app_context, form, meanwhile):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=1)
+    admin = User.get(User.is_admin)
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    web = signed_in(app, admin.email if form == "admin" else "priya@example.org")
+    url = f"/admin/mentors/{mentor.id}/edit" if form == "admin" else "/mentor/profile/edit"
+    data = {**PRIYA_FORM, "specialty": "Neonatal surgery", **version_in(web.get(url)), "csrf_token": web.token()}
+
+    with holding(MentorProfile, mentor.id):
+        saving = Started(app, lambda: web.client.post(url, data=data).status_code)
+        wait_until_waiting(1)
+        if meanwhile == "a request and more places":
+            matching.make_request(jo, mentor, NOTE)
+            mentors.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
+        else:
+            mentors.set_availability(mentor, admin, capacity=1, paused=True, leave_from=date(2027, 3, 1),
+                                     leave_until=date(2027, 3, 31))
+    assert saving.result() == 302
+
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert saved.specialty == "Neonatal surgery"
+    if meanwhile == "a request and more places":
+        assert (saved.places_taken, saved.capacity) == (1, 3)
+        assert MentorRequest.get().status == "pending"
+    else:
+        assert (saved.paused, saved.leave_from, saved.leave_until) == (True, date(2027, 3, 1), date(2027, 3, 31))
+    # The history says what happened, and nothing was undone behind its back.
+    assert [sorted(c.changes) for c in ProfileChange.select().order_by(ProfileChange.id)][-1] == ["specialty"]
+
+
+def test_several_people_saving_one_profile_at_once_save_it_once(app):
+    mentor = make_mentor("priya@example.org", "Priya Shah")
+    make_user("ben@example.org", "Ben Admin", admin=True)
+    editors = [(signed_in(app, "register@example.org"), f"/admin/mentors/{mentor.id}/edit", "specialty", "Surgery"),
+               (signed_in(app, "ben@example.org"), f"/admin/mentors/{mentor.id}/edit", "interests", "Choir"),
+               (signed_in(app, "priya@example.org"), "/mentor/profile/edit", "pronouns", "they/them")]
+    posts = []
+    for web, url, field, value in editors:
+        data = {**PRIYA_FORM, field: value, **version_in(web.get(url)), "csrf_token": web.token()}
+        posts.append(lambda web=web, url=url, data=data: web.client.post(url, data=data).status_code)
+
+    statuses = all_at_once(posts)
+    assert sorted(statuses) == [302, 409, 409], statuses
+    [change] = ProfileChange.select()
+    [(field, value)] = [(f, v) for (_, _, f, v), status in zip(editors, statuses) if status == 302]
+    assert change.changes == {field: [PRIYA_FORM[field], value]}
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert [getattr(saved, f) for _, _, f, _ in editors] == [value if f == field else PRIYA_FORM[f]
+                                                             for _, _, f, _ in editors]
+
+
+@on_postgres
+def test_a_csv_import_undoes_nothing_that_happened_while_it_ran(app, app_context):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=2)
+    admin = User.get(User.is_admin)
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    leave = (clock.today_london() + timedelta(days=60), clock.today_london() + timedelta(days=70))
+    data = csv_bytes([{**EXAMPLE, "email": "priya@example.org", "name": "Priya Shah", "capacity": "4"}])
+    batch = ImportBatch.create(created_by=admin, filename="mentors.csv", data=data, total_rows=1, status="queued")
+
+    with holding(MentorProfile, mentor.id):
+        importing = Started(app, lambda: import_mentors(batch.id))
+        wait_until_waiting(1)
+        matching.make_request(jo, mentor, NOTE)
+        mentors.set_availability(mentor, admin, capacity=2, paused=False, leave_from=leave[0], leave_until=leave[1])
+    assert importing.result() == "done"
+
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert saved.specialty == EXAMPLE["specialty"] and saved.capacity == 4
+    assert (saved.places_taken, saved.leave_from, saved.leave_until) == (1, *leave)
+
+
+@on_postgres
+@pytest.mark.parametrize("first", ["the sweep", "the request"])
+def test_a_deactivation_and_a_request_at_once_never_leave_a_deactivated_mentee_waiting(app, app_context, first):
+    with at("2026-09-01T10:00"):
+        jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    due = datetime(2026, 12, 1, 10, 0)  # three months on
+    actions = {"the sweep": lambda: matching.deactivate_idle_mentees(due),
+               "the request": lambda: matching.make_request(User.get_by_id(jo.id), priya, NOTE)}
+
+    with holding(MenteeProfile, jo.mentee.id):
+        started = {first: Started(app, actions[first])}
+        wait_until_waiting(1)
+        second = "the request" if first == "the sweep" else "the sweep"
+        started[second] = Started(app, actions[second])
+        wait_until_waiting(2)
+    results = {name: thread.result() for name, thread in started.items()}
+
+    mentee = MenteeProfile.get_by_id(jo.mentee.id)
+    waiting = MentorRequest.select().where(MentorRequest.status == "pending").count()
+    told_paused = Email.select().where(Email.subject.contains("account has been paused")).count()
+    mentor_asked = Email.select().where(Email.subject.contains("would like you as their mentor")).count()
+    if first == "the sweep":
+        assert mentee.deactivated_at == due and told_paused == 1
+        assert isinstance(results["the request"], matching.RequestRefused), results
+        assert "Your mentee account is paused" in str(results["the request"])
+        assert (waiting, mentor_asked, MentorProfile.get_by_id(priya.id).places_taken) == (0, 0, 0)
+    else:
+        assert mentee.deactivated_at is None and told_paused == 0 and results["the sweep"] == 0
+        assert (waiting, mentor_asked, MentorProfile.get_by_id(priya.id).places_taken) == (1, 1, 1)
+
+
+@on_postgres
+@pytest.mark.parametrize("away", ["paused", "taken off the register"])
+def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(app, app_context, away):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    admin = User.get(User.is_admin)
+    request = matching.make_request(jo, priya, NOTE)
+
+    def go_away():
+        if away == "paused":
+            mentors.set_availability(priya, admin, capacity=2, paused=True, leave_from=None, leave_until=None)
+        else:
+            mentors.set_listed(priya, admin, False)
+
+    with holding(MentorRequest, request.id):  # the mentor accepting, in the middle of it
+        going = Started(app, go_away)
+        wait_until_waiting(1)
+        # What the accept sees of the mentor: gone away, with this request not yet closed, would be
+        # the moment an accept slips in after the mentor stopped taking mentees.
+        seen = MentorProfile.get_by_id(priya.id)
+        assert not seen.paused and seen.listed
+        matching.decide(request, "accept", User.get_by_id(priya.user_id), "mentor")
+    assert not isinstance(going.result(), Exception), going.result()
+
+    # The accept came first, so Jo keeps her mentor; then the mentor went away.
+    assert MentorRequest.get_by_id(request.id).status == "accepted" and Relationship.get().status == "active"
+    gone = MentorProfile.get_by_id(priya.id)
+    assert gone.paused if away == "paused" else not gone.listed

@@ -8,7 +8,7 @@ import pytest
 from jobs import enqueue
 from jobs.sweeps import deactivate_idle_mentees, expire_requests, remind_mentors
 from portal import clock, matching
-from portal.models import AuditEvent, MenteeProfile, MentorProfile, MentorRequest
+from portal.models import AuditEvent, Email, MenteeProfile, MentorProfile, MentorRequest, User
 from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import work
 from tests.support.servers import text_of
@@ -174,3 +174,17 @@ def test_a_mentor_whose_leave_begins_has_their_waiting_requests_closed(app, requ
 
 def test_deadlines_far_from_now_are_not_touched(app, request_made):
     assert matching.expire_due(clock.now()) == 0 and matching.remind_due(clock.now() - timedelta(days=400)) == 0
+
+
+def test_a_request_sent_from_a_page_opened_before_the_deactivation_is_refused(app, app_context):
+    with at("2026-09-01T10:00"):
+        jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    signed_in = User.with_roles(jo.id)  # as the request's page loaded her, before the sweep ran
+    assert signed_in.mentee.deactivated_at is None
+    assert matching.deactivate_idle_mentees(datetime(2026, 12, 1, 10, 0)) == 1
+    with pytest.raises(matching.RequestRefused, match="Your mentee account is paused"):
+        matching.make_request(signed_in, priya, NOTE)
+    assert not MentorRequest.select().exists()
+    assert MentorProfile.get_by_id(priya.id).places_taken == 0
+    assert not Email.select().where(Email.to_address == "priya@example.org").exists()

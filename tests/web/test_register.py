@@ -2,17 +2,18 @@
 what changed; headshots; capacity, pause and leave."""
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
 
-from portal import clock
+from portal import clock, matching, mentors
 from portal.models import AuditEvent, MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
 from tests.rules.test_photos import jpeg_with_gps, picture
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.factories import MENTOR_VALUES, PASSWORD, make_mentor, make_user
 from tests.support.servers import text_of
-from tests.support.web import errors, text
+from tests.support.web import Web, errors, text, words
+from tests.web.test_requests import NOTE
 
 BIO = {
     "name": "Priya Shah", "email": "priya@example.org", "grade": "ST5", "school": "Paediatrics",
@@ -60,9 +61,10 @@ def test_the_mentor_edits_their_profile_and_the_admin_sees_what_changed(app, adm
     mentor = make_mentor("priya@example.org", "Priya Shah")
     admin_web.logout()
     admin_web.login("priya@example.org", PASSWORD)
-    edit = text(admin_web.get("/mentor/profile/edit"))
-    assert 'value="Priya Shah"' in edit and "I wish I had had someone to talk to." in edit
-    form = {**BIO, "why_mentor": "Because it helped me.", "slots": ["tue-morning"], "platforms": ["teams"]}
+    edit = admin_web.get("/mentor/profile/edit")
+    assert 'value="Priya Shah"' in text(edit) and "I wish I had had someone to talk to." in text(edit)
+    form = {**BIO, "why_mentor": "Because it helped me.", "slots": ["tue-morning"], "platforms": ["teams"],
+            **version_in(edit)}
     del form["email"], form["capacity"], form["send_invitation"]
     with clock.travel(timedelta(hours=2)):
         saved = admin_web.submit("/mentor/profile/edit", form, content_type="multipart/form-data")
@@ -71,7 +73,8 @@ def test_the_mentor_edits_their_profile_and_the_admin_sees_what_changed(app, adm
     assert change.changes["why_mentor"] == ["I wish I had had someone to talk to.", "Because it helped me."]
     assert change.changes["slots"] == [["mon-evening", "sat-morning"], ["tue-morning"]]
     assert change.changed_by.email == "priya@example.org"
-    again = admin_web.submit("/mentor/profile/edit", form, content_type="multipart/form-data", follow_redirects=True)
+    again = admin_web.submit("/mentor/profile/edit", {**form, **version_in(admin_web.get("/mentor/profile/edit"))},
+                             content_type="multipart/form-data", follow_redirects=True)
     assert "Nothing had changed" in text(again)
     assert ProfileChange.select().count() == 1
 
@@ -206,3 +209,94 @@ def test_creating_a_mentor_for_an_existing_mentee_adds_the_role(admin_web):
     assert User.get_by_id(mentee.id).mentor is not None
     again = admin_web.submit("/admin/mentors/new", {**BIO, "email": "mo@example.org"})
     assert "already a mentor" in errors(again)["email"]
+
+
+# The profile form as the factory's mentor would see it, with nothing changed yet.
+PRIYA_FORM = {"name": "Priya Shah", **{field: "y" if value is True else value for field, value in MENTOR_VALUES.items()
+                                       if value is not False}}
+
+
+def version_in(page) -> dict:
+    """The form's version field as the page gave it, to send back with the form."""
+    found = re.search(r'name="version" type="hidden" value="([^"]*)"', text(page))
+    return {"version": found.group(1)} if found else {}
+
+
+def test_saving_a_profile_leaves_places_capacity_pause_leave_and_listing_alone(app, app_context):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=1)
+    admin = User.get(User.is_admin)
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+
+    opened = MentorProfile.get_by_id(mentor.id)  # read by a save before what follows happened
+    matching.make_request(jo, mentor, NOTE)
+    mentors.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
+    mentors.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery"})
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert (saved.specialty, saved.places_taken, saved.capacity) == ("Neonatal surgery", 1, 3)
+
+    opened = MentorProfile.get_by_id(mentor.id)
+    mentors.set_availability(mentor, admin, capacity=3, paused=True, leave_from=date(2027, 3, 1),
+                             leave_until=date(2027, 3, 31))
+    mentors.set_listed(mentor, admin, False)
+    mentors.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery",
+                                          "interests": "Choir singing"})
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert (saved.interests, saved.paused, saved.listed, saved.leave_from, saved.places_taken) == (
+        "Choir singing", True, False, date(2027, 3, 1), 0)
+    last = ProfileChange.select().order_by(ProfileChange.id.desc()).get()
+    assert last.changes == {"interests": ["Fell walking", "Choir singing"]}
+
+
+@pytest.mark.parametrize("second", ["another admin", "the mentor"])
+def test_a_save_from_a_form_opened_before_someone_elses_save_shows_what_changed(app, admin_web, second):
+    mentor = make_mentor("priya@example.org", "Priya Shah")
+    make_user("ben@example.org", "Ben Admin", admin=True)
+    ben = Web(app.test_client())
+    ben.login("ben@example.org", PASSWORD)
+    late, url = admin_web, f"/admin/mentors/{mentor.id}/edit"
+    if second == "the mentor":
+        late, url = Web(app.test_client()), "/mentor/profile/edit"
+        late.login("priya@example.org", PASSWORD)
+    opened = late.get(url)
+
+    ben_url = f"/admin/mentors/{mentor.id}/edit"
+    first = ben.submit(ben_url, {**PRIYA_FORM, "specialty": "Neonatal surgery", **version_in(ben.get(ben_url))})
+    assert first.status_code == 302, errors(first)
+
+    stale = late.submit(url, {**PRIYA_FORM, "interests": "Choir singing", **version_in(opened)})
+    assert stale.status_code == 409
+    page = words(stale)
+    assert "Someone else saved this profile after you opened it" in page
+    # Only what changed, with its new value: the interests are theirs to save.
+    assert ("Changed since you opened the form: Specialty: Neonatal surgery Your own changes are still in the "
+            "form below") in page
+    assert "Choir singing" in text(stale)  # what they typed is kept
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert (saved.specialty, saved.interests) == ("Neonatal surgery", "Fell walking")
+    [change] = ProfileChange.select()
+    assert change.changes == {"specialty": ["Neonatology", "Neonatal surgery"]}
+    assert change.changed_by.email == "ben@example.org"
+
+    # Having seen it, they save again from the form as it came back: now on top of Ben's change.
+    again = late.submit(url, {**PRIYA_FORM, "specialty": "Neonatal surgery", "interests": "Choir singing",
+                              **version_in(stale)})
+    assert again.status_code == 302, errors(again)
+    saved = MentorProfile.get_by_id(mentor.id)
+    assert (saved.specialty, saved.interests) == ("Neonatal surgery", "Choir singing")
+    assert ProfileChange.select().count() == 2
+
+
+@pytest.mark.parametrize("version", ["abc", "", "1.5", "-1", "99999", "9" * 40, None])
+def test_a_tampered_form_version_gets_the_form_back_with_a_message(admin_web, version):
+    mentor = make_mentor("priya@example.org", "Priya Shah")
+    url = f"/admin/mentors/{mentor.id}/edit"
+    data = {**PRIYA_FORM, "interests": "Choir singing"} | ({} if version is None else {"version": version})
+    response = admin_web.submit(url, data)
+    assert response.status_code in (400, 409)
+    assert "Check the details below and save again" in words(response)
+    assert "Choir singing" in text(response)
+    assert MentorProfile.get_by_id(mentor.id).interests == "Fell walking"
+    assert not ProfileChange.select().exists()
+    again = admin_web.submit(url, {**data, **version_in(response)})
+    assert again.status_code == 302, errors(again)
+    assert MentorProfile.get_by_id(mentor.id).interests == "Choir singing"

@@ -1,12 +1,15 @@
 """A mentee asks a mentor; the mentor answers from the email link or in the portal; cancelling,
 closing, withdrawing; deactivated mentees and reactivation."""
+import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
-from portal import clock
-from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
+from jobs import enqueue
+from jobs.sweeps import purge_old_records
+from portal import clock, personal_data
+from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
                            User)
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.servers import text_of
@@ -139,6 +142,52 @@ def test_a_decline_carries_a_kind_message_and_sends_the_mentee_back_to_the_direc
     run_jobs()
     message = text_of(mailbox.wait_for("jo@example.org", "Priya cannot be your mentor just now"))
     assert "My rota is full until March, sorry." in message and "http://portal.test/mentors/" in message
+
+
+WELCOME = "Welcome! I am free most Monday evenings, so let us start there."
+
+
+@pytest.mark.parametrize("where", ["portal", "email link"])
+def test_the_mentors_message_goes_with_an_acceptance_too(app, people, run_jobs, mailbox, where):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    if where == "portal":
+        web, url = browser(app, "priya@example.org"), f"/requests/{MentorRequest.get().id}/answer"
+    else:
+        run_jobs()
+        web, url = Web(app.test_client()), decision_link(mailbox)
+    # One form: what is written in the box goes with whichever button is pressed.
+    [form] = [f for f in re.findall(r"<form\b.*?</form>", text(web.get(url)), re.S) if 'value="accept"' in f]
+    assert 'name="message"' in form and 'value="decline"' in form
+    too_long = web.submit(url, {"action": "accept", "message": "x" * 501})
+    assert "500 characters or fewer" in errors(too_long)["message"]
+    assert MentorRequest.get().status == "pending"
+
+    accepted = web.submit(url, {"action": "accept", "message": WELCOME})
+    assert "You are Jo's mentor" in words(accepted) and "with your message" in words(accepted)
+    run_jobs()
+    assert WELCOME in text_of(mailbox.wait_for("jo@example.org", "Priya will be your mentor"))
+    assert WELCOME in Email.get(Email.subject == "Priya will be your mentor").html_body
+    assert f"Priya wrote: {WELCOME}" in words(browser(app, "jo@example.org").get("/mentoring"))
+
+
+@pytest.mark.parametrize("how", ["the retention purge", "erasure"])
+def test_an_acceptance_message_goes_when_the_request_words_go(app, people, run_jobs, how):
+    mentee, mentor = people
+    ask(browser(app, "jo@example.org"), mentor)
+    browser(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer",
+                                             {"action": "accept", "message": WELCOME})
+    jo = browser(app, "jo@example.org")
+    assert json.loads(text(jo.get("/account/data.json")))["mentee"]["requests"][0]["their_message"] == WELCOME
+    if how == "the retention purge":
+        with app.app_context():
+            enqueue(purge_old_records, MentorRequest.get().decided_at + timedelta(days=91))
+        run_jobs()
+        assert "Priya wrote" not in words(jo.get("/mentoring"))
+    else:
+        with app.app_context():
+            personal_data.erase(User.get(User.email == "jo@example.org"), User.get(User.is_admin))
+    assert MentorRequest.get().decline_message == ""
 
 
 def test_the_mentee_cancels_a_waiting_request(app, people, run_jobs, mailbox):
