@@ -157,14 +157,19 @@ def set_availability(mentor: MentorProfile, by: User, *, capacity: int, paused: 
     return changes
 
 
-def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
+def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = False) -> None:
+    """`leaving`: off the register because their data is being erased; the mentees whose requests
+    close are not told their name."""
     with database.atomic():
         if MentorProfile.update(listed=listed).where(
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
     from . import matching, waitlist
-    matching.close_requests_if_away(mentor.id)
+    if leaving:
+        matching.close_requests_to(mentor, leaving=True)
+    else:
+        matching.close_requests_if_away(mentor.id)
     waitlist.offer_free_places(mentor.id)
 
 

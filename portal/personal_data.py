@@ -117,32 +117,35 @@ class ErasureRefused(Exception):
 
 def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     """Remove who someone is and what they wrote. Anything still going on is ended first, the
-    usual way, so the people on the other side are told. All in one transaction: the emails that
-    ending things writes to the person are deleted before any is queued, so none reaches them."""
+    usual way, so the people on the other side are told, in words that do not name them. All in one
+    transaction: the emails that ending things writes to the person are deleted before any is
+    queued, so none reaches them."""
     if user.id == by.id:
         raise ErasureRefused("You cannot erase your own account: ask another admin")
     if user.name == ERASED_NAME and not user.is_active:
         raise ErasureRefused("This person's data has already been erased")
     mentee, mentor = user.mentee, user.mentor
     with database.atomic():
+        # Emails written from here on are the notices below, already free of them: only older ones are scrubbed.
+        written_before = Email.select(fn.MAX(Email.id)).scalar() or 0
         if mentee:
             waiting = matching.waiting_request(mentee)
             if waiting:
                 try:
-                    matching.cancel(waiting, user)
+                    matching.cancel(waiting, user, leaving=True)
                 except matching.RequestRefused:
                     pass  # answered a moment ago: if accepted, the mentoring it started is ended below
             active = matching.active_relationship(mentee)
             if active:
-                matching.withdraw(active, by)
+                matching.withdraw(active, by, leaving=user)
             waitlist.leave_all(mentee.id, by)
         if mentor:
-            mentors.set_listed(mentor, by, False)  # closes their waiting requests, telling the mentees
+            mentors.set_listed(mentor, by, False, leaving=True)  # closes their waiting requests, telling the mentees
             for active in Relationship.select().where((Relationship.mentor == mentor.id)
                                                       & (Relationship.status == rules.ACTIVE)):
-                matching.withdraw(active, by)
-            waitlist.close_list(mentor, user.first_name)
-        _scrub(user, mentee, mentor)
+                matching.withdraw(active, by, leaving=user)
+            waitlist.close_list(mentor)
+        _scrub(user, mentee, mentor, written_before)
         if item is not None:
             inbox.close(item.id, by)
         audit.record(by, "erased_person", user)
@@ -158,7 +161,7 @@ def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) ->
     return found
 
 
-def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None) -> None:
+def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None, written_before: int) -> None:
     now = clock.now()
     mine = (Email.user == user.id) | (Email.to_address == user.email)
     # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
@@ -170,7 +173,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         first = user.first_name
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")
-                     ).where(Email.to_address.in_([other.email for other in others])
+                     ).where(Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before)
                              & (Email.text_body.contains(first) | Email.text_body.contains(user.email))).execute()
     InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(
         (InboxItem.user == user.id) | (InboxItem.email == user.email)).execute()

@@ -1,5 +1,6 @@
 """A person's rights over their data: a copy of everything held, and erasure through the team."""
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from portal import accounts, clock, sessions
 from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorOption, MentorProfile, MentorRequest,
                            MentoringSession, Relationship, StoredPhoto, User, WaitlistEntry)
 from tests.support.factories import PASSWORD, make_mentor, make_user
-from tests.support.servers import text_of
+from tests.support.servers import html_of, text_of
 from tests.support.web import Web, errors, text, words
 
 NOTE = "Nervous about nights after a year away."
@@ -150,9 +151,9 @@ def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(ap
     run_jobs()
 
     assert MentorRequest.get(MentorRequest.status != "accepted").status == "closed"
-    assert mailbox.wait_for("sam@example.org", "is not taking mentees just now")
+    assert mailbox.wait_for("sam@example.org", "Your request has closed")
     assert WaitlistEntry.get().status == "left"
-    assert "Priya, who is no longer on the mentor register" in text_of(
+    assert "whose waiting list you were on has left the scheme" in text_of(
         mailbox.wait_for("lee@example.org", "A waiting list you were on has closed"))
     assert Relationship.get().status == "withdrawn" and mailbox.wait_for("jo@example.org", "Your mentoring has ended")
     gone = MentorProfile.get_by_id(mentor.id)
@@ -182,3 +183,64 @@ def test_an_admin_cannot_erase_themselves_from_the_inbox(app, matched):
     refused = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
     assert "You cannot erase your own account: ask another admin." in words(refused)
     assert User.get(User.email == "ada@example.org").is_active and InboxItem.get_by_id(item.id).status == "open"
+
+
+def _delivered_words(message) -> str:
+    """Everything a reader gets of a delivered email: both bodies and any calendar files."""
+    parts = [text_of(message), html_of(message)]
+    parts += [part.get_content() for part in message.iter_attachments()]
+    return "\n".join(str(part) for part in parts)
+
+
+def test_the_emails_an_erasure_writes_arrive_whole_and_without_the_erased_name(app, matched, run_jobs, mailbox):
+    """Ending things for someone being erased tells the people on the other side in words that
+    do not name them; those emails are not then blanked with the older ones that did."""
+    jo, priya, mentor, relationship = matched
+    make_user("lee@example.org", "Lee Chan", mentee=True)
+    lee = browser(app, "lee@example.org")
+    lee.submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})  # asked once, so Priya was told Lee's name
+    lee.submit(f"/requests/{MentorRequest.get(MentorRequest.status == 'pending').id}/cancel")
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hi"})
+    lee.submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full again
+    run_jobs()
+    priya.submit("/account/data", {"message": ""})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    mailbox.clear()
+    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    run_jobs()
+
+    ended = mailbox.wait_for("jo@example.org", "Your mentoring has ended")
+    closed = mailbox.wait_for("sam@example.org", "Your request has closed")
+    waitlist = mailbox.wait_for("lee@example.org", "A waiting list you were on has closed")
+    assert "Your mentor has left the scheme" in text_of(ended) and "Your mentor has left the scheme" in html_of(ended)
+    assert "The mentor you asked has left the scheme" in text_of(closed)
+    assert "The mentor whose waiting list you were on has left the scheme" in text_of(waitlist)
+    for message in (ended, closed, waitlist):
+        assert "choose another mentor" in text_of(message).lower()
+    assert [m for m in mailbox.messages if "Priya" in m["Subject"] + _delivered_words(m)] == []
+
+
+def test_the_mentor_of_an_erased_mentee_is_told_in_words_without_their_name(app, matched, run_jobs, mailbox):
+    jo, priya, mentor, relationship = matched
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    sam = browser(app, "sam@example.org")
+    other = make_mentor("kai@example.org", "Kai Osei")
+    sam.submit(f"/mentors/{other.id}/request", {"note": "Sam here"})
+    sam.submit("/account/data", {"message": ""})
+    run_jobs()
+    mailbox.clear()
+    ada = browser(app, "ada@example.org")
+    jo.submit("/account/data", {"message": ""})
+    ada.submit(f"/admin/inbox/{InboxItem.get((InboxItem.kind == 'erasure') & (InboxItem.name == 'Jo Bloggs')).id}"
+               "/erase")
+    ada.submit(f"/admin/inbox/{InboxItem.get((InboxItem.kind == 'erasure') & (InboxItem.status == 'open')).id}"
+               "/erase")
+    run_jobs()
+
+    ended = mailbox.wait_for("priya@example.org", "Your mentoring has ended")
+    assert "Your mentee has left the scheme" in text_of(ended) and "Hello Priya" in text_of(ended)
+    assert not re.search(r"\bJo\b", _delivered_words(ended))
+    withdrawn = mailbox.wait_for("kai@example.org", "A request to you has been withdrawn")
+    assert "The person who asked you to be their mentor has left the scheme" in text_of(withdrawn)
+    assert "Sam" not in _delivered_words(withdrawn)
