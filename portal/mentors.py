@@ -106,9 +106,10 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
         if name is not None:
             after["name"] = name
         changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
+        replaced = None
         if photo_key is not None and photo_key != mentor.photo:
             changes["photo"] = ["changed", "changed"]
-            mentor.photo = photo_key
+            replaced, mentor.photo = mentor.photo, photo_key
         if not changes:
             return {}
         if "name" in changes:
@@ -119,7 +120,15 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
         mentor.save()
         _replace_options(mentor, after)
         ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+        if replaced:
+            drop_photo(replaced)
     return changes
+
+
+def drop_photo(key: str) -> None:
+    """A headshot taken off a profile stops being served at once, unless another profile shows the same picture."""
+    StoredPhoto.delete().where((StoredPhoto.key == key) & StoredPhoto.key.not_in(
+        MentorProfile.select(MentorProfile.photo).where(MentorProfile.photo.is_null(False)))).execute()
 
 
 def availability_problems(capacity: int, leave_from: date | None, leave_until: date | None,

@@ -6,6 +6,7 @@ dates, and the broad reason for time away) so the scheme's counts stay right, an
 everything that says who it was or what they wrote. Survey answers were never linked to anyone,
 so there is nothing of theirs to remove.
 """
+import base64
 from datetime import date, datetime
 
 from peewee import fn
@@ -63,7 +64,7 @@ def export(user: User) -> dict:
     if mentor:
         found["mentor"] = _fields(mentor, MENTOR_FIELDS)
         found["mentor"]["choices"] = sorted(f"{o.kind}: {o.value}" for o in mentor.options)
-        found["mentor"]["headshot"] = "held" if mentor.photo else "none"
+        found["mentor"]["headshot"] = _headshot(mentor.photo)
         found["mentor"]["requests_received"] = [
             {"mentee": _name_of(MenteeProfile, r.mentee_id), "their_note": r.note, "your_message": r.decline_message,
              **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
@@ -85,6 +86,15 @@ def export(user: User) -> dict:
     found["what_you_did"] = [_fields(a, ("at", "action"))
                              for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
     return found
+
+
+def _headshot(key: str | None) -> dict | None:
+    """The photo as it is kept and shown (the larger size; the card is the same picture smaller)."""
+    stored = StoredPhoto.get_or_none(StoredPhoto.key == key) if key else None
+    if stored is None:
+        return None
+    return {"filename": "headshot.webp", "media_type": "image/webp",
+            "base64": base64.b64encode(bytes(stored.profile)).decode("ascii")}
 
 
 def _relationship(relationship: Relationship, other_model, other_id: int) -> dict:
@@ -187,13 +197,13 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
         ProfileChange.delete().where(ProfileChange.mentor == mentor.id).execute()
         MentorNote.delete().where(MentorNote.mentor == mentor.id).execute()
-        if mentor.photo:
-            StoredPhoto.delete().where(StoredPhoto.key == mentor.photo).execute()
         MentorProfile.update(
             listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="",
             experience_rtt="", experience_away="", why_mentor="", availability_notes="", locations="", interests="",
             contact_details="", search_text="", leave_from=None, leave_until=None).where(
             MentorProfile.id == mentor.id).execute()
+        if mentor.photo:
+            mentors.drop_photo(mentor.photo)
         MentorRequest.update(note="", decline_message="").where(MentorRequest.mentor == mentor.id).execute()
         _forget_places(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,

@@ -1,4 +1,5 @@
 """A person's rights over their data: a copy of everything held, and erasure through the team."""
+import base64
 import json
 import re
 from datetime import timedelta
@@ -244,3 +245,15 @@ def test_the_mentor_of_an_erased_mentee_is_told_in_words_without_their_name(app,
     withdrawn = mailbox.wait_for("kai@example.org", "A request to you has been withdrawn")
     assert "The person who asked you to be their mentor has left the scheme" in text_of(withdrawn)
     assert "Sam" not in _delivered_words(withdrawn)
+
+
+def test_the_copy_of_a_mentors_data_holds_their_headshot(app, matched):
+    priya, mentor = matched[1], matched[2]
+    StoredPhoto.create(key="abc123", card=b"small picture", profile=b"the picture itself")
+    MentorProfile.update(photo="abc123").where(MentorProfile.id == mentor.id).execute()
+    headshot = json.loads(text(priya.get("/account/data.json")))["mentor"]["headshot"]
+    assert headshot["media_type"] == "image/webp" and headshot["filename"] == "headshot.webp"
+    assert base64.b64decode(headshot["base64"]) == b"the picture itself"
+
+    MentorProfile.update(photo=None).where(MentorProfile.id == mentor.id).execute()
+    assert json.loads(text(priya.get("/account/data.json")))["mentor"]["headshot"] is None

@@ -206,3 +206,24 @@ def test_creating_a_mentor_for_an_existing_mentee_adds_the_role(admin_web):
     assert User.get_by_id(mentee.id).mentor is not None
     again = admin_web.submit("/admin/mentors/new", {**BIO, "email": "mo@example.org"})
     assert "already a mentor" in errors(again)["email"]
+
+
+def test_a_replaced_headshot_is_no_longer_served(admin_web):
+    admin_web.submit("/admin/mentors/new", with_photo(BIO), content_type="multipart/form-data")
+    mentor = MentorProfile.get()
+    first = mentor.photo
+    admin_web.submit("/admin/mentors/new", with_photo({**BIO, "email": "kai@example.org", "name": "Kai Osei"},
+                                                      picture()), content_type="multipart/form-data")
+    shared = MentorProfile.get(MentorProfile.photo.is_null(False) & (MentorProfile.id != mentor.id)).photo
+    form = {**BIO, "send_invitation": ""}
+    del form["email"]
+    saved = admin_web.submit(f"/admin/mentors/{mentor.id}/edit", with_photo(form, picture()),
+                             content_type="multipart/form-data")
+    assert saved.status_code == 302, errors(saved)
+    assert MentorProfile.get_by_id(mentor.id).photo == shared  # the same picture as Kai's
+    assert admin_web.get(f"/photos/{first}/card.webp").status_code == 404
+    assert admin_web.get(f"/photos/{first}/profile.webp").status_code == 404
+    assert not StoredPhoto.select().where(StoredPhoto.key == first).exists()
+
+    admin_web.submit(f"/admin/mentors/{mentor.id}/edit", with_photo(form), content_type="multipart/form-data")
+    assert admin_web.get(f"/photos/{shared}/card.webp").status_code == 200  # Kai still uses it
