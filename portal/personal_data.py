@@ -11,9 +11,11 @@ from datetime import date, datetime
 
 from peewee import fn
 
-from . import audit, clock, inbox, matching, mentors, waitlist
+from markupsafe import escape
+
+from . import audit, clock, inbox, matching, mentors, register_import, waitlist
 from .db import database
-from .models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
+from .models import (ActionLink, AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentoringSession, MentorNote,
                      MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
                      WaitlistEntry)
 from .models.base import new_nonce
@@ -125,6 +127,21 @@ class ErasureRefused(Exception):
     pass
 
 
+def is_erased(user: User) -> bool:
+    return user.name == ERASED_NAME and not user.is_active
+
+
+# What erasing someone does, for the admin about to do it.
+CONSEQUENCES = [
+    "Anything still going on ends first: a waiting request, a mentoring, a place on the register or on a waiting "
+    "list. The people on the other side are told, without being given their name.",
+    "Their name, email address, profile, photo and everything they wrote are removed: from the portal, from the "
+    "emails it sent, from their messages to the team and from any mentor import file.",
+    "Dates and counts stay, without their name, so the scheme's figures stay right.",
+    "They will not be able to log in again. It cannot be undone: reply to them first if anything needs settling.",
+]
+
+
 def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     """Remove who someone is and what they wrote. Anything still going on is ended first, the
     usual way, so the people on the other side are told, in words that do not name them. All in one
@@ -132,7 +149,7 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     queued, so none reaches them."""
     if user.id == by.id:
         raise ErasureRefused("You cannot erase your own account: ask another admin")
-    if user.name == ERASED_NAME and not user.is_active:
+    if is_erased(user):
         raise ErasureRefused("This person's data has already been erased")
     mentee, mentor = user.mentee, user.mentor
     with database.atomic():
@@ -156,9 +173,42 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
                 matching.withdraw(active, by, leaving=user)
             waitlist.close_list(mentor)
         _scrub(user, mentee, mentor, written_before)
+        # An admin may act on a request made by phone while one made in the portal is still open.
+        for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+                                                          & (InboxItem.user == user.id)):
+            inbox.close(asked.id, by)
         if item is not None:
             inbox.close(item.id, by)
         audit.record(by, "erased_person", user)
+
+
+def erase_address(item: InboxItem, by: User) -> None:
+    """Someone known only by what they sent (interest in mentoring, say): no account to close, only
+    what came from or went to their address."""
+    if not item.email:
+        raise ErasureRefused("This person's details have already been erased")
+    if User.select().where(User.email == item.email).exists():
+        raise ErasureRefused("They have an account: erase their data from their record")
+    with database.atomic():
+        _forget_address(item.email)
+        inbox.close(item.id, by)
+        audit.record(by, "erased_person", item)
+
+
+def _forget_address(address: str, user: User | None = None) -> None:
+    """What came from or went to an address: mail, messages to the team, rows of a mentor import."""
+    mine, sent = Email.to_address == address, InboxItem.email == address
+    if user is not None:
+        mine, sent = mine | (Email.user == user.id), sent | (InboxItem.user == user.id)
+    # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
+    Email.delete().where(mine & (Email.status != "sent")).execute()
+    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
+    InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
+    # A file kept for an import not yet done (never confirmed, say) still holds their row.
+    for batch in ImportBatch.select(ImportBatch.id, ImportBatch.data).where(ImportBatch.data.is_null(False)):
+        kept = register_import.without_person(bytes(batch.data), address)
+        if kept is not None:
+            ImportBatch.update(data=kept).where(ImportBatch.id == batch.id).execute()
 
 
 def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) -> list[User]:
@@ -173,20 +223,21 @@ def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) ->
 
 def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None, written_before: int) -> None:
     now = clock.now()
-    mine = (Email.user == user.id) | (Email.to_address == user.email)
-    # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
-    Email.delete().where(mine & (Email.status != "sent")).execute()
-    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
-    # Emails to the people on the other side spoke of them: their note, their address, their name.
+    _forget_address(user.email, user)
+    # Emails to the people on the other side spoke of them: their note, their address, their name. Those
+    # gone keep their subject, not their words; those still to go are not sent (what ending things wrote
+    # since says what they need to know).
     others = _counterparts(mentee, mentor)
     if others:
         first = user.first_name
+        theirs = (Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before)
+                  & (Email.text_body.contains(first) | Email.text_body.contains(user.email)))
+        Email.delete().where(theirs & (Email.status != "sent")).execute()
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")
-                     ).where(Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before)
-                             & (Email.text_body.contains(first) | Email.text_body.contains(user.email))).execute()
-    InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(
-        (InboxItem.user == user.id) | (InboxItem.email == user.email)).execute()
+                     ).where(theirs).execute()
+    if user.is_admin:
+        _forget_admin(user)
     ActionLink.delete().where(ActionLink.user == user.id).execute()
     if mentee:
         MenteeProfile.update(grade="", school="", specialty="", trust="", deactivated_at=mentee.deactivated_at or now
@@ -209,6 +260,17 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
                 email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
+
+
+def _forget_admin(admin: User) -> None:
+    """An admin's name was written into the audit log (whom an inbox item was assigned to) and into
+    the invitations they sent, some perhaps still to go: the team stands in for them."""
+    AuditEvent.update(detail=ERASED_NAME).where((AuditEvent.action == "assigned_inbox_item")
+                                                & (AuditEvent.detail == admin.name[:200])).execute()
+    invited = Email.template.in_(["invitation", "role_added"])
+    Email.update(text_body=fn.REPLACE(Email.text_body, f"{admin.name} has", "The team has"),
+                 html_body=fn.REPLACE(Email.html_body, f"{escape(admin.name)} has", "The team has")).where(
+        invited & Email.text_body.contains(admin.name)).execute()
 
 
 def _forget_places(whose) -> None:
