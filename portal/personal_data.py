@@ -7,11 +7,12 @@ everything that says who it was or what they wrote. Survey answers were never li
 so there is nothing of theirs to remove.
 """
 import base64
+import json
 from datetime import date, datetime
 
-from peewee import fn
-
+from flask import Response
 from markupsafe import escape
+from peewee import fn
 
 from . import audit, clock, inbox, matching, mentors, register_import, waitlist
 from .db import database
@@ -87,7 +88,37 @@ def export(user: User) -> dict:
         .order_by(InboxItem.id)]
     found["what_you_did"] = [_fields(a, ("at", "action"))
                              for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
+    found["looked_at_by_the_team"] = [{"who": look["who"], "what": look["what"], "at": _plain(look["at"])}
+                                      for look in looks(user)]
     return found
+
+
+def download(user: User) -> Response:
+    body = json.dumps(export(user), indent=2, ensure_ascii=False)
+    filename = f"peer-mentoring-data-{clock.today_london().isoformat()}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+# An admin opening someone's data (recorded in the audit log by the admin pages), in words for that person.
+LOOKS = {
+    "viewed_person": ("looked at", "your record"),
+    "viewed_mentor_entry": ("looked at", "your entry on the mentor register"),
+    "viewed_person_data": ("downloaded", "a copy of your data"),
+    "viewed_inbox_item": ("looked at", "a message you sent the team"),
+}
+
+
+def looks(user: User) -> list[dict]:
+    """Who in the team opened this person's data, and when, newest first (their own looks aside)."""
+    theirs = InboxItem.select(InboxItem.id).where((InboxItem.user == user.id) | (InboxItem.email == user.email))
+    about = (((AuditEvent.object_type == "user") & (AuditEvent.object_id == user.id))
+             | ((AuditEvent.object_type == "inboxitem") & AuditEvent.object_id.in_(theirs)))
+    found = (AuditEvent.select(AuditEvent, User).join(User, on=(AuditEvent.actor == User.id))
+             .where(AuditEvent.action.in_(list(LOOKS)) & about & (AuditEvent.actor != user.id))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return [{"who": event.actor.name, "did": LOOKS[event.action][0], "what": LOOKS[event.action][1], "at": event.at}
+            for event in found]
 
 
 def _headshot(key: str | None) -> dict | None:

@@ -98,7 +98,8 @@ def close_list(mentor: MentorProfile) -> int:
             continue
         mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == entry.mentee_id).get()
         mail.send(mentee_user.email, "waitlist_closed", "A waiting list you were on has closed", user=mentee_user,
-                  name=mentee_user.first_name, url=links.external_url("browse.directory"), dedupe_key=f"waitlist-closed:{entry.id}")
+                  name=mentee_user.first_name, url=links.external_url("browse.directory"),
+                  dedupe_key=f"waitlist-closed:{entry.id}")
         audit.record(None, "closed_waitlist_entry", entry)
         closed += 1
     return closed

@@ -8,7 +8,7 @@ from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import inbox, matching, personal_data, sessions
+from .. import audit, inbox, matching, personal_data, sessions
 from ..forms import choices, strip
 from ..models import InboxItem, Relationship, User
 from . import bp
@@ -79,6 +79,8 @@ def inbox_item(item_id):
         inbox.reply(item, current_user._get_current_object(), form.message.data)
         flash(f"Your reply has been sent to {item.email}.", "success")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
+    if request.method == "GET":
+        audit.record(current_user._get_current_object(), "viewed_inbox_item", item)
     assign = AssignForm(admin=str(item.assigned_to_id or ""))
     assign.admin.choices = choices([("", "Nobody"), *_admins().items()])
     account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)

@@ -4,7 +4,7 @@ from flask_login import current_user
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import matching, personal_data, sessions
+from .. import audit, matching, personal_data, sessions
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
 from . import bp
@@ -67,6 +67,7 @@ def _user_or_404(user_id: int) -> User:
 @bp.route("/people/<int:user_id>")
 def person(user_id):
     user = _user_or_404(user_id)
+    audit.record(current_user._get_current_object(), "viewed_person", user)
     mentor_user = User.alias()
     context = {"person": user, "emails": list(Email.select(Email.subject, Email.created_at, Email.status)
                                               .where(Email.user == user).order_by(Email.created_at.desc()).limit(50))}
@@ -87,6 +88,14 @@ def person(user_id):
         for r in relationships]
     context["erased"] = personal_data.is_erased(user)
     return render_template("admin/person.html", **context)
+
+
+@bp.route("/people/<int:user_id>/data.json")
+def person_data(user_id):
+    """A copy of what is held about someone, for them (asked for by phone or post, say)."""
+    user = _user_or_404(user_id)
+    audit.record(current_user._get_current_object(), "viewed_person_data", user)
+    return personal_data.download(user)
 
 
 @bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])

@@ -404,3 +404,42 @@ def test_erasure_takes_their_rows_out_of_mentor_imports_not_yet_done(app, matche
     ada.submit(f"/admin/inbox/{InboxItem.get(InboxItem.kind == 'interest').id}/erase")
     kept = bytes(ImportBatch.get_by_id(batch.id).data).decode()
     assert "Kit Carter" not in kept and "kit@example.org" not in kept and "Mentor Three" in kept
+
+
+def test_each_look_an_admin_takes_is_logged_and_the_person_sees_who_looked(app, matched):
+    """Who opened whose record, and when: never what was on the page."""
+    jo, priya, mentor, relationship = matched
+    jo_user = User.get(User.email == "jo@example.org")
+    ada_user = User.get(User.email == "ada@example.org")
+    make_user("bea@example.org", "Bea Admin", admin=True)
+    jo.submit("/account/data", {"message": "Please erase me."})
+    item = InboxItem.get(InboxItem.kind == "erasure")
+    ada = browser(app, "ada@example.org")
+    assert "Nobody in the team has looked at your record" in words(jo.get("/account/data"))
+
+    ada.get(f"/admin/people/{jo_user.id}")
+    ada.get(f"/admin/inbox/{item.id}")
+    export = ada.get(f"/admin/people/{jo_user.id}/data.json")
+    assert export.status_code == 200 and json.loads(text(export))["account"]["email"] == "jo@example.org"
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    ada.get(f"/admin/mentors/{mentor.id}")
+    ada.get("/admin/survey")
+    seen = {(e.action, e.object_type, e.object_id, e.detail) for e in AuditEvent.select().where(
+        AuditEvent.actor == ada_user.id)}
+    assert seen >= {("viewed_person", "user", jo_user.id, ""), ("viewed_inbox_item", "inboxitem", item.id, ""),
+                    ("viewed_person_data", "user", jo_user.id, ""),
+                    ("viewed_mentor_entry", "user", mentor.user_id, ""), ("viewed_survey_results", "", None, "")}
+    log = words(ada.get("/admin/audit"))
+    assert "viewed person" in log and "Please erase me." not in log
+
+    page = words(jo.get("/account/data"))
+    today = app.jinja_env.filters["short_date"](clock.now())
+    assert f"Ada Admin looked at your record on {today}" in page
+    assert f"Ada Admin looked at a message you sent the team on {today}" in page
+    assert f"Ada Admin downloaded a copy of your data on {today}" in page
+    assert "Bea Admin" not in page and "Priya" not in page.split("Who in the team")[1]
+    held = json.loads(text(jo.get("/account/data.json")))
+    assert {(v["who"], v["what"]) for v in held["looked_at_by_the_team"]} == {
+        ("Ada Admin", "your record"), ("Ada Admin", "a message you sent the team"),
+        ("Ada Admin", "a copy of your data")}
+    assert f"Ada Admin looked at your entry on the mentor register on {today}" in words(priya.get("/account/data"))
