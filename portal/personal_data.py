@@ -8,6 +8,7 @@ so there is nothing of theirs to remove.
 """
 import base64
 import json
+import re
 from datetime import date, datetime
 
 from flask import Response
@@ -261,8 +262,11 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
     others = _counterparts(mentee, mentor)
     if others:
         first = user.first_name
-        theirs = (Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before)
-                  & (Email.text_body.contains(first) | Email.text_body.contains(user.email)))
+        # Their name as a word, as written (SQL's LIKE would take "Jo" in "enjoy" for it).
+        named = re.compile(rf"\b{re.escape(first)}\b|(?i:{re.escape(user.email)})")
+        theirs = Email.id.in_([e.id for e in Email.select(Email.id, Email.text_body).where(
+            Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before))
+            if named.search(e.text_body)] or [0])
         Email.delete().where(theirs & (Email.status != "sent")).execute()
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import accounts, clock, sessions
+from portal import accounts, clock, mail, sessions
 from portal.models import (AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentorOption, MentorProfile,
                            MentorRequest, MentoringSession, Relationship, StoredPhoto, User, WaitlistEntry)
 from tests.support.factories import PASSWORD, make_mentor, make_user
@@ -266,8 +266,12 @@ def test_older_mail_still_waiting_to_go_is_not_sent_blank(app, matched, run_jobs
         sessions.propose(relationship, User.get(User.email == "jo@example.org"), {
             "starts_at": (clock.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0),
             "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})
-    waiting = Email.get((Email.to_address == "priya@example.org") & (Email.status == "queued"))
-    assert "Jo" in waiting.text_body  # written before the erasure, not yet gone (an SMTP outage, say)
+        # Not about Jo, though "jo" is in its words.
+        mail.send("priya@example.org", "inbox_reply", "A reply from the team", name="Priya",
+                  message="Enjoy the journey back.")
+    waiting = Email.select().where((Email.to_address == "priya@example.org")
+                                   & (Email.template == "session_proposed")).order_by(Email.id.desc()).get()
+    assert "Jo" in waiting.text_body and waiting.status == "queued"  # not yet gone (an SMTP outage, say)
     jo.submit("/account/data", {"message": ""})
     mailbox.clear()
     browser(app, "ada@example.org").submit(f"/admin/inbox/{InboxItem.get(InboxItem.kind == 'erasure').id}/erase")
@@ -276,6 +280,7 @@ def test_older_mail_still_waiting_to_go_is_not_sent_blank(app, matched, run_jobs
     for message in mailbox.to("priya@example.org"):
         assert "Hello Priya" in text_of(message) and not re.search(r"\bJo\b", _delivered_words(message))
     assert not Email.select().where(Email.id == waiting.id).exists()  # not sent at all: it spoke of Jo
+    assert "Enjoy the journey back." in text_of(mailbox.wait_for("priya@example.org", "A reply from the team"))
 
 
 def confirm_and_erase(admin, user_id):
@@ -291,6 +296,7 @@ def test_an_admin_erases_someone_from_their_record_without_an_inbox_request(app,
     """Someone who asked by phone: the team acts from the person's record."""
     jo, priya, mentor, relationship = matched
     jo_id = User.get(User.email == "jo@example.org").id
+    jo.submit("/account/data", {"message": ""})  # asked in the portal too, before they phoned
     ada = browser(app, "ada@example.org")
     mailbox.clear()
     done = confirm_and_erase(ada, jo_id)
@@ -302,6 +308,7 @@ def test_an_admin_erases_someone_from_their_record_without_an_inbox_request(app,
     assert "Your mentee has left the scheme" in text_of(mailbox.wait_for("priya@example.org", "Your mentoring has ended"))
     event = AuditEvent.get(AuditEvent.action == "erased_person")
     assert (event.object_type, event.object_id, event.actor.email) == ("user", jo_id, "ada@example.org")
+    assert InboxItem.get(InboxItem.kind == "erasure").status == "closed"
     assert "Erase their data" not in words(ada.get(f"/admin/people/{jo_id}"))  # nothing left to erase
     again = ada.submit(f"/admin/people/{jo_id}/erase", follow_redirects=True)
     assert "This person's data has already been erased." in words(again)
