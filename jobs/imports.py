@@ -19,7 +19,8 @@ def import_mentors(batch_id: int) -> str:
         counts = _import(batch)
     except Exception as error:  # any failure is reported on the progress page, not left running
         message = str(error) if isinstance(error, FileRefused) else f"The import stopped: {error}"
-        ImportBatch.update(status="failed", error=message[:500], finished_at=clock.now()).where(
+        # The admin uploads the file again, so the copy (names, contact details) is not kept.
+        ImportBatch.update(status="failed", error=message[:500], finished_at=clock.now(), data=None).where(
             ImportBatch.id == batch_id).execute()
         return "failed"
     # The file is not needed once imported: the register now holds what it said.

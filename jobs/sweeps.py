@@ -103,7 +103,7 @@ def requeue_imports(now: datetime | None = None) -> int:
     died part way is marked failed, to be uploaded again (rows are matched by email, so that is safe)."""
     from jobs.imports import import_mentors
     now = now or clock.now()
-    ImportBatch.update(status="failed", finished_at=now,
+    ImportBatch.update(status="failed", finished_at=now, data=None,
                        error="The import stopped part way. Upload the file again: rows already imported "
                              "are matched by email and will not be doubled.").where(
         (ImportBatch.status == "running") & (ImportBatch.progress_at < now - STALLED_IMPORT)).execute()

@@ -8,7 +8,7 @@ def register(form) -> None:
         inbox.raise_item("interest", name=form.name.data, email=form.email.data,
                          details={"grade": form.grade.data, "specialty": form.specialty.data},
                          message=form.message.data or "")
+        # Anyone can fill the form in with anyone's address: one thank-you a day per address, whatever
+        # is typed, and none of what was typed (not even the name) in it, so it cannot carry a message.
         mail.send(form.email.data, "interest_received", "Thank you for your interest in peer mentoring",
-                  name=form.name.data.split()[0],
-                  # Anyone can fill the form in: one thank-you a day per address, whatever is typed.
                   dedupe_key=f"interest:{form.email.data}:{clock.today_london()}")

@@ -162,9 +162,11 @@ def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Rela
     return relationship
 
 
-def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User | None) -> tuple[User, User]:
+def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User | None,
+                   mentor_leaving: bool = False) -> tuple[User, User]:
     """A request that ended without a match: the place goes back (perhaps to the waiting list),
-    the mentee's time spent waiting does not count towards deactivation, and the mentee is told.
+    the mentee's time spent waiting does not count towards deactivation, and the mentee is told
+    (without the mentor's name when the mentor's data is being erased).
     Returns (mentee's user, mentor's user)."""
     waitlist.release_place(request.mentor_id, now)
     mentee = MenteeProfile.get_by_id(request.mentee_id)
@@ -177,17 +179,20 @@ def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User 
     template, subject = {
         "request_declined": ("request_declined", f"{mentor_user.first_name} cannot be your mentor just now"),
         "request_expired": ("request_expired_mentee", "Your request has closed: please choose another mentor"),
-        "request_closed": ("request_closed_mentee", f"{mentor_user.first_name} is not taking mentees just now"),
+        "request_closed": ("request_closed_mentee", "Your request has closed: please choose another mentor"
+                           if mentor_leaving else f"{mentor_user.first_name} is not taking mentees just now"),
     }.get(action, (None, None))
     if template:
         mail.send(mentee_user.email, template, subject, user=mentee_user, name=mentee_user.first_name,
-                  mentor_name=mentor_user.first_name, message=request.decline_message, url=directory,
-                  dedupe_key=f"{action}:{request.id}")
+                  mentor_name="" if mentor_leaving else mentor_user.first_name, left=mentor_leaving,
+                  message=request.decline_message, url=directory, dedupe_key=f"{action}:{request.id}")
     audit.record(by, action, request)
     return mentee_user, mentor_user
 
 
-def cancel(request: MentorRequest, user: User) -> None:
+def cancel(request: MentorRequest, user: User, leaving: bool = False) -> None:
+    """The mentee takes back their request; `leaving`: because their data is being erased, so the
+    mentor is not told their name."""
     now = clock.now()
     try:
         rules.request_move(MentorRequest.get_by_id(request.id).status, "cancel", rules.MENTEE)
@@ -199,8 +204,9 @@ def cancel(request: MentorRequest, user: User) -> None:
                 (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
             raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id)))
         _, mentor_user = _end_unmatched(request, now, "request_cancelled", user)
-        mail.send(mentor_user.email, "request_cancelled", f"{user.first_name} has withdrawn their request",
-                  user=mentor_user, name=mentor_user.first_name, mentee_name=user.first_name,
+        mail.send(mentor_user.email, "request_cancelled", "A request to you has been withdrawn" if leaving
+                  else f"{user.first_name} has withdrawn their request", user=mentor_user,
+                  name=mentor_user.first_name, mentee_name="" if leaving else user.first_name, left=leaving,
                   dedupe_key=f"request-cancelled:{request.id}")
 
 
@@ -219,8 +225,10 @@ def close_requests_if_away(mentor_id: int, now: datetime | None = None) -> int:
     return 0
 
 
-def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on_or_after=None) -> int:
-    """Close requests waiting for a mentor who is away (or whose leave begins before their deadline)."""
+def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on_or_after=None,
+                      leaving: bool = False) -> int:
+    """Close requests waiting for a mentor who is away (or whose leave begins before their deadline,
+    or who is `leaving`: their data is being erased)."""
     now = now or clock.now()
     closed = 0
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor.id)
@@ -231,7 +239,7 @@ def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on
         with database.atomic():
             if MentorRequest.update(status=rules.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
                     (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
-                _end_unmatched(request, now, "request_closed", None)
+                _end_unmatched(request, now, "request_closed", None, mentor_leaving=leaving)
                 closed += 1
     return closed
 
@@ -384,9 +392,10 @@ def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> Inbox
                             details={"relationship": relationship.id, "asked_by": side}, message=reason.strip())
 
 
-def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None) -> bool:
+def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None, leaving: User | None = None) -> bool:
     """End a relationship at either side's request, confirmed by an admin. Sessions already held
-    stay counted for the mentee, who may ask another mentor."""
+    stay counted for the mentee, who may ask another mentor. `leaving`: a side whose data is being
+    erased, whom the other side's email does not name."""
     now = clock.now()
     try:
         rules.relationship_move(Relationship.get_by_id(relationship.id).status, "withdraw", rules.ADMIN)
@@ -401,10 +410,13 @@ def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None
             inbox.close(item.id, by)
         mentee_user, mentor_user = sessions.people(relationship)
         for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            is_mentee = person == mentee_user
+            left = leaving is not None and other.id == leaving.id
+            other_name = ("your mentor" if is_mentee else "your mentee") if left else other.first_name
             mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
-                      name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
+                      name=person.first_name, other_name=other_name, left=left, is_mentee=is_mentee,
                       url=links.external_url("browse.directory"), cancelled=cancelled,
-                      attachments=sessions.cancelled_invites(cancelled, other),
+                      attachments=sessions.cancelled_invites(cancelled, other_name),
                       dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
         audit.record(by, "withdrew_relationship", relationship)
     return True

@@ -145,9 +145,10 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
             after["name"] = name
         changes = {f: [before[f], after[f]] for f in after if before[f] != after[f]}
         columns = {f: after[f] for f in BIO_FIELDS}
+        replaced = None
         if photo_key is not None and photo_key != current.photo:
             changes["photo"] = ["changed", "changed"]
-            columns["photo"] = photo_key
+            replaced, columns["photo"] = current.photo, photo_key
         if not changes:
             return {}
         if "name" in changes:
@@ -157,7 +158,15 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
             MentorProfile.id == mentor.id).execute()
         _replace_options(current, after)
         ProfileChange.create(mentor=mentor.id, changed_by=by, changes=changes, version=current.profile_version + 1)
+        if replaced:
+            drop_photo(replaced)
     return changes
+
+
+def drop_photo(key: str) -> None:
+    """A headshot taken off a profile stops being served at once, unless another profile shows the same picture."""
+    StoredPhoto.delete().where((StoredPhoto.key == key) & StoredPhoto.key.not_in(
+        MentorProfile.select(MentorProfile.photo).where(MentorProfile.photo.is_null(False)))).execute()
 
 
 def availability_problems(capacity: int, leave_from: date | None, leave_until: date | None,
@@ -202,14 +211,20 @@ def set_availability(mentor: MentorProfile, by: User, **fields) -> dict | None:
     return changes
 
 
-def set_listed(mentor: MentorProfile, by: User, listed: bool) -> None:
+def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = False) -> None:
+    """`leaving`: off the register because their data is being erased; the mentees whose requests
+    close are not told their name."""
     from . import matching, waitlist
     with database.atomic():
         if MentorProfile.update(listed=listed).where(
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
-        matching.close_requests_if_away(mentor.id)  # in the same transaction, as in set_availability
+        # in the same transaction, as in set_availability
+        if leaving:
+            matching.close_requests_to(mentor, leaving=True)
+        else:
+            matching.close_requests_if_away(mentor.id)
     waitlist.offer_free_places(mentor.id)
 
 

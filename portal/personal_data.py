@@ -6,13 +6,18 @@ dates, and the broad reason for time away) so the scheme's counts stay right, an
 everything that says who it was or what they wrote. Survey answers were never linked to anyone,
 so there is nothing of theirs to remove.
 """
+import base64
+import json
+import re
 from datetime import date, datetime
 
+from flask import Response
+from markupsafe import escape
 from peewee import fn
 
-from . import audit, clock, inbox, matching, mentors, waitlist
+from . import audit, clock, inbox, matching, mentors, register_import, waitlist
 from .db import database
-from .models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
+from .models import (ActionLink, AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentoringSession, MentorNote,
                      MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
                      WaitlistEntry)
 from .models.base import new_nonce
@@ -63,7 +68,7 @@ def export(user: User) -> dict:
     if mentor:
         found["mentor"] = _fields(mentor, MENTOR_FIELDS)
         found["mentor"]["choices"] = sorted(f"{o.kind}: {o.value}" for o in mentor.options)
-        found["mentor"]["headshot"] = "held" if mentor.photo else "none"
+        found["mentor"]["headshot"] = _headshot(mentor.photo)
         found["mentor"]["requests_received"] = [
             {"mentee": _name_of(MenteeProfile, r.mentee_id), "their_note": r.note, "your_message": r.decline_message,
              **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
@@ -84,7 +89,46 @@ def export(user: User) -> dict:
         .order_by(InboxItem.id)]
     found["what_you_did"] = [_fields(a, ("at", "action"))
                              for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
+    found["looked_at_by_the_team"] = [{"who": look["who"], "what": look["what"], "at": _plain(look["at"])}
+                                      for look in looks(user)]
     return found
+
+
+def download(user: User) -> Response:
+    body = json.dumps(export(user), indent=2, ensure_ascii=False)
+    filename = f"peer-mentoring-data-{clock.today_london().isoformat()}.json"
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+# An admin opening someone's data (recorded in the audit log by the admin pages), in words for that person.
+LOOKS = {
+    "viewed_person": ("looked at", "your record"),
+    "viewed_mentor_entry": ("looked at", "your entry on the mentor register"),
+    "viewed_person_data": ("downloaded", "a copy of your data"),
+    "viewed_inbox_item": ("looked at", "a message you sent the team"),
+}
+
+
+def looks(user: User) -> list[dict]:
+    """Who in the team opened this person's data, and when, newest first (their own looks aside)."""
+    theirs = InboxItem.select(InboxItem.id).where((InboxItem.user == user.id) | (InboxItem.email == user.email))
+    about = (((AuditEvent.object_type == "user") & (AuditEvent.object_id == user.id))
+             | ((AuditEvent.object_type == "inboxitem") & AuditEvent.object_id.in_(theirs)))
+    found = (AuditEvent.select(AuditEvent, User).join(User, on=(AuditEvent.actor == User.id))
+             .where(AuditEvent.action.in_(list(LOOKS)) & about & (AuditEvent.actor != user.id))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return [{"who": event.actor.name, "did": LOOKS[event.action][0], "what": LOOKS[event.action][1], "at": event.at}
+            for event in found]
+
+
+def _headshot(key: str | None) -> dict | None:
+    """The photo as it is kept and shown (the larger size; the card is the same picture smaller)."""
+    stored = StoredPhoto.get_or_none(StoredPhoto.key == key) if key else None
+    if stored is None:
+        return None
+    return {"filename": "headshot.webp", "media_type": "image/webp",
+            "base64": base64.b64encode(bytes(stored.profile)).decode("ascii")}
 
 
 def _relationship(relationship: Relationship, other_model, other_id: int) -> dict:
@@ -115,37 +159,88 @@ class ErasureRefused(Exception):
     pass
 
 
+def is_erased(user: User) -> bool:
+    return user.name == ERASED_NAME and not user.is_active
+
+
+# What erasing someone does, for the admin about to do it.
+CONSEQUENCES = [
+    "Anything still going on ends first: a waiting request, a mentoring, a place on the register or on a waiting "
+    "list. The people on the other side are told, without being given their name.",
+    "Their name, email address, profile, photo and everything they wrote are removed: from the portal, from the "
+    "emails it sent, from their messages to the team and from any mentor import file.",
+    "Dates and counts stay, without their name, so the scheme's figures stay right.",
+    "They will not be able to log in again. It cannot be undone: reply to them first if anything needs settling.",
+]
+
+
 def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     """Remove who someone is and what they wrote. Anything still going on is ended first, the
-    usual way, so the people on the other side are told. All in one transaction: the emails that
-    ending things writes to the person are deleted before any is queued, so none reaches them."""
+    usual way, so the people on the other side are told, in words that do not name them. All in one
+    transaction: the emails that ending things writes to the person are deleted before any is
+    queued, so none reaches them."""
     if user.id == by.id:
         raise ErasureRefused("You cannot erase your own account: ask another admin")
-    if user.name == ERASED_NAME and not user.is_active:
+    if is_erased(user):
         raise ErasureRefused("This person's data has already been erased")
     mentee, mentor = user.mentee, user.mentor
     with database.atomic():
+        # Emails written from here on are the notices below, already free of them: only older ones are scrubbed.
+        written_before = Email.select(fn.MAX(Email.id)).scalar() or 0
         if mentee:
             waiting = matching.waiting_request(mentee)
             if waiting:
                 try:
-                    matching.cancel(waiting, user)
+                    matching.cancel(waiting, user, leaving=True)
                 except matching.RequestRefused:
                     pass  # answered a moment ago: if accepted, the mentoring it started is ended below
             active = matching.active_relationship(mentee)
             if active:
-                matching.withdraw(active, by)
+                matching.withdraw(active, by, leaving=user)
             waitlist.leave_all(mentee.id, by)
         if mentor:
-            mentors.set_listed(mentor, by, False)  # closes their waiting requests, telling the mentees
+            mentors.set_listed(mentor, by, False, leaving=True)  # closes their waiting requests, telling the mentees
             for active in Relationship.select().where((Relationship.mentor == mentor.id)
                                                       & (Relationship.status == rules.ACTIVE)):
-                matching.withdraw(active, by)
-            waitlist.close_list(mentor, user.first_name)
-        _scrub(user, mentee, mentor)
+                matching.withdraw(active, by, leaving=user)
+            waitlist.close_list(mentor)
+        _scrub(user, mentee, mentor, written_before)
+        # An admin may act on a request made by phone while one made in the portal is still open.
+        for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+                                                          & (InboxItem.user == user.id)):
+            inbox.close(asked.id, by)
         if item is not None:
             inbox.close(item.id, by)
         audit.record(by, "erased_person", user)
+
+
+def erase_address(item: InboxItem, by: User) -> None:
+    """Someone known only by what they sent (interest in mentoring, say): no account to close, only
+    what came from or went to their address."""
+    if not item.email:
+        raise ErasureRefused("This person's details have already been erased")
+    if User.select().where(User.email == item.email).exists():
+        raise ErasureRefused("They have an account: erase their data from their record")
+    with database.atomic():
+        _forget_address(item.email)
+        inbox.close(item.id, by)
+        audit.record(by, "erased_person", item)
+
+
+def _forget_address(address: str, user: User | None = None) -> None:
+    """What came from or went to an address: mail, messages to the team, rows of a mentor import."""
+    mine, sent = Email.to_address == address, InboxItem.email == address
+    if user is not None:
+        mine, sent = mine | (Email.user == user.id), sent | (InboxItem.user == user.id)
+    # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
+    Email.delete().where(mine & (Email.status != "sent")).execute()
+    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
+    InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
+    # A file kept for an import not yet done (never confirmed, say) still holds their row.
+    for batch in ImportBatch.select(ImportBatch.id, ImportBatch.data).where(ImportBatch.data.is_null(False)):
+        kept = register_import.without_person(bytes(batch.data), address)
+        if kept is not None:
+            ImportBatch.update(data=kept).where(ImportBatch.id == batch.id).execute()
 
 
 def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) -> list[User]:
@@ -158,22 +253,26 @@ def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) ->
     return found
 
 
-def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None) -> None:
+def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | None, written_before: int) -> None:
     now = clock.now()
-    mine = (Email.user == user.id) | (Email.to_address == user.email)
-    # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
-    Email.delete().where(mine & (Email.status != "sent")).execute()
-    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
-    # Emails to the people on the other side spoke of them: their note, their address, their name.
+    _forget_address(user.email, user)
+    # Emails to the people on the other side spoke of them: their note, their address, their name. Those
+    # gone keep their subject, not their words; those still to go are not sent (what ending things wrote
+    # since says what they need to know).
     others = _counterparts(mentee, mentor)
     if others:
         first = user.first_name
+        # Their name as a word, as written (SQL's LIKE would take "Jo" in "enjoy" for it).
+        named = re.compile(rf"\b{re.escape(first)}\b|(?i:{re.escape(user.email)})")
+        theirs = Email.id.in_([e.id for e in Email.select(Email.id, Email.text_body).where(
+            Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before))
+            if named.search(e.text_body)] or [0])
+        Email.delete().where(theirs & (Email.status != "sent")).execute()
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")
-                     ).where(Email.to_address.in_([other.email for other in others])
-                             & (Email.text_body.contains(first) | Email.text_body.contains(user.email))).execute()
-    InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(
-        (InboxItem.user == user.id) | (InboxItem.email == user.email)).execute()
+                     ).where(theirs).execute()
+    if user.is_admin:
+        _forget_admin(user)
     ActionLink.delete().where(ActionLink.user == user.id).execute()
     if mentee:
         MenteeProfile.update(grade="", school="", specialty="", trust="", deactivated_at=mentee.deactivated_at or now
@@ -184,18 +283,29 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
         ProfileChange.delete().where(ProfileChange.mentor == mentor.id).execute()
         MentorNote.delete().where(MentorNote.mentor == mentor.id).execute()
-        if mentor.photo:
-            StoredPhoto.delete().where(StoredPhoto.key == mentor.photo).execute()
         MentorProfile.update(
             listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="",
             experience_rtt="", experience_away="", why_mentor="", availability_notes="", locations="", interests="",
             contact_details="", search_text="", leave_from=None, leave_until=None).where(
             MentorProfile.id == mentor.id).execute()
+        if mentor.photo:
+            mentors.drop_photo(mentor.photo)
         MentorRequest.update(note="", decline_message="").where(MentorRequest.mentor == mentor.id).execute()
         _forget_places(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
                 email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
+
+
+def _forget_admin(admin: User) -> None:
+    """An admin's name was written into the audit log (whom an inbox item was assigned to) and into
+    the invitations they sent, some perhaps still to go: the team stands in for them."""
+    AuditEvent.update(detail=ERASED_NAME).where((AuditEvent.action == "assigned_inbox_item")
+                                                & (AuditEvent.detail == admin.name[:200])).execute()
+    invited = Email.template.in_(["invitation", "role_added"])
+    Email.update(text_body=fn.REPLACE(Email.text_body, f"{admin.name} has", "The team has"),
+                 html_body=fn.REPLACE(Email.html_body, f"{escape(admin.name)} has", "The team has")).where(
+        invited & Email.text_body.contains(admin.name)).execute()
 
 
 def _forget_places(whose) -> None:

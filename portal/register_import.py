@@ -155,3 +155,24 @@ def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
     seen[email] = line
     checked.rows.append({"line": line, "email": email, "name": form.name.data, "capacity": form.capacity.data,
                          "values": form.values()})
+
+
+def without_person(data: bytes, email: str) -> bytes | None:
+    """The file without the rows for `email` (someone whose data is erased), or None when it has none.
+    Rows that cannot be read are left as they are: they were never imported."""
+    try:
+        rows = list(csv.reader(io.StringIO(decode(data), newline="")))
+    except (FileRefused, csv.Error):
+        return None
+    if not rows:
+        return None
+    headers = [_header(h) for h in rows[0]]
+    if "email" not in headers:
+        return None
+    column = headers.index("email")
+    kept = [r for r in rows[1:] if len(r) <= column or r[column].strip().lower() != email.lower()]
+    if len(kept) == len(rows) - 1:
+        return None
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0], *kept])
+    return out.getvalue().encode("utf-8")

@@ -284,8 +284,8 @@ def wind_up(relationship: Relationship, now: datetime) -> list[MentoringSession]
         MentoringSession.starts_at)) if in_calendars else []
 
 
-def cancelled_invites(cancelled: list[MentoringSession], other: User) -> list[dict]:
-    return [calendar_invites.attachment(session, other_name=other.first_name, method="CANCEL")
+def cancelled_invites(cancelled: list[MentoringSession], other_name: str) -> list[dict]:
+    return [calendar_invites.attachment(session, other_name=other_name, method="CANCEL")
             for session in cancelled]
 
 
@@ -308,7 +308,7 @@ def close(relationship: Relationship, by: User | None, role: str, reason: str, n
         for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
             mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
                       name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
-                      cancelled=cancelled, attachments=cancelled_invites(cancelled, other),
+                      cancelled=cancelled, attachments=cancelled_invites(cancelled, other.first_name),
                       dedupe_key=f"closed:{relationship.id}:{person.id}")
         audit.record(by, "closed_relationship", relationship, detail=reason)
     return True

@@ -88,8 +88,9 @@ def leave(entry: WaitlistEntry, by: User) -> None:
         audit.record(by, "left_waitlist", entry)
 
 
-def close_list(mentor: MentorProfile, mentor_name: str) -> int:
-    """A mentor leaving the register for good: everyone waiting for them is told to choose again."""
+def close_list(mentor: MentorProfile) -> int:
+    """A mentor leaving the scheme (their data erased): everyone waiting for them is told to choose
+    again, without the mentor's name."""
     closed = 0
     for entry in WaitlistEntry.select().where((WaitlistEntry.mentor == mentor.id) & WaitlistEntry.status.in_(OPEN)):
         if not WaitlistEntry.update(status="left", closed_at=clock.now()).where(
@@ -97,8 +98,8 @@ def close_list(mentor: MentorProfile, mentor_name: str) -> int:
             continue
         mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == entry.mentee_id).get()
         mail.send(mentee_user.email, "waitlist_closed", "A waiting list you were on has closed", user=mentee_user,
-                  name=mentee_user.first_name, mentor_name=mentor_name,
-                  url=links.external_url("browse.directory"), dedupe_key=f"waitlist-closed:{entry.id}")
+                  name=mentee_user.first_name, url=links.external_url("browse.directory"),
+                  dedupe_key=f"waitlist-closed:{entry.id}")
         audit.record(None, "closed_waitlist_entry", entry)
         closed += 1
     return closed

@@ -1,15 +1,13 @@
 """A person's own account: their details, their password, joining as a mentee too, a copy of
 their data and asking for its erasure."""
-import json
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from .. import accounts, clock, content, personal_data
+from .. import accounts, content, personal_data
 from ..access import roles_of, requires
 from ..auth.forms import ChangePasswordForm, MenteeDetailsForm
 from ..forms import strip
@@ -73,13 +71,10 @@ def data():
         return redirect(url_for("account.data"))
     status = 400 if form.errors else 200
     return render_template("account/data.html", form=form, held=personal_data.export(user),
-                           asked=personal_data.erasure_asked(user)), status
+                           looks=personal_data.looks(user), asked=personal_data.erasure_asked(user)), status
 
 
 @bp.route("/data.json")
 @requires()
 def data_download():
-    body = json.dumps(personal_data.export(current_user._get_current_object()), indent=2, ensure_ascii=False)
-    filename = f"peer-mentoring-data-{clock.today_london().isoformat()}.json"
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return personal_data.download(current_user._get_current_object())

@@ -8,7 +8,7 @@ from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import inbox, matching, personal_data, sessions
+from .. import audit, inbox, matching, personal_data, sessions
 from ..forms import choices, strip
 from ..models import InboxItem, Relationship, User
 from . import bp
@@ -79,10 +79,13 @@ def inbox_item(item_id):
         inbox.reply(item, current_user._get_current_object(), form.message.data)
         flash(f"Your reply has been sent to {item.email}.", "success")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
+    if request.method == "GET":
+        audit.record(current_user._get_current_object(), "viewed_inbox_item", item)
     assign = AssignForm(admin=str(item.assigned_to_id or ""))
     assign.admin.choices = choices([("", "Nobody"), *_admins().items()])
+    account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)
     return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, form=form, assign=assign,
-                           relationship=_relationship_of(item),
+                           relationship=_relationship_of(item), account=account,
                            replies=item.replies.order_by(inbox.InboxReply.sent_at)), 400 if form.errors else 200
 
 
@@ -112,7 +115,9 @@ def close_inbox_item(item_id):
 @bp.route("/inbox/<int:item_id>/erase", methods=["POST"])
 def erase_from_inbox(item_id):
     item = _item_or_404(item_id)
-    if item.kind != personal_data.ERASURE or item.user is None:
+    if item.user is None:
+        return _erase_address(item)
+    if item.kind != personal_data.ERASURE:
         abort(404)
     if item.status != "open":
         flash("That request has been dealt with already.", "info")
@@ -123,6 +128,17 @@ def erase_from_inbox(item_id):
         flash(f"{refused}.", "error")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
     flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
+    return redirect(url_for("admin.inbox_list"))
+
+
+def _erase_address(item: InboxItem):
+    """Someone with no account (who registered interest, say), known only by their address."""
+    try:
+        personal_data.erase_address(item, current_user._get_current_object())
+    except personal_data.ErasureRefused as refused:
+        flash(f"{refused}.", "error")
+        return redirect(url_for("admin.inbox_item", item_id=item.id))
+    flash("Their details have been erased.", "success")
     return redirect(url_for("admin.inbox_list"))
 
 

@@ -4,7 +4,7 @@ from flask_login import current_user
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import links, matching, sessions
+from .. import audit, links, matching, personal_data, sessions
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
 from . import bp
@@ -67,6 +67,7 @@ def _user_or_404(user_id: int) -> User:
 @bp.route("/people/<int:user_id>")
 def person(user_id):
     user = _user_or_404(user_id)
+    audit.record(current_user._get_current_object(), "viewed_person", user)
     mentor_user = User.alias()
     context = {"person": user, "emails": list(Email.select(Email.subject, Email.created_at, Email.status)
                                               .where(Email.user == user).order_by(Email.created_at.desc()).limit(50))}
@@ -85,7 +86,34 @@ def person(user_id):
          "mentee": User.select().join(MenteeProfile).where(MenteeProfile.id == r.mentee_id).get(),
          "mentor": User.select().join(MentorProfile).where(MentorProfile.id == r.mentor_id).get()}
         for r in relationships]
+    context["erased"] = personal_data.is_erased(user)
     return render_template("admin/person.html", **context)
+
+
+@bp.route("/people/<int:user_id>/data.json")
+def person_data(user_id):
+    """A copy of what is held about someone, for them (asked for by phone or post, say)."""
+    user = _user_or_404(user_id)
+    audit.record(current_user._get_current_object(), "viewed_person_data", user)
+    return personal_data.download(user)
+
+
+@bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
+def erase_person(user_id):
+    """Erasure asked for outside the portal (by phone, say), or for someone who never logged in."""
+    user = _user_or_404(user_id)
+    if request.method == "GET" and not personal_data.is_erased(user):
+        return render_template("admin/confirm.html", title=f"Erase {user.name}'s data?",
+                               consequences=personal_data.CONSEQUENCES,
+                               action=url_for("admin.erase_person", user_id=user.id), button="Erase their data",
+                               back=url_for("admin.person", user_id=user.id))
+    try:
+        personal_data.erase(user, current_user._get_current_object())
+    except personal_data.ErasureRefused as refused:
+        flash(f"{refused}.", "error")
+    else:
+        flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
+    return redirect(url_for("admin.person", user_id=user.id))
 
 
 @bp.route("/people/<int:user_id>/reactivate", methods=["POST"])

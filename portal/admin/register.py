@@ -4,7 +4,7 @@ from flask_login import current_user
 from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import accounts, clock, mentors
+from .. import accounts, audit, clock, mentors
 from ..mentor.editing import profile_form_data, profile_status, save_availability, save_profile
 from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
@@ -85,7 +85,9 @@ def new_mentor():
 
 @bp.route("/mentors/<int:mentor_id>")
 def mentor(mentor_id):
-    return mentor_page(_mentor_or_404(mentor_id))
+    found = _mentor_or_404(mentor_id)
+    audit.record(current_user._get_current_object(), "viewed_mentor_entry", found.user)
+    return mentor_page(found)
 
 
 def mentor_page(mentor: MentorProfile, training=None):

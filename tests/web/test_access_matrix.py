@@ -197,6 +197,8 @@ ROUTES = {
     "admin.import_progress":       Route(BATCH,         ADMIN_PAGE),
     "admin.people":                Route(NONE,          ADMIN_PAGE),
     "admin.person":                Route(PERSON,        ADMIN_PAGE),
+    "admin.person_data":           Route(PERSON,        ADMIN_PAGE),
+    "admin.erase_person":          Route(PERSON,        ADMIN_PAGE),
     "admin.reactivate":            Route(PERSON,        ADMIN_ACTION),
     "admin.withdraw":              Route(RELATIONSHIP,  ADMIN_PAGE),
     "admin.grant":                 Route(RELATIONSHIP,  ADMIN_ACTION),

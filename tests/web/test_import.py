@@ -3,9 +3,11 @@ nothing changed by importing the same file twice."""
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
+from portal import clock
 from portal.models import ImportBatch, MentorOption, MentorProfile, ProfileChange, User
 from portal.register_import import COLUMNS, EXAMPLE
 from tests.support.factories import PASSWORD, make_mentor, make_user
@@ -151,3 +153,23 @@ def test_bad_yes_no_and_capacity_cells_are_explained(admin_web):
     assert "Enter a whole number from 0 to 10" in page
     assert "'funday-evening' is not a valid choice" in page
     assert "There is nothing to import" in page
+
+
+def test_an_import_that_fails_keeps_no_copy_of_the_file(app, admin_web, run_jobs):
+    """The admin uploads the file again after a failure, so the one kept (names, contacts) goes."""
+    from jobs.sweeps import requeue_imports
+    for n in (1, 2):
+        preview_of(admin_web, upload(admin_web, csv_bytes([row(n)])))
+        batch = ImportBatch.select().order_by(ImportBatch.id.desc()).get()
+        admin_web.submit(f"/admin/mentors/import/{batch.id}", {"send_invitations": ""})
+    stalled, broken = ImportBatch.select().order_by(ImportBatch.id)
+    # One worker died part way; the other's file cannot be read any more when the job starts.
+    ImportBatch.update(status="running", progress_at=clock.now() - timedelta(hours=1)).where(
+        ImportBatch.id == stalled.id).execute()
+    ImportBatch.update(data=b"\n\n").where(ImportBatch.id == broken.id).execute()
+    run_jobs()
+    with app.app_context():
+        requeue_imports()
+    for batch in (ImportBatch.get_by_id(stalled.id), ImportBatch.get_by_id(broken.id)):
+        assert batch.status == "failed" and batch.error and batch.data is None
+    assert "The import did not finish" in words(admin_web.get(f"/admin/mentors/import/{broken.id}/progress"))

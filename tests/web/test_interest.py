@@ -3,7 +3,7 @@ import pytest
 
 from portal.models import InboxItem
 from tests.support.factories import PASSWORD, make_user
-from tests.support.servers import text_of
+from tests.support.servers import html_of, text_of
 from tests.support.web import Web, errors, text, words
 
 FORM = {"name": "Kit Carter", "email": "kit@example.org", "grade": "ST4", "specialty": "Surgery",
@@ -17,7 +17,8 @@ def test_interest_lands_in_the_inbox_and_is_acknowledged(app, web, run_jobs, mai
     assert (item.kind, item.status, item.name, item.email) == ("interest", "open", "Kit Carter", "kit@example.org")
     assert item.details == {"grade": "ST4", "specialty": "Surgery"}
     run_jobs()
-    assert "Hello Kit" in text_of(mailbox.wait_for("kit@example.org", "Thank you for your interest"))
+    assert "Thank you for your interest in becoming a peer mentor" in text_of(
+        mailbox.wait_for("kit@example.org", "Thank you for your interest"))
 
     make_user("admin@example.org", "Ada Admin", admin=True)
     admin = Web(app.test_client())
@@ -54,3 +55,16 @@ def test_one_thank_you_a_day_per_address(web, run_jobs, mailbox):
     run_jobs()
     assert InboxItem.select().count() == 2
     assert len(mailbox.to("kit@example.org")) == 1
+
+
+def test_the_thank_you_carries_none_of_the_words_typed_into_the_form(web, run_jobs, mailbox):
+    """Anyone can fill the form in with anyone's address: what they typed must not reach that inbox."""
+    typed = {**FORM, "name": "Prize-at-spam.example now", "specialty": "Click spam.example now",
+             "message": "Visit spam.example today"}
+    web.submit("/become-a-mentor", typed)
+    run_jobs()
+    thanks = mailbox.wait_for("kit@example.org", "Thank you for your interest")
+    assert "Thank you for your interest in becoming a peer mentor" in text_of(thanks)
+    for words_typed in ("spam.example", "Prize", "Click", "Visit"):
+        assert words_typed not in text_of(thanks) and words_typed not in html_of(thanks)
+        assert words_typed not in thanks["Subject"]

@@ -300,3 +300,25 @@ def test_a_tampered_form_version_gets_the_form_back_with_a_message(admin_web, ve
     again = admin_web.submit(url, {**data, **version_in(response)})
     assert again.status_code == 302, errors(again)
     assert MentorProfile.get_by_id(mentor.id).interests == "Choir singing"
+
+
+def test_a_replaced_headshot_is_no_longer_served(admin_web):
+    admin_web.submit("/admin/mentors/new", with_photo(BIO), content_type="multipart/form-data")
+    mentor = MentorProfile.get()
+    first = mentor.photo
+    admin_web.submit("/admin/mentors/new", with_photo({**BIO, "email": "kai@example.org", "name": "Kai Osei"},
+                                                      picture()), content_type="multipart/form-data")
+    shared = MentorProfile.get(MentorProfile.photo.is_null(False) & (MentorProfile.id != mentor.id)).photo
+    form = {**BIO, "send_invitation": ""}
+    del form["email"]
+    edit = f"/admin/mentors/{mentor.id}/edit"
+    saved = admin_web.submit(edit, with_photo({**form, **version_in(admin_web.get(edit))}, picture()),
+                             content_type="multipart/form-data")
+    assert saved.status_code == 302, errors(saved)
+    assert MentorProfile.get_by_id(mentor.id).photo == shared  # the same picture as Kai's
+    assert admin_web.get(f"/photos/{first}/card.webp").status_code == 404
+    assert admin_web.get(f"/photos/{first}/profile.webp").status_code == 404
+    assert not StoredPhoto.select().where(StoredPhoto.key == first).exists()
+
+    admin_web.submit(edit, with_photo({**form, **version_in(admin_web.get(edit))}), content_type="multipart/form-data")
+    assert admin_web.get(f"/photos/{shared}/card.webp").status_code == 200  # Kai still uses it
