@@ -2,6 +2,7 @@
 a new agreement version, a report's chart and its CSV."""
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -54,6 +55,9 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
         page.goto("/admin/")
         page.get_by_role("navigation", name="Admin").get_by_role("link", name="Texts").click()
         page.get_by_role("main").get_by_role("link", name="Mentoring agreement").click()
+        # Typed before htmx has set up the new page, the text would never ask for its preview.
+        expect(page).to_have_url(re.compile(r"/admin/content/agreement$"))
+        page.wait_for_load_state("load")
         body = page.get_by_label("Text", exact=True)
         body.fill("## Version two\n\nWe meet by video or in person, and **nothing said is written down**.")
         if javascript:  # the preview follows the typing
