@@ -5,7 +5,7 @@ from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, audit, clock, mentors
-from ..mentor.editing import profile_form_data, profile_status, save_availability, save_profile
+from ..mentor.editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
 from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
 from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
@@ -117,7 +117,7 @@ def mentor_availability(mentor_id):
     if save_availability(form, mentor, current_user._get_current_object()):
         flash("Availability saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
-    return render_template("mentor/availability.html", form=form, mentor=mentor, admin=True)
+    return render_template("mentor/availability.html", form=form, mentor=mentor, admin=True), availability_status(form)
 
 
 def _consequences(mentor: MentorProfile) -> list[str]:

@@ -100,6 +100,7 @@ class MentorProfileForm(FlaskForm):
 
 
 UNKNOWN_VERSION = "We could not tell when this form was opened. Check the details below and save again"
+STALE_PAGE = "We could not tell what this page showed when it was opened. Check the details below and save again"
 
 
 class ProfileEditForm(MentorProfileForm):
@@ -119,11 +120,16 @@ class NewMentorForm(MentorProfileForm):
 
 
 class AvailabilityForm(FlaskForm):
+    """`shown` carries the settings as the page showed them, so a save writes only what the person
+    changed, and a pause or leave someone else set meanwhile is not undone (editing.save_availability)."""
+
     capacity = _capacity("How many mentees can you take at once?",
                          "0 means you are not taking new mentees for now.")
     paused = BooleanField("Pause: hide me from the directory until I unpause")
     leave_from = date_field("First day of leave (optional)", validators=[Optional()])
     leave_until = date_field("Last day of leave", validators=[Optional()])
+    shown = HiddenField(validators=[InputRequired(STALE_PAGE), Regexp(r"^[0-9]{1,2};[01];[0-9-]{0,10};[0-9-]{0,10}$",
+                                                                      message=STALE_PAGE)])
 
 
 class ImportRowForm(NewMentorForm):

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from .. import clock, mentors
 from ..access import MENTOR, requires
-from .editing import profile_form_data, profile_status, save_availability, save_profile
+from .editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
 from .forms import AvailabilityForm, ProfileEditForm
 from .uploads import pending_key
 
@@ -40,4 +40,4 @@ def availability():
     if save_availability(form, mentor, current_user._get_current_object()):
         flash("Your availability is saved.", "success")
         return redirect(url_for("mentor.profile"))
-    return render_template("mentor/availability.html", form=form, mentor=mentor)
+    return render_template("mentor/availability.html", form=form, mentor=mentor), availability_status(form)

@@ -3,6 +3,7 @@ import html
 import re
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+HIDDEN = re.compile(r'<input[^>]*name="([^"]+)" type="hidden" value="([^"]*)"')
 ERRORS = re.compile(r'<li><a href="#([^"]+)">([^<]+)</a></li>')
 
 
@@ -23,6 +24,13 @@ class Web:
     def submit(self, url, data=None, **kwargs):
         """POST a form with this browser's CSRF token."""
         return self.client.post(url, data={**(data or {}), "csrf_token": self.token()}, **kwargs)
+
+    def submit_page(self, url, data=None, **kwargs):
+        """Open the form's page, then POST `data` with the page's own hidden fields (such as what it
+        showed, or the version it was opened at), as a browser would."""
+        hidden = {name: html.unescape(value) for name, value in HIDDEN.findall(text(self.get(url)))}
+        hidden.pop("csrf_token", None)
+        return self.submit(url, {**hidden, **(data or {})}, **kwargs)
 
     def login(self, email, password):
         response = self.submit("/login", {"email": email, "password": password})

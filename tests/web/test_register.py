@@ -164,29 +164,69 @@ def test_photos_are_served_without_metadata_and_cached(app, admin_web):
     assert app.test_client().get(f"/photos/{key}/card.webp").status_code == 302  # signed-in people only
 
 
+def shown_in(page) -> dict:
+    """The availability form's note of what it showed, to send back with the form."""
+    found = re.search(r'name="shown" type="hidden" value="([^"]*)"', text(page))
+    return {"shown": found.group(1)} if found else {}
+
+
 def test_capacity_pause_and_leave(web):
     mentor = make_mentor("priya@example.org", "Priya Shah")
     web.login("priya@example.org", PASSWORD)
-    bad = web.submit("/mentor/availability", {"capacity": "2", "leave_from": "2027-02-10", "leave_until": "2027-02-01"})
+    shown = shown_in(web.get("/mentor/availability"))
+    bad = web.submit("/mentor/availability", {"capacity": "2", "leave_from": "2027-02-10", "leave_until": "2027-02-01",
+                                              **shown})
     assert "same as or after the first day" in errors(bad)["leave_until"]
     assert 'value="2027-02-10"' in text(bad)
-    half = web.submit("/mentor/availability", {"capacity": "2", "leave_from": "2027-02-10"})
+    half = web.submit("/mentor/availability", {"capacity": "2", "leave_from": "2027-02-10", **shown})
     assert "both the first and the last day" in errors(half)["leave_until"]
-    nonsense = web.submit("/mentor/availability", {"capacity": "two"})
+    nonsense = web.submit("/mentor/availability", {"capacity": "two", **shown})
     assert "whole number" in errors(nonsense)["capacity"]
 
     MentorProfile.update(places_taken=2).where(MentorProfile.id == mentor.id).execute()
-    below = web.submit("/mentor/availability", {"capacity": "1"})
+    below = web.submit("/mentor/availability", {"capacity": "1", **shown})
     assert "cannot be lower than 2" in errors(below)["capacity"]
 
     saved = web.submit("/mentor/availability", {"capacity": "3", "paused": "y", "leave_from": "2027-02-01",
-                                                "leave_until": "2027-02-10"})
+                                                "leave_until": "2027-02-10", **shown})
     assert saved.status_code == 302
     mentor = MentorProfile.get_by_id(mentor.id)
     assert (mentor.capacity, mentor.paused, str(mentor.leave_from), str(mentor.leave_until)) == (
         3, True, "2027-02-01", "2027-02-10")
     assert ProfileChange.get().changes["capacity"] == [2, 3]
     assert "You are paused" in text(web.get("/mentor/profile"))
+
+
+@pytest.mark.parametrize("who", ["the mentor", "an admin"])
+def test_saving_availability_changes_only_what_was_changed_on_the_page(app, admin_web, who):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=2)
+    page, url = admin_web, f"/admin/mentors/{mentor.id}/availability"
+    if who == "the mentor":
+        page, url = Web(app.test_client()), "/mentor/availability"
+        page.login("priya@example.org", PASSWORD)
+    opened = page.get(url)
+    # Meanwhile another admin pauses the mentor and records leave.
+    mentors.set_availability(mentor, User.get(User.is_admin), paused=True, leave_from=date(2027, 3, 1),
+                             leave_until=date(2027, 3, 5))
+    saved = page.submit(url, {"capacity": "4", **shown_in(opened)})  # the page as it was: not paused, no leave
+    assert saved.status_code == 302, errors(saved)
+    now = MentorProfile.get_by_id(mentor.id)
+    assert (now.capacity, now.paused, now.leave_from, now.leave_until) == (4, True, date(2027, 3, 1), date(2027, 3, 5))
+    assert ProfileChange.select().order_by(ProfileChange.id.desc()).get().changes == {"capacity": [2, 4]}
+
+
+@pytest.mark.parametrize("shown", [None, "", "nonsense", "99999999999;0;;", "2;0;2027-02-30;", "2;0;;;"])
+def test_a_tampered_availability_form_comes_back_with_a_message(web, shown):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=2)
+    web.login("priya@example.org", PASSWORD)
+    data = {"capacity": "4"} | ({} if shown is None else {"shown": shown})
+    response = web.submit("/mentor/availability", data)
+    assert response.status_code == 400
+    assert "Check the details below and save again" in words(response)
+    assert MentorProfile.get_by_id(mentor.id).capacity == 2
+    again = web.submit("/mentor/availability", {**data, **shown_in(response)})
+    assert again.status_code == 302, errors(again)
+    assert MentorProfile.get_by_id(mentor.id).capacity == 4
 
 
 def test_admins_take_mentors_off_the_register_and_back(admin_web):

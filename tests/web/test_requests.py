@@ -334,7 +334,7 @@ def test_a_mentor_going_away_closes_waiting_requests(app, people, run_jobs, mail
         form.update({"paused": "y"} if change == "pause" else
                     {"leave_from": today.isoformat(), "leave_until": today.replace(day=28).isoformat()
                      if today.day < 28 else today.isoformat()})
-        assert browser(app, "priya@example.org").submit("/mentor/availability", form).status_code == 302
+        assert browser(app, "priya@example.org").submit_page("/mentor/availability", form).status_code == 302
     assert MentorRequest.get().status == "closed"
     assert MentorProfile.get_by_id(mentor.id).places_taken == 0
     run_jobs()
@@ -348,7 +348,7 @@ def test_leave_booked_before_a_deadline_closes_the_request(app, people):
         ask(browser(app, "jo@example.org"), mentor)
         request = MentorRequest.get()
         assert request.deadline == datetime(2026, 12, 8, 23, 59)
-        browser(app, "priya@example.org").submit("/mentor/availability", {
+        browser(app, "priya@example.org").submit_page("/mentor/availability", {
             "capacity": "2", "leave_from": "2026-12-07", "leave_until": "2026-12-20"})
     assert MentorRequest.get().status == "closed"
 
