@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -19,7 +19,6 @@ from portal.models import Email
 from . import job
 
 MAX_ATTEMPTS = 12
-CLAIM_FOR = timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -30,9 +29,10 @@ def backoff(attempts: int) -> timedelta:
 @job
 def deliver(email_id: int) -> str:
     now = clock.now()
+    claim_until = now + timedelta(seconds=current_app.config["EMAIL_CLAIM_SECONDS"])
     # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,
     # the sweep finds the row again then and another worker sends it.
-    claimed = (Email.update(status="sending", claimed_until=now + CLAIM_FOR, next_attempt_at=now + CLAIM_FOR,
+    claimed = (Email.update(status="sending", claimed_until=claim_until, next_attempt_at=claim_until,
                             attempts=Email.attempts + 1)
                .where((Email.id == email_id)
                       & ((Email.status == "queued")
@@ -59,12 +59,21 @@ def send_to_dev_mailbox(email: Email) -> None:
     """Development without an SMTP server: the row itself is the delivered mail, read at /dev/mail."""
 
 
+def message_id(email: Email) -> str:
+    """The same for every try at sending one outbox row, whichever worker makes it: a worker that dies
+    after the server took the message, but before it could record that, leaves it to be sent again,
+    and the same Message-ID lets mail systems and mail programs see the second copy for what it is.
+    The time the row was written keeps it apart from rows with the same id in other databases."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    return f"<portal.{email.id}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def build_message(email: Email) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}")
+    message["Message-ID"] = message_id(email)
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")
     for attached in email.attachments or []:

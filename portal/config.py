@@ -72,6 +72,10 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "DATABASE_URL": environ.get("DATABASE_URL", f"sqlite:///{instance_path / 'portal.db'}"),
         "REDIS_URL": redis_url,
         "RQ_QUEUE": environ.get("RQ_QUEUE", "portal"),
+        # How long a worker holds an email it is sending before another may try: if the worker dies
+        # mid-send, the email waits this long. Keep it well above the SMTP timeout (20 seconds), or
+        # a slow server could be sent the same email by two workers.
+        "EMAIL_CLAIM_SECONDS": _int(environ, "EMAIL_CLAIM_SECONDS", 600),
         "SMTP_URL": smtp_url,
         "SMTP_CA_FILE": environ.get("SMTP_CA_FILE", ""),
         # Without an SMTP server, outside production, mail is delivered to /dev/mail.
