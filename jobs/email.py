@@ -45,14 +45,38 @@ def deliver(email_id: int) -> str:
         transport = send_to_dev_mailbox if current_app.config["DEV_MAILBOX"] else send_by_smtp
         transport(email)
     except Exception as exc:  # whatever stops delivery (SMTP, network, a bad address), the mail is kept
-        failed = email.attempts >= MAX_ATTEMPTS
-        (Email.update(status="failed" if failed else "queued", last_error=str(exc)[:500],
+        failed = email.attempts >= MAX_ATTEMPTS or refused_for_good(exc)
+        (Email.update(status="failed" if failed else "queued", last_error=what_went_wrong(exc)[:500],
                       next_attempt_at=clock.now() + backoff(email.attempts), claimed_until=None)
          .where(Email.id == email_id).execute())
         return "failed" if failed else "will retry"
     Email.update(status="sent", sent_at=clock.now(), claimed_until=None, last_error=None).where(
         Email.id == email_id).execute()
     return "sent"
+
+
+def _replies(exc: Exception) -> list[tuple[int, bytes | str]]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return list(exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return [(exc.smtp_code, exc.smtp_error)]
+    return []
+
+
+def refused_for_good(exc: Exception) -> bool:
+    """A 5xx reply is the server's final word on this message (a 4xx means "try later"): the email is
+    failed at once, for an admin to look at, rather than tried again for hours."""
+    replies = _replies(exc)
+    return bool(replies) and all(500 <= code < 600 for code, _ in replies)
+
+
+def what_went_wrong(exc: Exception) -> str:
+    """For the jobs health page: the server's own reply, as it said it ("554 5.7.1 ..."), when it made one."""
+    replies = _replies(exc)
+    if not replies:
+        return str(exc)
+    said = [f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}" for code, text in replies]
+    return " ".join("; ".join(said).split())
 
 
 def send_to_dev_mailbox(email: Email) -> None:
