@@ -1,6 +1,7 @@
-"""The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute."""
+"""The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute (SWEEP_SCHEDULE)."""
 import logging
 
+from flask import current_app
 from rq.cron import CronScheduler
 
 from . import redis_connection
@@ -11,7 +12,7 @@ def scheduler(queue_name: str) -> CronScheduler:
     cron = CronScheduler(connection=redis_connection(), logging_level=logging.INFO)
     for sweep in EVERY_MINUTE:
         # A sweep late by more than a minute is superseded by the next one, so it may expire unrun.
-        cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600)
+        cron.register(sweep, queue_name, cron=current_app.config["SWEEP_SCHEDULE"], ttl=120, job_timeout=600)
     for sweep in DAILY:
         cron.register(sweep, queue_name, cron="17 3 * * *", job_timeout=3600)
     return cron
