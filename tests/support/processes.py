@@ -34,14 +34,14 @@ class Processes:
         self.running.append((name, process))
         return process
 
-    def web(self, name: str = "web", workers: int = 2, threads: int = 4) -> int:
-        """A gunicorn serving the portal; its port, once it answers."""
+    def web(self, name: str = "web", workers: int = 2, threads: int = 4, wait: bool = True) -> int:
+        """A gunicorn serving the portal; its port, once it answers (unless told not to wait)."""
         port = free_port()
         self.start(name, [sys.executable, "-m", "gunicorn", "app:app", "-b", f"127.0.0.1:{port}",
                           "-w", str(workers), "--worker-class", "gthread", "--threads", str(threads),
                           "--graceful-timeout", "5"])
-        wait_for_port(port, timeout=60)
-        Visitor(port).get("/health")  # the master listens before its workers have loaded the app
+        if wait:
+            wait_for_web(port)
         return port
 
     def worker(self, name: str = "worker") -> subprocess.Popen:
@@ -78,6 +78,11 @@ class Processes:
                 pass
             _kill_tree(process)  # whatever is left of it
         self.running.clear()
+
+
+def wait_for_web(port: int) -> None:
+    wait_for_port(port, timeout=60)
+    Visitor(port).get("/health")  # the master listens before its workers have loaded the app
 
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
