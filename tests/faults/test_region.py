@@ -126,7 +126,7 @@ def test_a_region_under_a_rush_of_requests_keeps_every_promise(database_url, red
             accepted = [r.id for r in requests.values() if r.status == "accepted"]
             declined = [r.id for r in requests.values() if r.status == "declined"]
             expired = [r.id for r in requests.values() if r.status == "expired"]
-            expected = ({f"request-new:{r}" for r in requests.values() for r in [r.id]}
+            expected = ({f"request-new:{r.id}" for r in requests.values()}
                         | {f"request-accepted:{r}:{who}" for r in accepted for who in ("mentee", "mentor")}
                         | {f"request_declined:{r}" for r in declined}
                         | {f"request_expired:{r}" for r in expired} | {f"request-expired:{r}:mentor" for r in expired})
