@@ -6,6 +6,7 @@ import threading
 import psycopg2
 import pytest
 
+from portal import db
 from portal.models import User
 from tests.faults.conftest import portal_here, production_environ
 from tests.support.factories import PASSWORD, make_user
@@ -17,6 +18,7 @@ from tests.support.servers import SmtpServer, ThrowawayCluster
 def cluster():
     server = ThrowawayCluster()
     yield server
+    db.close_all()
     server.close()
 
 
