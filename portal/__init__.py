@@ -109,6 +109,7 @@ def _register_errors(app):
     app.register_error_handler(429, lambda e: page(
         429, "Too many attempts", "For your security we have paused this for a while. Please wait 15 minutes "
                                   "and try again. If you have forgotten your password, you can reset it."))
+
     def database_unavailable(error):
         # PostgreSQL restarting, or out of reach: the pool reconnects by itself once it is back. Who is
         # logged in cannot be looked up meanwhile, so the page is drawn as for someone logged out.

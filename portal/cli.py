@@ -87,19 +87,19 @@ def scheme_deadline(made_at, days):
     click.echo(clock.to_london(due).isoformat())
 
 
-# How long the worker and the cron scheduler wait for Redis to come back before starting again.
-REDIS_RETRY_SECONDS = 2
+# How long the worker and the cron scheduler wait before starting again after RQ gave up.
+RESTART_AFTER_SECONDS = 2
 
 
-def _wait_for_redis(who: str, error) -> None:
-    """RQ's worker and cron scheduler give up when Redis goes away (restarted, say): they stop, and
-    the sweeps and emails with them. Everything they carry is in the database, so they simply start
-    again, once Redis answers."""
-    click.echo(f"The {who} lost Redis ({error}); starting again in {REDIS_RETRY_SECONDS} seconds.", err=True)
-    # RQ's handlers expect a running worker: while waiting, a stop signal just stops.
+def _start_again_soon(who: str, why) -> None:
+    """RQ's worker and cron scheduler give up when Redis goes away (restarted, say), and every email
+    and sweep would wait for someone to restart them. Everything they carry is in the database, so
+    they start again by themselves, and carry on once Redis answers."""
+    click.echo(f"The {who} stopped ({why}); it starts again in {RESTART_AFTER_SECONDS} seconds.", err=True)
+    # RQ's signal handlers expect a running worker: while waiting, a stop signal just stops.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    time.sleep(REDIS_RETRY_SECONDS)
+    time.sleep(RESTART_AFTER_SECONDS)
 
 
 @click.command("worker")
@@ -127,11 +127,11 @@ def worker(burst, log_level):
         except RedisError as error:
             if burst:
                 raise
-            _wait_for_redis("worker", error)
+            _start_again_soon("worker", error)
             continue
         if burst or running.asked_to_stop:
             sys.exit(0 if ok or burst else 1)
-        _wait_for_redis("worker", "it stopped working")
+        _start_again_soon("worker", "RQ gave up: see above")
 
 
 @click.command("cron")
@@ -145,7 +145,7 @@ def cron():
             scheduler(current_app.config["RQ_QUEUE"]).start()
             return
         except RedisError as error:
-            _wait_for_redis("cron scheduler", error)
+            _start_again_soon("cron scheduler", error)
 
 
 @click.command("dev")
