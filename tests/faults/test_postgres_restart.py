@@ -52,7 +52,7 @@ def test_while_postgres_restarts_pages_say_so_and_afterwards_everything_works(cl
                 answers.append((page.status, "Sorry, the service is not available" in page.words))
                 clicking.wait(0.05)
 
-        clicker = threading.Thread(target=keep_clicking)
+        clicker = threading.Thread(target=keep_clicking, daemon=True)
         clicker.start()
         eventually(lambda: answers, what="a first click")
         cluster.stop()

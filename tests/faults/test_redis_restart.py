@@ -62,7 +62,7 @@ def test_a_redis_restart_loses_no_email_and_never_opens_the_login_limits(databas
                 signed_up.append(email)
                 n += 1
 
-        people = [threading.Thread(target=keep_signing_up, args=(who,)) for who in ("ann", "bob")]
+        people = [threading.Thread(target=keep_signing_up, args=(who,), daemon=True) for who in ("ann", "bob")]
         for person in people:
             person.start()
         eventually(lambda: len(mailbox.messages) >= 4, timeout=60, what="the first emails")
