@@ -8,7 +8,7 @@ import smtplib
 import ssl
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -19,7 +19,6 @@ from portal.models import Email
 from . import job
 
 MAX_ATTEMPTS = 12
-CLAIM_FOR = timedelta(minutes=10)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -30,9 +29,10 @@ def backoff(attempts: int) -> timedelta:
 @job
 def deliver(email_id: int) -> str:
     now = clock.now()
+    claim_until = now + timedelta(seconds=current_app.config["EMAIL_CLAIM_SECONDS"])
     # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,
     # the sweep finds the row again then and another worker sends it.
-    claimed = (Email.update(status="sending", claimed_until=now + CLAIM_FOR, next_attempt_at=now + CLAIM_FOR,
+    claimed = (Email.update(status="sending", claimed_until=claim_until, next_attempt_at=claim_until,
                             attempts=Email.attempts + 1)
                .where((Email.id == email_id)
                       & ((Email.status == "queued")
@@ -45,8 +45,8 @@ def deliver(email_id: int) -> str:
         transport = send_to_dev_mailbox if current_app.config["DEV_MAILBOX"] else send_by_smtp
         transport(email)
     except Exception as exc:  # whatever stops delivery (SMTP, network, a bad address), the mail is kept
-        failed = email.attempts >= MAX_ATTEMPTS
-        (Email.update(status="failed" if failed else "queued", last_error=str(exc)[:500],
+        failed = email.attempts >= MAX_ATTEMPTS or refused_for_good(exc)
+        (Email.update(status="failed" if failed else "queued", last_error=what_went_wrong(exc)[:500],
                       next_attempt_at=clock.now() + backoff(email.attempts), claimed_until=None)
          .where(Email.id == email_id).execute())
         return "failed" if failed else "will retry"
@@ -55,8 +55,41 @@ def deliver(email_id: int) -> str:
     return "sent"
 
 
+def _replies(exc: Exception) -> list[tuple[int, bytes | str]]:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return list(exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return [(exc.smtp_code, exc.smtp_error)]
+    return []
+
+
+def refused_for_good(exc: Exception) -> bool:
+    """A 5xx reply is the server's final word on this message (a 4xx means "try later"): the email is
+    failed at once, for an admin to look at, rather than tried again for hours."""
+    replies = _replies(exc)
+    return bool(replies) and all(500 <= code < 600 for code, _ in replies)
+
+
+def what_went_wrong(exc: Exception) -> str:
+    """For the jobs health page: the server's own reply, as it said it ("554 5.7.1 ..."), when it made one."""
+    replies = _replies(exc)
+    if not replies:
+        return str(exc)
+    said = [f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}" for code, text in replies]
+    return " ".join("; ".join(said).split())
+
+
 def send_to_dev_mailbox(email: Email) -> None:
     """Development without an SMTP server: the row itself is the delivered mail, read at /dev/mail."""
+
+
+def message_id(email: Email) -> str:
+    """The same for every try at sending one outbox row, whichever worker makes it: a worker that dies
+    after the server took the message, but before it could record that, leaves it to be sent again,
+    and the same Message-ID lets mail systems and mail programs see the second copy for what it is.
+    The time the row was written keeps it apart from rows with the same id in other databases."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+    return f"<portal.{email.id}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
 
 
 def build_message(email: Email) -> EmailMessage:
@@ -64,7 +97,7 @@ def build_message(email: Email) -> EmailMessage:
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = email.to_address
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(idstring=f"portal-{email.id}")
+    message["Message-ID"] = message_id(email)
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")
     for attached in email.attachments or []:

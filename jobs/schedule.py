@@ -1,4 +1,4 @@
-"""The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute."""
+"""The clock that starts the sweeps: RQ's cron scheduler enqueues each one every minute (SWEEP_SCHEDULE)."""
 import logging
 
 from flask import current_app
@@ -14,8 +14,8 @@ def scheduler(queue_name: str) -> CronScheduler:
     deployment = current_app.config["DEPLOYMENT_ID"]
     for sweep in EVERY_MINUTE:
         # A sweep late by more than a minute is superseded by the next one, so it may expire unrun.
-        cron.register(sweep, queue_name, cron="* * * * *", ttl=120, job_timeout=600, meta=stamp(),
-                      name=f"{deployment}:{sweep.__name__}")
+        cron.register(sweep, queue_name, cron=current_app.config["SWEEP_SCHEDULE"], ttl=120, job_timeout=600,
+                      meta=stamp(), name=f"{deployment}:{sweep.__name__}")
     for sweep in DAILY:
         cron.register(sweep, queue_name, cron="17 3 * * *", job_timeout=3600, meta=stamp(),
                       name=f"{deployment}:{sweep.__name__}")

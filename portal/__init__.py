@@ -1,9 +1,10 @@
 """The peer mentoring portal: create_app() builds the Flask application."""
 from pathlib import Path
 
-from flask import Flask, abort, has_request_context, render_template, request, session
+from flask import Flask, abort, g, has_request_context, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from peewee import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -131,6 +132,19 @@ def _register_errors(app):
     app.register_error_handler(429, lambda e: page(
         429, "Too many attempts", "For your security we have paused this for a while. Please wait 15 minutes "
                                   "and try again. If you have forgotten your password, you can reset it."))
+
+    def database_unavailable(error):
+        # PostgreSQL restarting, or out of reach: the pool reconnects by itself once it is back. Who is
+        # logged in cannot be looked up meanwhile, so the page is drawn as for someone logged out.
+        app.logger.error("The database could not be used: %s", error, exc_info=error)
+        g._login_user = login_manager.anonymous_user()
+        body, status = page(503, "Sorry, the service is not available just now",
+                            "Please try again in a few minutes. If you were sending a form, it has not been "
+                            "saved: go back and send it again.")
+        return body, status, {"Retry-After": "60"}
+
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
     app.register_error_handler(500, lambda e: page(
         500, "Sorry, something went wrong", "Please try again in a few minutes. If it keeps happening, "
                                            "email the team and tell them what you were doing."))

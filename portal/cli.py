@@ -1,5 +1,7 @@
 """Command line: `flask --app app <group> <command>`."""
+import signal
 import sys
+import time
 
 import click
 from flask import current_app
@@ -85,24 +87,65 @@ def scheme_deadline(made_at, days):
     click.echo(clock.to_london(due).isoformat())
 
 
+# How long the worker and the cron scheduler wait before starting again after RQ gave up.
+RESTART_AFTER_SECONDS = 2
+
+
+def _start_again_soon(who: str, why) -> None:
+    """RQ's worker and cron scheduler give up when Redis goes away (restarted, say), and every email
+    and sweep would wait for someone to restart them. Everything they carry is in the database, so
+    they start again by themselves, and carry on once Redis answers."""
+    click.echo(f"The {who} stopped ({why}); it starts again in {RESTART_AFTER_SECONDS} seconds.", err=True)
+    # RQ's signal handlers expect a running worker: while waiting, a stop signal just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    time.sleep(RESTART_AFTER_SECONDS)
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
 @click.option("--log-level", default="INFO", show_default=True, help="WARNING shows only jobs that fail.")
 def worker(burst, log_level):
     """Run an RQ worker (with its scheduler) for the portal's queue."""
+    from redis.exceptions import RedisError
     from rq import Worker
 
     from jobs import queue
-    q = queue()
-    ok = Worker([q], connection=q.connection).work(burst=burst, with_scheduler=True, logging_level=log_level)
-    sys.exit(0 if ok or burst else 1)
+
+    class PortalWorker(Worker):
+        asked_to_stop = False
+
+        def request_stop(self, signum, frame):
+            self.asked_to_stop = True
+            super().request_stop(signum, frame)
+
+    while True:
+        q = queue()
+        try:
+            running = PortalWorker([q], connection=q.connection)
+            ok = running.work(burst=burst, with_scheduler=True, logging_level=log_level)
+        except RedisError as error:
+            if burst:
+                raise
+            _start_again_soon("worker", error)
+            continue
+        if burst or running.asked_to_stop:
+            sys.exit(0 if ok or burst else 1)
+        _start_again_soon("worker", "RQ gave up: see above")
 
 
 @click.command("cron")
 def cron():
     """Enqueue the sweeps every minute (RQ's cron scheduler)."""
+    from redis.exceptions import RedisError
+
     from jobs.schedule import scheduler
-    scheduler(current_app.config["RQ_QUEUE"]).start()
+    while True:
+        try:
+            scheduler(current_app.config["RQ_QUEUE"]).start()
+            return
+        except RedisError as error:
+            _start_again_soon("cron scheduler", error)
 
 
 @click.command("dev")

@@ -42,6 +42,14 @@ def _ints(environ, name, default):
         raise ConfigError(f"{name} must be whole numbers separated by commas, not {raw!r}.") from None
 
 
+def _cron(environ, name, default):
+    from croniter import croniter
+    raw = environ.get(name) or default
+    if not croniter.is_valid(raw):
+        raise ConfigError(f"{name} must be a cron schedule such as \"* * * * *\" (every minute), not {raw!r}.")
+    return raw
+
+
 def _dev_secret(instance_path: Path) -> str:
     # Kept in the instance folder so a restart of `make run` keeps everyone logged in.
     path = instance_path / "secret_key"
@@ -94,6 +102,11 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         # (jobs.job refuses one queued by another portal).
         "DEPLOYMENT_ID": deployment,
         "RQ_QUEUE": environ.get("RQ_QUEUE") or f"portal-{deployment}",
+        # How long a worker holds an email it is sending before another may try: if the worker dies
+        # mid-send, the email waits this long. Keep it well above the SMTP timeout (20 seconds), or
+        # a slow server could be sent the same email by two workers.
+        "EMAIL_CLAIM_SECONDS": _int(environ, "EMAIL_CLAIM_SECONDS", 600),
+        "SWEEP_SCHEDULE": _cron(environ, "SWEEP_SCHEDULE", "* * * * *"),
         "SMTP_URL": smtp_url,
         "SMTP_CA_FILE": environ.get("SMTP_CA_FILE", ""),
         # Without an SMTP server, outside production, mail is delivered to /dev/mail.

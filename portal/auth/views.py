@@ -41,9 +41,11 @@ def check_email():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_network_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+# Only a form shown again counts (a wrong password): not a login, and not an attempt the portal could not
+# check (its database restarting, say), which would otherwise lock people out once it was back.
+@limiter.limit(_network_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 200)
 @limiter.limit(_login_limit, methods=["POST"], key_func=address_and_email,
-               deduct_when=lambda response: response.status_code != 302)
+               deduct_when=lambda response: response.status_code == 200)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg2
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 def free_port() -> int:
@@ -116,10 +117,14 @@ def html_of(message) -> str:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None, **controller_options):
-        self.mailbox = Mailbox()
+    """aiosmtpd on loopback; `mailbox` and `server_class` (an aiosmtpd SMTP) change how it answers."""
+
+    def __init__(self, port: int | None = None, mailbox: Mailbox | None = None, server_class=SMTP,
+                 **controller_options):
+        self.mailbox = mailbox or Mailbox()
         self.port = port or free_port()
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port, **controller_options)
+        self.controller = _Controller(server_class, self.mailbox, hostname="127.0.0.1", port=self.port,
+                                      **controller_options)
         self.controller.start()
 
     @property
@@ -128,6 +133,15 @@ class SmtpServer:
 
     def close(self):
         self.controller.stop()
+
+
+class _Controller(Controller):
+    def __init__(self, server_class, *args, **kwargs):
+        self.server_class = server_class
+        super().__init__(*args, **kwargs)
+
+    def factory(self):
+        return self.server_class(self.handler, **self.SMTP_kwargs)
 
 
 class PostgresServer:
@@ -194,11 +208,9 @@ class ThrowawayCluster:
             owner = pwd.getpwnam("postgres")
             os.chown(self.folder, owner.pw_uid, owner.pw_gid)
             self.prefix = ["runuser", "-u", "postgres", "--"]
-        data = self.folder / "data"
-        self._run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-        self._run([str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(self.folder / "log"),
-                   "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
-        self.data = data
+        self.data = self.folder / "data"
+        self._run([str(bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+        self.start()
 
     @property
     def url(self) -> str:
@@ -207,6 +219,16 @@ class ThrowawayCluster:
     def _run(self, command):
         subprocess.run(self.prefix + command, check=True, stdout=subprocess.DEVNULL, cwd=self.folder)
 
+    def start(self):
+        """Start (or start again, on the same port and data) and wait until it takes connections."""
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.folder / "log"),
+                   "-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+
+    def stop(self, mode: str = "fast"):
+        """"fast" ends every session the way an administrator's restart does; "immediate" is a crash."""
+        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-w", "-m", mode, "stop"])
+
     def close(self):
-        self._run([str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"])
+        subprocess.run(self.prefix + [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=self.folder)  # stopped already is fine
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -119,6 +119,7 @@ def test_development_makes_and_keeps_its_own_secret(tmp_path):
 @pytest.mark.parametrize("environ, message", [
     ({"PORTAL_ENV": "staging"}, "PORTAL_ENV must be one of"),
     ({"PORTAL_ENV": "development", "ANSWER_WORKING_DAYS": "five"}, "ANSWER_WORKING_DAYS must be a whole number"),
+    ({"PORTAL_ENV": "development", "SWEEP_SCHEDULE": "every minute"}, "SWEEP_SCHEDULE must be a cron schedule"),
 ])
 def test_bad_settings_stop_the_portal_with_one_line(tmp_path, environ, message):
     with pytest.raises(config.ConfigError, match=message):
