@@ -107,6 +107,7 @@ LOOKS = {
     "viewed_mentor_entry": ("looked at", "your entry on the mentor register"),
     "viewed_person_data": ("downloaded", "a copy of your data"),
     "viewed_inbox_item": ("looked at", "a message you sent the team"),
+    "viewed_request": ("looked at", "your request for a mentor"),
 }
 
 
