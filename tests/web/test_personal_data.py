@@ -470,3 +470,22 @@ def test_an_admin_opening_a_request_or_a_profile_to_edit_is_a_look_too(app, matc
     # The mentor answering a request made to them is not the team looking.
     priya.get(f"/requests/{asked.id}/answer")
     assert "Priya" not in words(browser(app, "sam@example.org").get("/account/data")).split("Who in the team")[1]
+
+
+def test_older_mail_to_someone_on_an_erased_mentors_waiting_list_loses_their_name(app, matched, run_jobs, mailbox):
+    """Offered a place with Priya from her waiting list, Lee never asked: Lee still got mail naming her."""
+    jo, priya, mentor, relationship = matched
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    sam = browser(app, "sam@example.org")
+    sam.submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
+    make_user("lee@example.org", "Lee Chan", mentee=True)
+    browser(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
+    sam.submit(f"/requests/{MentorRequest.get(MentorRequest.status == 'pending').id}/cancel")
+    run_jobs()
+    assert "Priya" in mailbox.wait_for("lee@example.org", "A place with Priya Shah is free for you")["Subject"]
+
+    confirm_and_erase(browser(app, "ada@example.org"), mentor.user_id)
+    run_jobs()
+    to_lee = list(Email.select().where(Email.to_address == "lee@example.org"))
+    assert to_lee and not [e.subject for e in to_lee if "Priya" in e.subject + e.text_body + e.html_body
+                           or "Shah" in e.subject]
