@@ -152,10 +152,13 @@ def _register_errors(app):
 
 def _refuse_nul_bytes(app):
     """A NUL character has no place in anything a person types, and PostgreSQL refuses to store
-    one: such a request is answered with a clear 400 here rather than failing later."""
+    one: such a request is answered with a clear 400 here rather than failing later. An address too
+    (/admin/content/<key>/<version> looks its key up in the database)."""
 
     @app.before_request
     def no_nul():
+        if "\x00" in request.path:
+            abort(400)
         for values in (request.args, request.form):
             if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
                 abort(400)

@@ -107,6 +107,7 @@ LOOKS = {
     "viewed_mentor_entry": ("looked at", "your entry on the mentor register"),
     "viewed_person_data": ("downloaded", "a copy of your data"),
     "viewed_inbox_item": ("looked at", "a message you sent the team"),
+    "viewed_request": ("looked at", "your request for a mentor"),
 }
 
 
@@ -244,12 +245,15 @@ def _forget_address(address: str, user: User | None = None) -> None:
 
 
 def _counterparts(mentee: MenteeProfile | None, mentor: MentorProfile | None) -> list[User]:
-    """The people on the other side of any request this person made or received."""
+    """The people on the other side of any request this person made or received, or of a waiting list
+    (a mentee offered a place with a mentor was told the mentor's name, whether or not they then asked)."""
     found = []
     if mentee:
         found.extend(User.select().join(MentorProfile).join(MentorRequest).where(MentorRequest.mentee == mentee.id))
+        found.extend(User.select().join(MentorProfile).join(WaitlistEntry).where(WaitlistEntry.mentee == mentee.id))
     if mentor:
         found.extend(User.select().join(MenteeProfile).join(MentorRequest).where(MentorRequest.mentor == mentor.id))
+        found.extend(User.select().join(MenteeProfile).join(WaitlistEntry).where(WaitlistEntry.mentor == mentor.id))
     return found
 
 
@@ -269,7 +273,8 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
             if named.search(e.text_body)] or [0])
         Email.delete().where(theirs & (Email.status != "sent")).execute()
         Email.update(text_body="", html_body="", attachments=[],
-                     subject=fn.REPLACE(fn.REPLACE(Email.subject, f"{first}'s", "Someone's"), f"{first} ", "Someone ")
+                     subject=fn.REPLACE(fn.REPLACE(fn.REPLACE(Email.subject, user.name, "someone"), f"{first}'s",
+                                                   "Someone's"), f"{first} ", "Someone ")
                      ).where(theirs).execute()
     if user.is_admin:
         _forget_admin(user)

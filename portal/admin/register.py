@@ -101,6 +101,8 @@ def mentor_page(mentor: MentorProfile, training=None):
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
 def edit_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
+    if request.method == "GET":
+        audit.record(current_user._get_current_object(), "viewed_mentor_entry", mentor.user)
     form = ProfileEditForm(data=profile_form_data(mentor))
     saved, _ = save_profile(form, mentor, current_user._get_current_object())
     if saved:
@@ -113,6 +115,8 @@ def edit_mentor(mentor_id):
 @bp.route("/mentors/<int:mentor_id>/availability", methods=["GET", "POST"])
 def mentor_availability(mentor_id):
     mentor = _mentor_or_404(mentor_id)
+    if request.method == "GET":
+        audit.record(current_user._get_current_object(), "viewed_mentor_entry", mentor.user)
     form = AvailabilityForm(obj=mentor)
     if save_availability(form, mentor, current_user._get_current_object()):
         flash("Availability saved.", "success")

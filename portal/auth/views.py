@@ -67,7 +67,15 @@ def logout():
     session.clear()
     logout_user()
     flash("You have logged out.", "info")
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    # Removed here rather than by flask-login, which leaves out Secure: a browser ignores a __Host-
+    # cookie without it, even one removing it, and would keep the old remember cookie.
+    session.pop("_remember", None)
+    config = current_app.config
+    response.delete_cookie(config["REMEMBER_COOKIE_NAME"], path=config.get("REMEMBER_COOKIE_PATH", "/"),
+                           domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config["REMEMBER_COOKIE_SECURE"],
+                           httponly=True, samesite=config["REMEMBER_COOKIE_SAMESITE"])
+    return response
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
-from .. import clock, links, matching
+from .. import audit, clock, links, matching
 from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, requires
 from ..models import MenteeProfile, MentorProfile, MentorRequest, Relationship, User
 from ..rules import requests as rules
@@ -100,8 +100,12 @@ def answer(request_id):
     if not answers_request(current_user, found):
         abort(403)
     form = AnswerForm()
+    is_mentor = current_user.mentor is not None and current_user.mentor.id == found.mentor_id
+    if request.method == "GET" and not is_mentor:
+        # The team opening what the mentee wrote and their training: a look, as at their record.
+        audit.record(current_user._get_current_object(), "viewed_request",
+                     User.select().join(MenteeProfile).where(MenteeProfile.id == found.mentee_id).get())
     if request.method == "POST":
-        is_mentor = current_user.mentor is not None and current_user.mentor.id == found.mentor_id
         return _answer(found, form, current_user._get_current_object(), rules.MENTOR if is_mentor else rules.ADMIN)
     if found.status != rules.PENDING:
         return render_template("requests/answered.html", request_=found,

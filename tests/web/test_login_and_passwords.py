@@ -238,3 +238,21 @@ def test_too_many_reset_requests_are_slowed_down(web):
 def test_colleagues_behind_one_trust_address_are_not_blocked_by_each_other(web):
     for n in range(8):
         assert web.submit("/password/forgot", {"email": f"doctor{n}@example.org"}).status_code == 200
+
+
+def test_guessing_from_many_addresses_of_one_ipv6_network_is_one_network(app):
+    """Anyone given an IPv6 network (a /64, what one home line or cloud server gets) holds billions of
+    addresses: counted one by one, the limits for one account and for one network never bite."""
+    app.config["ATTEMPTS_PER_NETWORK"] = "12 per hour"
+    make_user("pat@example.org")
+    answers = []
+    for n in range(14):
+        browser = Web(app.test_client())
+        browser.client.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2::{n + 1:x}"
+        answers.append(browser.submit("/login", {"email": "pat@example.org", "password": f"guess {n}"}).status_code)
+    assert answers[:5] == [200] * 5
+    assert set(answers[5:]) == {429}
+    # Another network is not held up by it.
+    elsewhere = Web(app.test_client())
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "2001:db8:1:3::1"
+    assert elsewhere.submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 302

@@ -86,3 +86,13 @@ def test_a_login_cookie_with_an_odd_user_id_is_simply_not_logged_in(app, client,
         browser.client.set_cookie(name, value)
         home = browser.get("/")
         assert home.status_code == 200 and "Log in" in text(home), name
+
+
+@pytest.mark.parametrize("url", ["/admin/content/agree%00ment/1", "/admin/content/agreement%00"])
+def test_a_nul_character_in_the_address_is_refused_like_one_in_a_form(web, url):
+    """PostgreSQL refuses to compare a string holding NUL, so one in a path reached the database as an error."""
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    web.login("ada@example.org", PASSWORD)
+    response = web.get(url)
+    assert response.status_code == 400
+    assert "could not be read" in text(response)

@@ -451,3 +451,41 @@ def test_each_look_an_admin_takes_is_logged_and_the_person_sees_who_looked(app, 
         ("Ada Admin", "your record"), ("Ada Admin", "a message you sent the team"),
         ("Ada Admin", "a copy of your data")}
     assert f"Ada Admin looked at your entry on the mentor register on {today}" in words(priya.get("/account/data"))
+
+
+def test_an_admin_opening_a_request_or_a_profile_to_edit_is_a_look_too(app, matched):
+    """The answer page shows the mentee's note and training; the edit pages the mentor's whole profile."""
+    jo, priya, mentor, relationship = matched
+    make_user("sam@example.org", "Sam Mentee", mentee=True)
+    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
+    asked = MentorRequest.get(MentorRequest.status == "pending")
+    ada = browser(app, "ada@example.org")
+    assert ada.get(f"/requests/{asked.id}/answer").status_code == 200
+    assert ada.get(f"/admin/mentors/{mentor.id}/edit").status_code == 200
+    assert ada.get(f"/admin/mentors/{mentor.id}/availability").status_code == 200
+    today = app.jinja_env.filters["short_date"](clock.now())
+    assert f"Ada Admin looked at your request for a mentor on {today}" in words(
+        browser(app, "sam@example.org").get("/account/data"))
+    assert words(priya.get("/account/data")).count(f"Ada Admin looked at your entry on the mentor register on {today}") == 2
+    # The mentor answering a request made to them is not the team looking.
+    priya.get(f"/requests/{asked.id}/answer")
+    assert "Priya" not in words(browser(app, "sam@example.org").get("/account/data")).split("Who in the team")[1]
+
+
+def test_older_mail_to_someone_on_an_erased_mentors_waiting_list_loses_their_name(app, matched, run_jobs, mailbox):
+    """Offered a place with Priya from her waiting list, Lee never asked: Lee still got mail naming her."""
+    jo, priya, mentor, relationship = matched
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    sam = browser(app, "sam@example.org")
+    sam.submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
+    make_user("lee@example.org", "Lee Chan", mentee=True)
+    browser(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
+    sam.submit(f"/requests/{MentorRequest.get(MentorRequest.status == 'pending').id}/cancel")
+    run_jobs()
+    assert "Priya" in mailbox.wait_for("lee@example.org", "A place with Priya Shah is free for you")["Subject"]
+
+    confirm_and_erase(browser(app, "ada@example.org"), mentor.user_id)
+    run_jobs()
+    to_lee = list(Email.select().where(Email.to_address == "lee@example.org"))
+    assert to_lee and not [e.subject for e in to_lee if "Priya" in e.subject + e.text_body + e.html_body
+                           or "Shah" in e.subject]

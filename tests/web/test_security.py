@@ -61,6 +61,16 @@ def test_cookies_are_httponly_lax_secure_and_host_only_in_production(environ):
         assert "Path=/;" in cookie + ";" and "Domain" not in cookie
     assert client.get("/account/", base_url="https://portal.test").status_code == 200
 
+    # Logging out removes the remember cookie: a browser ignores a __Host- cookie, even one that removes it,
+    # unless it is Secure.
+    page = client.get("/account/", base_url="https://portal.test").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    out = client.post("/logout", base_url="https://portal.test", data={"csrf_token": token})
+    removed = [cookie for cookie in out.headers.getlist("Set-Cookie") if "Expires=Thu, 01 Jan 1970" in cookie]
+    assert [cookie.split("=")[0] for cookie in removed] == ["__Host-remember_token"]
+    for cookie in removed:
+        assert "Secure" in cookie and "Path=/;" in cookie + ";" and "Domain" not in cookie, cookie
+
 
 def test_development_cookies_keep_plain_names(environ):
     development = create_app(environ={**environ, "PORTAL_ENV": "development"})
