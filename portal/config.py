@@ -10,6 +10,9 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from croniter import croniter
+from limits import parse_many
+
 ENVIRONMENTS = ("production", "development", "testing")
 
 HTMX_VERSION = "2.0.11"
@@ -43,10 +46,19 @@ def _ints(environ, name, default):
 
 
 def _cron(environ, name, default):
-    from croniter import croniter
     raw = environ.get(name) or default
     if not croniter.is_valid(raw):
         raise ConfigError(f"{name} must be a cron schedule such as \"* * * * *\" (every minute), not {raw!r}.")
+    return raw
+
+
+def _rate(environ, name, default):
+    # Checked here: a limit that could not be read would otherwise fail only when someone logs in.
+    raw = environ.get(name) or default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a rate such as \"5 per 15 minutes\", not {raw!r}.") from None
     return raw
 
 
@@ -149,14 +161,16 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "RESET_LINK_MINUTES": _int(environ, "RESET_LINK_MINUTES", 60),
         "INVITE_LINK_DAYS": _int(environ, "INVITE_LINK_DAYS", 7),
         # Slowing down password guessing: failed logins per address and browser.
-        "LOGIN_ATTEMPTS": environ.get("LOGIN_ATTEMPTS", "5 per 15 minutes"),
-        "RESET_ATTEMPTS": environ.get("RESET_ATTEMPTS", "5 per hour"),
+        "LOGIN_ATTEMPTS": _rate(environ, "LOGIN_ATTEMPTS", "5 per 15 minutes"),
+        "RESET_ATTEMPTS": _rate(environ, "RESET_ATTEMPTS", "5 per hour"),
         # Failed logins, sign-ups, reset and confirmation requests from one network address, each: a
         # trust's staff may share one address, but fifty failures an hour from it is someone guessing.
-        "ATTEMPTS_PER_NETWORK": environ.get("ATTEMPTS_PER_NETWORK", "50 per hour"),
+        "ATTEMPTS_PER_NETWORK": _rate(environ, "ATTEMPTS_PER_NETWORK", "50 per hour"),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Redis going away is handled by the fallback above; any other fault in a limit is an error page,
+        # never a request let through unlimited.
+        "RATELIMIT_SWALLOW_ERRORS": False,
         # A Redis that hangs must not hold up a login: give up quickly and count in memory meanwhile.
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_KEY_PREFIX": f"portal-limit-{deployment}",

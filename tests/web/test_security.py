@@ -130,6 +130,8 @@ def test_development_makes_and_keeps_its_own_secret(tmp_path):
     ({"PORTAL_ENV": "staging"}, "PORTAL_ENV must be one of"),
     ({"PORTAL_ENV": "development", "ANSWER_WORKING_DAYS": "five"}, "ANSWER_WORKING_DAYS must be a whole number"),
     ({"PORTAL_ENV": "development", "SWEEP_SCHEDULE": "every minute"}, "SWEEP_SCHEDULE must be a cron schedule"),
+    ({"PORTAL_ENV": "development", "LOGIN_ATTEMPTS": "five a quarter"}, "LOGIN_ATTEMPTS must be a rate"),
+    ({"PORTAL_ENV": "development", "ATTEMPTS_PER_NETWORK": "50/fortnight"}, "ATTEMPTS_PER_NETWORK must be a rate"),
 ])
 def test_bad_settings_stop_the_portal_with_one_line(tmp_path, environ, message):
     with pytest.raises(config.ConfigError, match=message):
