@@ -5,7 +5,6 @@ let the request run out for the sweeps to close. No mentor gets more mentees tha
 request ends exactly once, and each email reaches the SMTP server exactly once.
 (tests/jobs/test_races.py has the same races inside one process.)"""
 import re
-import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -15,6 +14,7 @@ from jobs.email import message_id
 from portal import clock
 from portal.models import AuditEvent, Email, MentorProfile, MentorRequest, Relationship
 from tests.faults.conftest import portal_here, production_environ
+from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.processes import Visitor, eventually, wait_for_web
 from tests.support.servers import SmtpServer, text_of
@@ -22,26 +22,6 @@ from tests.web.test_requests import NOTE
 
 MENTORS, MENTEES = 20, 200
 ACCEPT, DECLINE, LEAVE = range(0, 7), range(7, 14), range(14, 20)
-
-
-def all_at_once(actions):
-    """Run each action in a thread of its own, released together; their results (or exceptions)."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait(timeout=120)
-            results[index] = action()
-        except Exception as error:  # kept, to fail the test with
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_a_region_under_a_rush_of_requests_keeps_every_promise(database_url, redis_server, processes):

@@ -20,6 +20,7 @@ from portal.db import database
 from portal.models import (Email, ImportBatch, MenteeProfile, MentorProfile, MentorRequest, ProfileChange,
                            Relationship, User)
 from portal.register_import import EXAMPLE
+from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.jobs import work
 from tests.support.web import Web
@@ -28,26 +29,6 @@ from tests.web.test_register import PRIYA_FORM, version_in
 from tests.web.test_requests import NOTE, at, decision_link
 
 on_postgres = pytest.mark.parametrize("database", ["postgres"], indirect=True)
-
-
-def all_at_once(actions):
-    """Run each action in its own thread, released together; their results (or exceptions)."""
-    barrier = threading.Barrier(len(actions))
-    results = [None] * len(actions)
-
-    def run(index, action):
-        barrier.wait()
-        try:
-            results[index] = action()
-        except Exception as error:  # kept to assert on: a refusal is an expected outcome
-            results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_a_mentor_accepting_from_several_places_at_once_accepts_once(app, mailbox):
