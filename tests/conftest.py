@@ -6,12 +6,12 @@ fixtures start what is missing and stop what they started.
 import os
 
 import pytest
-from peewee import sort_models
 
 from portal import create_app, db
 from portal.extensions import limiter
 from portal.models import MODELS
 from tests.support.jobs import work
+from tests.support.portal import portal_environ, reset_database
 from tests.support.servers import PostgresServer, RedisServer, SmtpServer
 from tests.support.web import Web
 
@@ -57,39 +57,10 @@ def database(request, tmp_path_factory):
     db.close_all()
 
 
-def reset_database(seed: dict) -> None:
-    ordered = sort_models(MODELS)
-    if db.is_postgres():
-        tables = ", ".join(f'"{model._meta.table_name}"' for model in ordered)
-        db.database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    else:
-        with db.database.atomic():
-            for model in reversed(ordered):
-                model.delete().execute()
-    for model in ordered:
-        if seed.get(model):
-            model.insert_many(seed[model]).execute()
-
-
 @pytest.fixture
 def portal_base_url():
     """Where links in emails point; browser tests replace it with their live server."""
     return "http://portal.test"
-
-
-def portal_environ(database, redis_url, smtp_server, base_url="http://portal.test") -> dict:
-    """The portal's settings in tests; a module that builds its app once (tests/web/test_access_matrix.py)
-    uses them too."""
-    return {
-        "PORTAL_ENV": "testing",
-        "SECRET_KEY": "a secret only the tests know",
-        "DATABASE_URL": database["url"],
-        "REDIS_URL": redis_url,
-        "RQ_QUEUE": "portal-tests",
-        "SMTP_URL": smtp_server.url,
-        "BASE_URL": base_url,
-        "SCHEME_INBOX_EMAIL": "team@example.org",
-    }
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from playwright.sync_api import expect
 
 from portal import inbox
 from portal.models import Content, InboxItem, MenteeProfile
-from tests.browser.conftest import PHONE, axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.clock import at
 from tests.support.factories import make_user
-from tests.web.test_admin import make_pair
-from tests.web.test_requests import at
+from tests.support.mentoring import make_pair
+from tests.support.pages import PHONE, axe_violations, dump, fits_the_screen, log_in, new_page
 
 pytestmark = pytest.mark.browser
 

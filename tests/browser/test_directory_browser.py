@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in
 from tests.support.factories import make_mentor, make_user
+from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,6 @@ def test_filter_the_directory_and_open_a_profile(page, register):
 
 
 def test_active_search_updates_only_the_results(browser, app, live_server, register):
-    from tests.browser.conftest import new_page
     page = new_page(browser, app, live_server)
     log_in(page, "mel@example.org")
     page.goto("/mentors/")

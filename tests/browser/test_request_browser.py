@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.factories import make_mentor, make_user
+from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser

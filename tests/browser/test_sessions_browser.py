@@ -10,12 +10,13 @@ from playwright.sync_api import expect
 from jobs.sweeps import send_surveys
 from portal import matching
 from portal.models import Relationship, SurveyResponse
-from tests.browser.conftest import axe_violations, dump, fits_the_screen, log_in, new_page
-from tests.rules.test_allowance_and_sessions import GOOD
+from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
+from tests.support.forms import GOOD
+from tests.support.jobs import sweep
+from tests.support.mentoring import NOTE
+from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
-from tests.web.test_requests import NOTE, at
-from tests.web.test_sessions import sweep
 
 pytestmark = pytest.mark.browser
 

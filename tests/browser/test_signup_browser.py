@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from portal import clock
-from tests.browser.conftest import axe_violations, dump, fits_the_screen
+from tests.support.factories import make_user
+from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser
@@ -88,7 +89,6 @@ def test_mistakes_are_listed_at_the_top_and_linked_to_their_fields(page):
 
 
 def test_inline_checks_explain_a_field_as_soon_as_it_is_left(browser, app, live_server):
-    from tests.browser.conftest import new_page
     page = new_page(browser, app, live_server)
     page.goto("/signup")
     page.get_by_label("Email address").fill("not an address")
@@ -114,8 +114,6 @@ def test_the_keyboard_reaches_the_skip_link_first(page):
 
 
 def test_a_mentor_joining_as_a_mentee_keeps_one_form_while_fields_are_checked(browser, app, live_server):
-    from tests.browser.conftest import log_in, new_page
-    from tests.support.factories import make_user
     make_user("priya@example.org", "Priya Shah", mentor=True)
     page = new_page(browser, app, live_server)
     log_in(page, "priya@example.org")

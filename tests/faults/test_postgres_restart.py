@@ -8,8 +8,8 @@ import pytest
 
 from portal import db
 from portal.models import User
-from tests.faults.conftest import portal_here, production_environ
 from tests.support.factories import PASSWORD, make_user
+from tests.support.portal import portal_here, production_environ
 from tests.support.processes import Visitor, eventually
 from tests.support.servers import SmtpServer, ThrowawayCluster
 

@@ -11,11 +11,11 @@ from jobs import enqueue
 from jobs.sweeps import requeue_emails
 from portal import clock
 from portal.models import Email, SweepRun, User
-from tests.faults.conftest import portal_here, production_environ
 from tests.support.factories import make_user
+from tests.support.forms import signup_form
+from tests.support.portal import portal_here, production_environ
 from tests.support.processes import Visitor, eventually
 from tests.support.servers import Mailbox, SmtpServer
-from tests.web.test_signup import signup_form
 
 
 TICK = 3  # seconds between the sweeps here

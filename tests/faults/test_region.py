@@ -13,12 +13,12 @@ from jobs import queue
 from jobs.email import message_id
 from portal import clock
 from portal.models import AuditEvent, Email, MentorProfile, MentorRequest, Relationship
-from tests.faults.conftest import portal_here, production_environ
 from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.mentoring import NOTE
+from tests.support.portal import portal_here, production_environ
 from tests.support.processes import Visitor, eventually, wait_for_web
 from tests.support.servers import SmtpServer, text_of
-from tests.web.test_requests import NOTE
 
 MENTORS, MENTEES = 20, 200
 ACCEPT, DECLINE, LEAVE = range(0, 7), range(7, 14), range(14, 20)

@@ -13,7 +13,7 @@ from aiosmtpd.smtp import SMTP
 from jobs.sweeps import requeue_emails
 from portal import mail
 from portal.models import Email
-from tests.faults.conftest import portal_here, production_environ
+from tests.support.portal import portal_here, production_environ
 from tests.support.processes import FLASK, eventually
 from tests.support.servers import Mailbox, SmtpServer
 

@@ -17,10 +17,10 @@ from jobs.email import MAX_ATTEMPTS, backoff, deliver
 from jobs.sweeps import requeue_emails
 from portal import clock, config, create_app, db, mail
 from portal.models import Email, User
+from tests.support.forms import signup_form
 from tests.support.jobs import work
 from tests.support.servers import RedisServer, SmtpServer, free_port, text_of
 from tests.support.web import Web
-from tests.web.test_signup import signup_form
 
 ROOT = Path(__file__).resolve().parents[2]
 

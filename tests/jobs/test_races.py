@@ -20,13 +20,13 @@ from portal.db import database
 from portal.models import (Email, ImportBatch, MenteeProfile, MentorProfile, MentorRequest, ProfileChange,
                            Relationship, User)
 from portal.register_import import EXAMPLE
+from tests.support.clock import at
 from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.forms import PRIYA_FORM, csv_bytes
 from tests.support.jobs import work
-from tests.support.web import Web
-from tests.web.test_import import csv_bytes
-from tests.web.test_register import PRIYA_FORM, version_in
-from tests.web.test_requests import NOTE, at, decision_link
+from tests.support.mentoring import NOTE, decision_link
+from tests.support.web import Web, signed_in, version_in
 
 on_postgres = pytest.mark.parametrize("database", ["postgres"], indirect=True)
 
@@ -162,12 +162,6 @@ class Started(threading.Thread):
     def result(self):
         self.join()
         return self.value
-
-
-def signed_in(app, email: str) -> Web:
-    web = Web(app.test_client())
-    web.login(email, PASSWORD)
-    return web
 
 
 @on_postgres

@@ -9,10 +9,12 @@ from jobs import enqueue
 from jobs.sweeps import deactivate_idle_mentees, expire_requests, remind_mentors
 from portal import clock, matching
 from portal.models import AuditEvent, Email, MenteeProfile, MentorProfile, MentorRequest, User
+from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import work
+from tests.support.mentoring import NOTE, decision_link
 from tests.support.servers import text_of
-from tests.web.test_requests import NOTE, at
+from tests.support.web import Web, words
 
 
 @pytest.fixture
@@ -47,8 +49,6 @@ def test_reminders_two_working_days_before_and_on_the_last_morning(app, request_
 
 
 def test_a_reminders_link_answers_the_request_and_so_does_the_first_emails(app, request_made, mailbox):
-    from tests.support.web import Web, words
-    from tests.web.test_requests import decision_link
     work(app)
     first_link = decision_link(mailbox)
     sweep(remind_mentors, "2026-12-30T09:00")

@@ -6,6 +6,7 @@ import pytest
 from portal.rules import allowance
 from portal.rules import sessions as rules
 from portal.rules import survey
+from tests.support.forms import GOOD
 
 NOW = datetime(2026, 11, 25, 12, 0)
 PLATFORMS = {"zoom", "teams"}
@@ -87,9 +88,6 @@ def test_planning_a_session(start, minutes, mode, platform, place, fields):
 def test_notice_for_a_cancellation(starts_in, hours, short):
     assert rules.notice_hours(NOW + starts_in, NOW) == hours
     assert rules.short_notice(NOW + starts_in, NOW, 24) is short
-
-
-GOOD = {"useful": "5", "choosing": "4", "sessions": "right", "met": "video", "recommend": "yes", "better": ""}
 
 
 @pytest.mark.parametrize("changes, problems", [

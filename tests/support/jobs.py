@@ -1,8 +1,11 @@
 """Running queued jobs with a real RQ worker, in burst mode."""
 import logging
+from datetime import datetime
 
 import pytest
 from rq import SimpleWorker
+
+from jobs import enqueue
 
 
 def work(app, failures: int = 0) -> None:
@@ -19,3 +22,11 @@ def work(app, failures: int = 0) -> None:
                 pytest.fail(f"expected {failures} failed job(s), none failed")
             job = q.fetch_job(failed.get_job_ids()[0])
             pytest.fail(f"{failed.count} job(s) failed; first: {job.func_name}\n{job.latest_result().exc_string}")
+
+
+def sweep(app, job, *moments):
+    """Queue a sweep at each moment (in the app's context, outside any request), then work the queue."""
+    with app.app_context():
+        for moment in moments:
+            enqueue(job, datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
+    work(app)

@@ -2,6 +2,8 @@
 import html
 import re
 
+from tests.support.factories import PASSWORD
+
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 HIDDEN = re.compile(r'<input[^>]*name="([^"]+)" type="hidden" value="([^"]*)"')
 ERRORS = re.compile(r'<li><a href="#([^"]+)">([^<]+)</a></li>')
@@ -41,6 +43,13 @@ class Web:
         return self.submit("/logout")
 
 
+def signed_in(app, email) -> Web:
+    """A browser of its own, logged in as `email` (a test person, with the test password)."""
+    web = Web(app.test_client())
+    web.login(email, PASSWORD)
+    return web
+
+
 def errors(response) -> dict:
     """The error summary of a page: field id -> message."""
     return dict(ERRORS.findall(response.get_data(as_text=True)))
@@ -48,6 +57,12 @@ def errors(response) -> dict:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def version_in(page) -> dict:
+    """The form's version field as the page gave it, to send back with the form."""
+    found = re.search(r'name="version" type="hidden" value="([^"]*)"', text(page))
+    return {"version": found.group(1)} if found else {}
 
 
 TAG = re.compile(r"<[^>]+>")

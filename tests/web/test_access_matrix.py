@@ -23,10 +23,10 @@ from portal.matching import DECISION
 from portal.models import ImportBatch, Relationship, StoredPhoto, SurveyInvite, User
 from portal.register_import import template_csv
 from portal.survey import PURPOSE as SURVEY
-from tests.conftest import portal_environ, reset_database
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.mentoring import NOTE
+from tests.support.portal import portal_environ, reset_database
 from tests.support.web import Web, text
-from tests.web.test_requests import NOTE
 
 ROLES = ("anonymous", "mentee", "mentee2", "mentor", "mentor2", "admin")
 

@@ -15,24 +15,19 @@ from jobs.sweeps import purge_old_records
 from portal import clock, content, db, formatting, inbox, matching
 from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
                            MentorRequest, Relationship, SurveyResponse, User)
+from tests.support.clock import at
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.jobs import sweep
 from tests.support.jobs import work
+from tests.support.mentoring import NOTE, make_pair
 from tests.support.servers import text_of
-from tests.support.web import Web, errors, text, words
-from tests.web.test_requests import NOTE, at
-from tests.web.test_sessions import sweep
-
-
-def browser(app, email):
-    web = Web(app.test_client())
-    web.login(email, PASSWORD)
-    return web
+from tests.support.web import Web, errors, signed_in, text, words
 
 
 @pytest.fixture
 def ada(app):
     make_user("ada@example.org", "Ada Admin", admin=True)
-    return browser(app, "ada@example.org")
+    return signed_in(app, "ada@example.org")
 
 
 def admin_urls(app):
@@ -63,16 +58,6 @@ def test_every_admin_route_refuses_everyone_else(app, roles):
                 assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
             else:
                 assert response.status_code == 403, (method, url, response.status_code)
-
-
-def make_pair(app, n, *, accept=True, when="2026-11-02T10:00"):
-    mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
-    mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
-    with app.app_context(), at(when):
-        request = matching.make_request(mentee, mentor, NOTE)
-        if accept:
-            matching.decide(request, "accept", mentor.user, "mentor")
-    return mentee, mentor, request
 
 
 def test_the_dashboard_counts_and_lists(app, ada):
@@ -292,14 +277,14 @@ def test_raising_a_concern_needs_a_message_and_a_way_to_reply(app):
     assert "Say what your concern is" in found["message"]
     assert not InboxItem.select().exists()
     make_user("jo@example.org", "Jo Bloggs", mentee=True)
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     assert 'value="jo@example.org"' in text(jo.get("/concern"))
     assert 'href="/concern"' in text(jo.get("/account/"))  # from every page's footer
 
 
 def test_a_new_agreement_must_be_accepted(app, ada):
     make_user("jo@example.org", "Jo Bloggs", mentee=True)
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     preview = ada.submit("/admin/content/agreement?", {"title": "Mentoring agreement", "body": "## New\n\n**Kind**",
                                                        "action": "preview"}, headers={"HX-Request": "true"})
     assert "<h2>New</h2>" in text(preview) and "<html" not in text(preview)
@@ -424,7 +409,7 @@ def test_a_text_is_shown_safely_whatever_was_typed(app, ada, payload):
 
 def test_resources_for_each_stage_are_linked_from_a_mentees_home_and_edited_by_the_team(app, ada):
     make_user("jo@example.org", "Jo Bloggs", mentee=True)
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     home = text(jo.get("/"))
     for stage in ("before", "away", "return"):
         assert f'href="/resources/{stage}"' in home

@@ -7,8 +7,8 @@ from rq import SimpleWorker
 
 from portal import create_app
 from portal.models import Email, User
+from tests.support.forms import signup_form
 from tests.support.web import Web, text
-from tests.web.test_signup import signup_form
 
 
 def test_mail_lands_in_the_dev_mailbox_through_the_worker(app, environ):

@@ -11,19 +11,8 @@ from portal import clock
 from portal.models import ImportBatch, MentorOption, MentorProfile, ProfileChange, User
 from portal.register_import import COLUMNS, EXAMPLE
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.forms import csv_bytes, row
 from tests.support.web import errors, text, words
-
-
-def csv_bytes(rows, columns=COLUMNS, encoding="utf-8") -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue().encode(encoding)
-
-
-def row(n, **changes):
-    return {**EXAMPLE, "email": f"mentor{n}@example.org", "name": f"Mentor Number{n}", **changes}
 
 
 @pytest.fixture

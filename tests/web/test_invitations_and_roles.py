@@ -7,6 +7,7 @@ import pytest
 from portal import clock
 from portal.models import AuditEvent, MentorProfile, User
 from tests.support.factories import PASSWORD, make_user
+from tests.support.forms import signup_form
 from tests.support.servers import text_of
 from tests.support.web import errors, text
 
@@ -150,7 +151,6 @@ def test_navigation_shows_what_each_role_can_do(web, roles, shown, hidden):
 
 
 def test_a_mentor_joins_as_a_mentee_with_the_same_login(web):
-    from tests.web.test_signup import signup_form
     make_user("priya@example.org", "Priya Shah", mentor=True)
     web.login("priya@example.org", PASSWORD)
     details = {k: v for k, v in signup_form().items() if k not in ("name", "email", "password", "password_confirm")}
@@ -164,7 +164,6 @@ def test_a_mentor_joins_as_a_mentee_with_the_same_login(web):
 
 
 def test_an_inline_check_while_joining_as_a_mentee_answers_with_the_field_alone_and_saves_nothing(web):
-    from tests.web.test_signup import signup_form
     make_user("priya@example.org", "Priya Shah", mentor=True)
     web.login("priya@example.org", PASSWORD)
     page = text(web.get("/account/join-as-mentee"))

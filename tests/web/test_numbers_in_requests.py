@@ -5,8 +5,8 @@ from flask_login.utils import encode_cookie
 
 from portal.models import MenteeProfile, User
 from tests.support.factories import PASSWORD, make_user
+from tests.support.forms import signup_form
 from tests.support.web import Web, errors, text
-from tests.web.test_signup import signup_form
 
 # A superscript passes str.isdigit but not int(); twenty digits overflow the database's integers.
 NOT_VERSIONS = ["²", "9" * 20, "-1", "1.5"]

@@ -11,16 +11,11 @@ from portal import accounts, clock, mail, sessions
 from portal.models import (AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentorOption, MentorProfile,
                            MentorRequest, MentoringSession, Relationship, StoredPhoto, User, WaitlistEntry)
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.forms import csv_bytes, row
 from tests.support.servers import html_of, text_of
-from tests.support.web import Web, errors, text, words
+from tests.support.web import Web, errors, signed_in, text, words
 
 NOTE = "Nervous about nights after a year away."
-
-
-def browser(app, email):
-    web = Web(app.test_client())
-    web.login(email, PASSWORD)
-    return web
 
 
 @pytest.fixture
@@ -29,7 +24,7 @@ def matched(app, run_jobs):
     make_user("jo@example.org", "Jo Bloggs", mentee=True, grade="ST3", specialty="Respiratory medicine")
     mentor = make_mentor("priya@example.org", "Priya Shah", contact_details="07700 900123")
     make_user("ada@example.org", "Ada Admin", admin=True)
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     jo.submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
     priya.submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
     relationship = Relationship.get()
@@ -92,7 +87,7 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
     jo, priya, mentor, relationship = matched
     jo.submit("/account/data", {"message": ""})
     item = InboxItem.get(InboxItem.kind == "erasure")
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     assert "Erase Jo Bloggs's data" in words(ada.get(f"/admin/inbox/{item.id}"))
     mailbox.clear()
     done = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
@@ -140,16 +135,16 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
 def test_erasing_a_mentor_takes_them_off_the_register_and_tells_those_waiting(app, matched, run_jobs, mailbox):
     jo, priya, mentor, relationship = matched
     make_user("sam@example.org", "Sam Rivers", mentee=True)
-    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
+    signed_in(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
     make_user("lee@example.org", "Lee Chan", mentee=True)
-    browser(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
+    signed_in(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
     assert WaitlistEntry.get().status == "waiting"
     photo_key = "abc123"
     StoredPhoto.create(key=photo_key, card=b"card", profile=b"profile")
     MentorProfile.update(photo=photo_key).where(MentorProfile.id == mentor.id).execute()
     priya.submit("/account/data", {"message": "Moving abroad."})
     item = InboxItem.get(InboxItem.kind == "erasure")
-    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    signed_in(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
     run_jobs()
 
     assert MentorRequest.get(MentorRequest.status != "accepted").status == "closed"
@@ -173,13 +168,13 @@ def test_what_someone_sent_before_they_had_an_account_goes_too(app, matched, run
     assert "Sent while logged out." in text(jo.get("/account/data.json"))
     jo.submit("/account/data", {"message": ""})
     item = InboxItem.get(InboxItem.kind == "erasure")
-    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    signed_in(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
     concern = InboxItem.get(InboxItem.kind == "concern")
     assert (concern.name, concern.email, concern.message, concern.details) == ("Erased person", "", "", {})
 
 
 def test_an_admin_cannot_erase_themselves_from_the_inbox(app, matched):
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     ada.submit("/account/data", {"message": ""})
     item = InboxItem.get(InboxItem.kind == "erasure")
     refused = ada.submit(f"/admin/inbox/{item.id}/erase", follow_redirects=True)
@@ -199,17 +194,17 @@ def test_the_emails_an_erasure_writes_arrive_whole_and_without_the_erased_name(a
     do not name them; those emails are not then blanked with the older ones that did."""
     jo, priya, mentor, relationship = matched
     make_user("lee@example.org", "Lee Chan", mentee=True)
-    lee = browser(app, "lee@example.org")
+    lee = signed_in(app, "lee@example.org")
     lee.submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})  # asked once, so Priya was told Lee's name
     lee.submit(f"/requests/{MentorRequest.get(MentorRequest.status == 'pending').id}/cancel")
     make_user("sam@example.org", "Sam Rivers", mentee=True)
-    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hi"})
+    signed_in(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": "Hi"})
     lee.submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full again
     run_jobs()
     priya.submit("/account/data", {"message": ""})
     item = InboxItem.get(InboxItem.kind == "erasure")
     mailbox.clear()
-    browser(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
+    signed_in(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/erase")
     run_jobs()
 
     ended = mailbox.wait_for("jo@example.org", "Your mentoring has ended")
@@ -226,13 +221,13 @@ def test_the_emails_an_erasure_writes_arrive_whole_and_without_the_erased_name(a
 def test_the_mentor_of_an_erased_mentee_is_told_in_words_without_their_name(app, matched, run_jobs, mailbox):
     jo, priya, mentor, relationship = matched
     make_user("sam@example.org", "Sam Rivers", mentee=True)
-    sam = browser(app, "sam@example.org")
+    sam = signed_in(app, "sam@example.org")
     other = make_mentor("kai@example.org", "Kai Osei")
     sam.submit(f"/mentors/{other.id}/request", {"note": "Sam here"})
     sam.submit("/account/data", {"message": ""})
     run_jobs()
     mailbox.clear()
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     jo.submit("/account/data", {"message": ""})
     ada.submit(f"/admin/inbox/{InboxItem.get((InboxItem.kind == 'erasure') & (InboxItem.name == 'Jo Bloggs')).id}"
                "/erase")
@@ -274,7 +269,7 @@ def test_older_mail_still_waiting_to_go_is_not_sent_blank(app, matched, run_jobs
     assert "Jo" in waiting.text_body and waiting.status == "queued"  # not yet gone (an SMTP outage, say)
     jo.submit("/account/data", {"message": ""})
     mailbox.clear()
-    browser(app, "ada@example.org").submit(f"/admin/inbox/{InboxItem.get(InboxItem.kind == 'erasure').id}/erase")
+    signed_in(app, "ada@example.org").submit(f"/admin/inbox/{InboxItem.get(InboxItem.kind == 'erasure').id}/erase")
     run_jobs()
     assert mailbox.wait_for("priya@example.org", "Your mentoring has ended")
     for message in mailbox.to("priya@example.org"):
@@ -297,7 +292,7 @@ def test_an_admin_erases_someone_from_their_record_without_an_inbox_request(app,
     jo, priya, mentor, relationship = matched
     jo_id = User.get(User.email == "jo@example.org").id
     jo.submit("/account/data", {"message": ""})  # asked in the portal too, before they phoned
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     mailbox.clear()
     done = confirm_and_erase(ada, jo_id)
     assert "Their data has been erased" in words(done)
@@ -323,7 +318,7 @@ def test_an_admin_erases_someone_from_their_record_without_an_inbox_request(app,
 
 
 def test_an_invited_mentor_who_never_set_a_password_can_be_erased(app, matched, run_jobs, mailbox):
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     ada.submit("/admin/invite", {"name": "Tom Lee", "email": "tom@example.org", "role": "mentor"})
     run_jobs()
     link = re.search(r"http://portal\.test(/invitation/\S+)",
@@ -345,7 +340,7 @@ def test_someone_who_only_registered_interest_can_be_erased_from_the_inbox(app, 
     visitor.submit("/become-a-mentor", {**interest, "message": "Asking again."})
     run_jobs()
     first, second = InboxItem.select().where(InboxItem.kind == "interest").order_by(InboxItem.id)
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     page = words(ada.get(f"/admin/inbox/{first.id}"))
     assert "Erase Kit Carter's details" in page and "It cannot be undone" in page
     done = ada.submit(f"/admin/inbox/{first.id}/erase", follow_redirects=True)
@@ -374,10 +369,10 @@ def test_someone_who_only_registered_interest_can_be_erased_from_the_inbox(app, 
 
 def test_erasing_an_admin_takes_their_name_out_of_the_audit_log_and_invitations(app, matched, run_jobs, mailbox):
     make_user("bea@example.org", "Bea Admin", admin=True)
-    bea = browser(app, "bea@example.org")
+    bea = signed_in(app, "bea@example.org")
     bea.submit("/admin/invite", {"name": "Tom Lee", "email": "tom@example.org", "role": "mentor"})
     concern = InboxItem.create(kind="concern", name="Sam Rivers", email="sam@example.org", message="Worried.")
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     ada.submit(f"/admin/inbox/{concern.id}/assign", {"admin": str(User.get(User.email == "bea@example.org").id)})
     assert "Bea Admin" in words(ada.get("/admin/audit"))
     run_jobs()
@@ -393,8 +388,7 @@ def test_erasing_an_admin_takes_their_name_out_of_the_audit_log_and_invitations(
 
 
 def test_erasure_takes_their_rows_out_of_mentor_imports_not_yet_done(app, matched):
-    from tests.web.test_import import csv_bytes, row
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     data = csv_bytes([row(1, email="PRIYA@example.org", name="Priya Shah", contact_details="07700 900555"),
                       row(2, email="kit@example.org", name="Kit Carter"), row(3, name="Mentor Three")])
     uploaded = ada.submit("/admin/mentors/import", {"file": (io.BytesIO(data), "mentors.csv")},
@@ -422,7 +416,7 @@ def test_each_look_an_admin_takes_is_logged_and_the_person_sees_who_looked(app, 
     make_user("bea@example.org", "Bea Admin", admin=True)
     jo.submit("/account/data", {"message": "Please erase me."})
     item = InboxItem.get(InboxItem.kind == "erasure")
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     assert "Nobody in the team has looked at your record" in words(jo.get("/account/data"))
 
     ada.get(f"/admin/people/{jo_user.id}")
@@ -457,34 +451,34 @@ def test_an_admin_opening_a_request_or_a_profile_to_edit_is_a_look_too(app, matc
     """The answer page shows the mentee's note and training; the edit pages the mentor's whole profile."""
     jo, priya, mentor, relationship = matched
     make_user("sam@example.org", "Sam Mentee", mentee=True)
-    browser(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
+    signed_in(app, "sam@example.org").submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
     asked = MentorRequest.get(MentorRequest.status == "pending")
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     assert ada.get(f"/requests/{asked.id}/answer").status_code == 200
     assert ada.get(f"/admin/mentors/{mentor.id}/edit").status_code == 200
     assert ada.get(f"/admin/mentors/{mentor.id}/availability").status_code == 200
     today = app.jinja_env.filters["short_date"](clock.now())
     assert f"Ada Admin looked at your request for a mentor on {today}" in words(
-        browser(app, "sam@example.org").get("/account/data"))
+        signed_in(app, "sam@example.org").get("/account/data"))
     assert words(priya.get("/account/data")).count(f"Ada Admin looked at your entry on the mentor register on {today}") == 2
     # The mentor answering a request made to them is not the team looking.
     priya.get(f"/requests/{asked.id}/answer")
-    assert "Priya" not in words(browser(app, "sam@example.org").get("/account/data")).split("Who in the team")[1]
+    assert "Priya" not in words(signed_in(app, "sam@example.org").get("/account/data")).split("Who in the team")[1]
 
 
 def test_older_mail_to_someone_on_an_erased_mentors_waiting_list_loses_their_name(app, matched, run_jobs, mailbox):
     """Offered a place with Priya from her waiting list, Lee never asked: Lee still got mail naming her."""
     jo, priya, mentor, relationship = matched
     make_user("sam@example.org", "Sam Rivers", mentee=True)
-    sam = browser(app, "sam@example.org")
+    sam = signed_in(app, "sam@example.org")
     sam.submit(f"/mentors/{mentor.id}/request", {"note": "Hello"})
     make_user("lee@example.org", "Lee Chan", mentee=True)
-    browser(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
+    signed_in(app, "lee@example.org").submit(f"/mentors/{mentor.id}/waitlist")  # Priya is full now
     sam.submit(f"/requests/{MentorRequest.get(MentorRequest.status == 'pending').id}/cancel")
     run_jobs()
     assert "Priya" in mailbox.wait_for("lee@example.org", "A place with Priya Shah is free for you")["Subject"]
 
-    confirm_and_erase(browser(app, "ada@example.org"), mentor.user_id)
+    confirm_and_erase(signed_in(app, "ada@example.org"), mentor.user_id)
     run_jobs()
     to_lee = list(Email.select().where(Email.to_address == "lee@example.org"))
     assert to_lee and not [e.subject for e in to_lee if "Priya" in e.subject + e.text_body + e.html_body

@@ -9,11 +9,12 @@ from PIL import Image
 
 from portal import clock, matching, mentors
 from portal.models import AuditEvent, MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
-from tests.rules.test_photos import jpeg_with_gps, picture
 from tests.support.factories import MENTOR_VALUES, PASSWORD, make_mentor, make_user
+from tests.support.forms import PRIYA_FORM
+from tests.support.mentoring import NOTE
+from tests.support.photos import jpeg_with_gps, picture
 from tests.support.servers import text_of
-from tests.support.web import Web, errors, text, words
-from tests.web.test_requests import NOTE
+from tests.support.web import Web, errors, text, version_in, words
 
 BIO = {
     "name": "Priya Shah", "email": "priya@example.org", "grade": "ST5", "school": "Paediatrics",
@@ -249,17 +250,6 @@ def test_creating_a_mentor_for_an_existing_mentee_adds_the_role(admin_web):
     assert User.get_by_id(mentee.id).mentor is not None
     again = admin_web.submit("/admin/mentors/new", {**BIO, "email": "mo@example.org"})
     assert "already a mentor" in errors(again)["email"]
-
-
-# The profile form as the factory's mentor would see it, with nothing changed yet.
-PRIYA_FORM = {"name": "Priya Shah", **{field: "y" if value is True else value for field, value in MENTOR_VALUES.items()
-                                       if value is not False}}
-
-
-def version_in(page) -> dict:
-    """The form's version field as the page gave it, to send back with the form."""
-    found = re.search(r'name="version" type="hidden" value="([^"]*)"', text(page))
-    return {"version": found.group(1)} if found else {}
 
 
 def test_saving_a_profile_leaves_places_capacity_pause_leave_and_listing_alone(app, app_context):

@@ -11,16 +11,11 @@ from jobs.sweeps import purge_old_records
 from portal import clock, personal_data
 from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
                            User)
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.clock import at
+from tests.support.factories import make_mentor, make_user
+from tests.support.mentoring import NOTE, decision_link
 from tests.support.servers import text_of
-from tests.support.web import Web, errors, text, words
-
-NOTE = "Coming back to ST3 after a year of parental leave, and nervous about nights."
-
-
-def at(moment: str):
-    """Run a block at this UTC time, with the clock stopped."""
-    return clock.frozen(datetime.fromisoformat(moment))
+from tests.support.web import Web, errors, signed_in, text, words
 
 
 @pytest.fixture
@@ -30,24 +25,13 @@ def people(app):
     return mentee, mentor
 
 
-def browser(app, email):
-    web = Web(app.test_client())
-    web.login(email, PASSWORD)
-    return web
-
-
 def ask(web, mentor, note=NOTE):
     return web.submit(f"/mentors/{mentor.id}/request", {"note": note})
 
 
-def decision_link(mailbox, address="priya@example.org") -> str:
-    message = mailbox.wait_for(address, "would like you as their mentor")
-    return re.search(r"http://portal\.test(/respond/\S+)", text_of(message)).group(1)
-
-
 def test_the_mentor_is_emailed_everything_needed_to_answer(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     with at("2026-12-23T16:00"):
         response = ask(jo, mentor)
     assert response.headers["Location"] == "/mentoring"
@@ -68,7 +52,7 @@ def test_the_mentor_is_emailed_everything_needed_to_answer(app, people, run_jobs
 
 def test_opening_the_link_changes_nothing_and_only_a_button_answers(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     run_jobs()
     link = decision_link(mailbox)
     scanner = Web(app.test_client())  # a mail scanner, or the mentor, not logged in
@@ -103,18 +87,18 @@ def test_opening_the_link_changes_nothing_and_only_a_button_answers(app, people,
 
 def test_matched_people_see_each_others_contact_details(app, people):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
-    priya = browser(app, "priya@example.org")
+    ask(signed_in(app, "jo@example.org"), mentor)
+    priya = signed_in(app, "priya@example.org")
     request = MentorRequest.get()
-    assert "07700 900123" not in text(browser(app, "jo@example.org").get(f"/mentors/{mentor.id}"))
+    assert "07700 900123" not in text(signed_in(app, "jo@example.org").get(f"/mentors/{mentor.id}"))
     priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
     relationship = Relationship.get()
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     assert "07700 900123" in text(jo.get(f"/mentoring/{relationship.id}"))
     assert "07700 900123" in text(jo.get(f"/mentors/{mentor.id}"))
     assert "jo@example.org" in text(priya.get(f"/mentoring/{relationship.id}"))
     stranger = make_user("sam@example.org", "Sam Stranger", mentee=True)
-    assert browser(app, stranger.email).get(f"/mentoring/{relationship.id}").status_code == 403
+    assert signed_in(app, stranger.email).get(f"/mentoring/{relationship.id}").status_code == 403
 
     # Once the mentoring ends, the contact details are no longer shown.
     Relationship.update(status="withdrawn", closed_at=clock.now()).execute()
@@ -126,8 +110,8 @@ def test_matched_people_see_each_others_contact_details(app, people):
 def test_a_decline_carries_a_kind_message_and_sends_the_mentee_back_to_the_directory(app, people, run_jobs,
                                                                                     mailbox):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
-    priya = browser(app, "priya@example.org")
+    ask(signed_in(app, "jo@example.org"), mentor)
+    priya = signed_in(app, "priya@example.org")
     request = MentorRequest.get()
     page = priya.get(f"/requests/{request.id}/answer")
     assert NOTE in words(page)
@@ -150,9 +134,9 @@ WELCOME = "Welcome! I am free most Monday evenings, so let us start there."
 @pytest.mark.parametrize("where", ["portal", "email link"])
 def test_the_mentors_message_goes_with_an_acceptance_too(app, people, run_jobs, mailbox, where):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     if where == "portal":
-        web, url = browser(app, "priya@example.org"), f"/requests/{MentorRequest.get().id}/answer"
+        web, url = signed_in(app, "priya@example.org"), f"/requests/{MentorRequest.get().id}/answer"
     else:
         run_jobs()
         web, url = Web(app.test_client()), decision_link(mailbox)
@@ -168,16 +152,16 @@ def test_the_mentors_message_goes_with_an_acceptance_too(app, people, run_jobs, 
     run_jobs()
     assert WELCOME in text_of(mailbox.wait_for("jo@example.org", "Priya will be your mentor"))
     assert WELCOME in Email.get(Email.subject == "Priya will be your mentor").html_body
-    assert f"Priya wrote: {WELCOME}" in words(browser(app, "jo@example.org").get("/mentoring"))
+    assert f"Priya wrote: {WELCOME}" in words(signed_in(app, "jo@example.org").get("/mentoring"))
 
 
 @pytest.mark.parametrize("how", ["the retention purge", "erasure"])
 def test_an_acceptance_message_goes_when_the_request_words_go(app, people, run_jobs, how):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
-    browser(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer",
-                                             {"action": "accept", "message": WELCOME})
-    jo = browser(app, "jo@example.org")
+    ask(signed_in(app, "jo@example.org"), mentor)
+    signed_in(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer",
+                                               {"action": "accept", "message": WELCOME})
+    jo = signed_in(app, "jo@example.org")
     assert json.loads(text(jo.get("/account/data.json")))["mentee"]["requests"][0]["their_message"] == WELCOME
     if how == "the retention purge":
         with app.app_context():
@@ -192,7 +176,7 @@ def test_an_acceptance_message_goes_when_the_request_words_go(app, people, run_j
 
 def test_the_mentee_cancels_a_waiting_request(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     ask(jo, mentor)
     request = MentorRequest.get()
     jo.submit(f"/requests/{request.id}/cancel")
@@ -234,9 +218,9 @@ def test_requests_that_cannot_be_made_are_explained(app, people, situation, word
         MentorProfile.update(leave_from=today, leave_until=today).where(MentorProfile.id == mentor.id).execute()
     elif situation in ("second", "matched"):
         first = make_mentor("tom@example.org", "Tom Lee")
-        ask(browser(app, "jo@example.org"), first)
+        ask(signed_in(app, "jo@example.org"), first)
         if situation == "matched":
-            browser(app, "tom@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+            signed_in(app, "tom@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
     elif situation == "deactivated":
         MenteeProfile.update(deactivated_at=clock.now()).execute()
     elif situation == "unconfirmed":
@@ -246,7 +230,7 @@ def test_requests_that_cannot_be_made_are_explained(app, people, situation, word
     elif situation == "long note":
         note = "n" * 1001
     before = MentorRequest.select().count()
-    response = ask(browser(app, "jo@example.org"), mentor, note)
+    response = ask(signed_in(app, "jo@example.org"), mentor, note)
     assert response.status_code in (400, 403, 404)
     assert words_shown in words(response)
     assert MentorRequest.select().count() == before
@@ -256,22 +240,22 @@ def test_requests_that_cannot_be_made_are_explained(app, people, situation, word
 
 def test_answers_that_come_too_late_are_explained(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     run_jobs()
     link = decision_link(mailbox)
     request = MentorRequest.get()
     with clock.travel(request.deadline - clock.now()):
         expired_link = Web(app.test_client()).get(link)
         assert "This link has expired" in words(expired_link) or "run out of time" in words(expired_link)
-        in_portal = browser(app, "priya@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+        in_portal = signed_in(app, "priya@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
         assert in_portal.status_code == 409 and "run out of time" in words(in_portal)
     assert MentorRequest.get().status == "pending" and not Relationship.select().exists()
 
 
 def test_accepting_after_declining_changes_nothing(app, people):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
-    priya = browser(app, "priya@example.org")
+    ask(signed_in(app, "jo@example.org"), mentor)
+    priya = signed_in(app, "priya@example.org")
     request = MentorRequest.get()
     priya.submit(f"/requests/{request.id}/answer", {"action": "decline"})
     late = priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
@@ -281,7 +265,7 @@ def test_accepting_after_declining_changes_nothing(app, people):
 
 def test_pressing_the_emailed_link_again_after_accepting_is_a_conflict(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     run_jobs()
     link = decision_link(mailbox)
     first, second = Web(app.test_client()), Web(app.test_client())  # say, the phone and the laptop
@@ -297,7 +281,7 @@ def test_pressing_the_emailed_link_again_after_accepting_is_a_conflict(app, peop
 @pytest.mark.parametrize("token", ["nonsense", "Mw.forged-signature", "x" * 200])
 def test_a_forged_or_tampered_link_is_refused_kindly(app, people, run_jobs, mailbox, token):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     run_jobs()
     real = decision_link(mailbox).rsplit("/", 1)[1]
     client = Web(app.test_client())
@@ -310,31 +294,31 @@ def test_a_forged_or_tampered_link_is_refused_kindly(app, people, run_jobs, mail
 
 def test_only_the_mentor_asked_or_an_admin_can_answer(app, people):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     request = MentorRequest.get()
     make_mentor("tom@example.org", "Tom Lee")
-    assert browser(app, "tom@example.org").submit(f"/requests/{request.id}/answer",
-                                                  {"action": "accept"}).status_code == 403
-    assert browser(app, "jo@example.org").get(f"/requests/{request.id}/answer").status_code == 403
+    assert signed_in(app, "tom@example.org").submit(f"/requests/{request.id}/answer",
+                                                    {"action": "accept"}).status_code == 403
+    assert signed_in(app, "jo@example.org").get(f"/requests/{request.id}/answer").status_code == 403
     make_user("ada@example.org", "Ada Admin", admin=True)
-    browser(app, "ada@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    signed_in(app, "ada@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
     assert MentorRequest.get().decided_by == "admin"
 
 
 @pytest.mark.parametrize("change", ["leave", "pause", "unlist"])
 def test_a_mentor_going_away_closes_waiting_requests(app, people, run_jobs, mailbox, change):
     mentee, mentor = people
-    ask(browser(app, "jo@example.org"), mentor)
+    ask(signed_in(app, "jo@example.org"), mentor)
     today = clock.today_london()
     if change == "unlist":
         make_user("ada@example.org", "Ada Admin", admin=True)
-        browser(app, "ada@example.org").submit(f"/admin/mentors/{mentor.id}/listing", {"listed": "no"})
+        signed_in(app, "ada@example.org").submit(f"/admin/mentors/{mentor.id}/listing", {"listed": "no"})
     else:
         form = {"capacity": "2"}
         form.update({"paused": "y"} if change == "pause" else
                     {"leave_from": today.isoformat(), "leave_until": today.replace(day=28).isoformat()
                      if today.day < 28 else today.isoformat()})
-        assert browser(app, "priya@example.org").submit_page("/mentor/availability", form).status_code == 302
+        assert signed_in(app, "priya@example.org").submit_page("/mentor/availability", form).status_code == 302
     assert MentorRequest.get().status == "closed"
     assert MentorProfile.get_by_id(mentor.id).places_taken == 0
     run_jobs()
@@ -345,28 +329,28 @@ def test_a_mentor_going_away_closes_waiting_requests(app, people, run_jobs, mail
 def test_leave_booked_before_a_deadline_closes_the_request(app, people):
     mentee, mentor = people
     with at("2026-12-01T10:00"):
-        ask(browser(app, "jo@example.org"), mentor)
+        ask(signed_in(app, "jo@example.org"), mentor)
         request = MentorRequest.get()
         assert request.deadline == datetime(2026, 12, 8, 23, 59)
-        browser(app, "priya@example.org").submit_page("/mentor/availability", {
+        signed_in(app, "priya@example.org").submit_page("/mentor/availability", {
             "capacity": "2", "leave_from": "2026-12-07", "leave_until": "2026-12-20"})
     assert MentorRequest.get().status == "closed"
 
 
 def test_withdrawal_through_the_team(app, people, run_jobs, mailbox):
     mentee, mentor = people
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     ask(jo, mentor)
-    browser(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
+    signed_in(app, "priya@example.org").submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
     relationship = Relationship.get()
     jo.submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "We did not click, and that is fine."})
     item = InboxItem.get(InboxItem.kind == "withdrawal")
     assert item.details == {"relationship": relationship.id, "asked_by": "mentee"}
     assert Relationship.get().status == "active"  # nothing changes until an admin confirms
-    assert "did not click" not in text(browser(app, "priya@example.org").get(f"/mentoring/{relationship.id}"))
+    assert "did not click" not in text(signed_in(app, "priya@example.org").get(f"/mentoring/{relationship.id}"))
 
     make_user("ada@example.org", "Ada Admin", admin=True)
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     detail = words(ada.get(f"/admin/inbox/{item.id}"))
     assert "We did not click, and that is fine." in detail and "Jo Bloggs (mentee) with Priya Shah" in detail
     ada.submit(f"/admin/inbox/{item.id}/withdraw")
@@ -385,9 +369,9 @@ def test_withdrawal_through_the_team(app, people, run_jobs, mailbox):
 
 def test_the_mentor_can_ask_for_a_withdrawal_too_and_asking_twice_raises_one_item(app, people):
     mentee, mentor = people
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     ask(jo, mentor)
-    priya = browser(app, "priya@example.org")
+    priya = signed_in(app, "priya@example.org")
     priya.submit(f"/requests/{MentorRequest.get().id}/answer", {"action": "accept"})
     relationship = Relationship.get()
     for _ in range(2):
@@ -399,7 +383,7 @@ def test_the_mentor_can_ask_for_a_withdrawal_too_and_asking_twice_raises_one_ite
     assert item.details == {"relationship": relationship.id, "asked_by": "mentor"} and item.user.email == "priya@example.org"
     assert "moving abroad" not in text(jo.get(f"/mentoring/{relationship.id}"))  # the reason is for the team
     make_user("sam@example.org", "Sam Stranger", mentee=True)
-    stranger = browser(app, "sam@example.org").submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "x"})
+    stranger = signed_in(app, "sam@example.org").submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "x"})
     assert stranger.status_code in (403, 404)
     assert InboxItem.select().where(InboxItem.kind == "withdrawal").count() == 1
     assert Relationship.get().status == "active"
@@ -408,7 +392,7 @@ def test_the_mentor_can_ask_for_a_withdrawal_too_and_asking_twice_raises_one_ite
 def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mailbox):
     mentee, mentor = people
     MenteeProfile.update(deactivated_at=clock.now()).execute()
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     home = words(jo.get("/"))
     assert "Your mentee account was paused" in home
     assert jo.get("/mentors/").status_code == 403
@@ -418,7 +402,7 @@ def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mail
     assert InboxItem.select().count() == 1
 
     make_user("ada@example.org", "Ada Admin", admin=True)
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     before = clock.now()
     ada.submit(f"/admin/inbox/{item.id}/reactivate")
     profile = MenteeProfile.get()

@@ -10,6 +10,7 @@ import pytest
 from portal import config, create_app
 from portal.models import User
 from tests.support.factories import PASSWORD, make_user
+from tests.support.forms import signup_form
 from tests.support.servers import free_port
 from tests.support.web import Web, text
 
@@ -36,7 +37,6 @@ def test_htmx_requests_carry_the_token_in_a_header(web, client):
 
 
 def test_passwords_are_hashed_with_scrypt(web):
-    from tests.web.test_signup import signup_form
     web.submit("/signup", signup_form())
     stored = User.get().password_hash
     assert stored.startswith("scrypt:") and "tulip" not in stored

@@ -5,16 +5,16 @@ from datetime import datetime
 import icalendar
 import pytest
 
-from jobs import enqueue
 from jobs.sweeps import ask_session_outcomes, close_finished_relationships, nudge_session_windows, remind_sessions
 from portal import clock, matching
 from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship,
                            SurveyInvite)
-from tests.support.factories import PASSWORD, make_mentor, make_user
-from tests.support.jobs import work
+from tests.support.clock import at
+from tests.support.factories import make_mentor, make_user
+from tests.support.jobs import sweep, work
+from tests.support.mentoring import NOTE
 from tests.support.servers import text_of
-from tests.support.web import Web, errors, text, words
-from tests.web.test_requests import NOTE, at
+from tests.support.web import errors, signed_in, text, words
 
 
 @pytest.fixture
@@ -26,20 +26,6 @@ def matched(app):
         request = matching.make_request(jo, priya, NOTE)
         matching.decide(request, "accept", priya.user, "mentor")
     return Relationship.get()
-
-
-def sweep(app, job, *moments):
-    """Queue a sweep at each moment (in the app's context, outside any request), then work the queue."""
-    with app.app_context():
-        for moment in moments:
-            enqueue(job, datetime.fromisoformat(moment) if isinstance(moment, str) else moment)
-    work(app)
-
-
-def browser(app, email):
-    web = Web(app.test_client())
-    web.login(email, PASSWORD)
-    return web
 
 
 SESSION = {"date": "2026-12-01", "start": "18:30", "length": "60", "mode": "video", "platform": "zoom",
@@ -65,7 +51,7 @@ def event_of(calendar):
 
 
 def test_plan_confirm_and_both_calendars_get_the_invite(app, matched, mailbox):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         assert propose(jo, matched).status_code == 302
         session = MentoringSession.get()
@@ -97,7 +83,7 @@ def test_plan_confirm_and_both_calendars_get_the_invite(app, matched, mailbox):
 
 
 def test_a_change_sends_an_updated_invite_and_a_cancellation_a_cancelling_one(app, matched, mailbox):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         session = MentoringSession.get()
@@ -121,7 +107,7 @@ def test_a_change_sends_an_updated_invite_and_a_cancellation_a_cancelling_one(ap
 
 
 def test_cancelling_at_short_notice_says_so_and_tells_the_team_without_reasons(app, matched, mailbox):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         session = MentoringSession.get()
@@ -141,7 +127,7 @@ def test_cancelling_at_short_notice_says_so_and_tells_the_team_without_reasons(a
 
 
 def test_reminders_a_day_before_and_the_question_afterwards(app, matched, mailbox):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         priya.submit(f"/sessions/{MentoringSession.get().id}/confirm")
@@ -156,7 +142,7 @@ def test_reminders_a_day_before_and_the_question_afterwards(app, matched, mailbo
 
 
 def test_a_session_held_counts_and_one_not_held_does_not(app, matched):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         propose(jo, matched, date="2026-12-08")
@@ -189,7 +175,7 @@ def test_a_session_held_counts_and_one_not_held_does_not(app, matched):
     ({"mode": ""}, "mode-0", "Choose how you will meet"),
 ])
 def test_bad_sessions_are_explained_and_kept(app, matched, changes, field, message):
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     with at("2026-11-26T09:00"):
         response = propose(jo, matched, **changes)
     assert response.status_code == 400
@@ -200,7 +186,7 @@ def test_bad_sessions_are_explained_and_kept(app, matched, changes, field, messa
 
 
 def test_a_session_overlapping_another_is_refused(app, matched):
-    jo = browser(app, "jo@example.org")
+    jo = signed_in(app, "jo@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         response = propose(jo, matched, start="19:00")
@@ -210,10 +196,10 @@ def test_a_session_overlapping_another_is_refused(app, matched):
 
 def test_sessions_only_in_your_own_active_mentoring(app, matched):
     make_user("sam@example.org", "Sam Stranger", mentee=True)
-    stranger = browser(app, "sam@example.org")
+    stranger = signed_in(app, "sam@example.org")
     with at("2026-11-26T09:00"):
         assert propose(stranger, matched).status_code == 403
-        jo = browser(app, "jo@example.org")
+        jo = signed_in(app, "jo@example.org")
         propose(jo, matched)
         session = MentoringSession.get()
         assert stranger.submit(f"/sessions/{session.id}/confirm").status_code == 403
@@ -225,7 +211,7 @@ def test_sessions_only_in_your_own_active_mentoring(app, matched):
 
 def test_the_allowance_is_enforced_and_the_team_can_add_more(app, matched, mailbox):
     MenteeProfile.update(sessions_allowed=1).execute()
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         refused = propose(jo, matched, date="2026-12-10")
@@ -241,7 +227,7 @@ def test_the_allowance_is_enforced_and_the_team_can_add_more(app, matched, mailb
         item = InboxItem.get(InboxItem.kind == "more_sessions")
         assert InboxItem.select().where(InboxItem.kind == "more_sessions").count() == 1
         make_user("ada@example.org", "Ada Admin", admin=True)
-        ada = browser(app, "ada@example.org")
+        ada = signed_in(app, "ada@example.org")
         ada.submit(f"/admin/inbox/{item.id}/grant")
         assert MenteeProfile.get().sessions_allowed == 5
         assert AuditEvent.get(AuditEvent.action == "granted_sessions").detail == "+4, now 5"
@@ -255,7 +241,7 @@ def test_the_allowance_is_enforced_and_the_team_can_add_more(app, matched, mailb
 
 
 def test_the_mentor_sees_the_contracting_checklist_and_ticks_it(app, matched):
-    priya, jo = browser(app, "priya@example.org"), browser(app, "jo@example.org")
+    priya, jo = signed_in(app, "priya@example.org"), signed_in(app, "jo@example.org")
     page = words(priya.get(f"/mentoring/{matched.id}"))
     assert "Before your first session: the contracting conversation" in page and "If it does not click" in page
     assert "Before your first session" not in words(jo.get(f"/mentoring/{matched.id}"))
@@ -266,7 +252,7 @@ def test_the_mentor_sees_the_contracting_checklist_and_ticks_it(app, matched):
 
 
 def test_both_agree_to_close_and_the_survey_follows(app, matched, mailbox):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     priya.submit(f"/mentoring/{matched.id}/notes", {"text": "Remember: ask about the rota."})
     jo.submit(f"/mentoring/{matched.id}/close")
     assert Relationship.get().status == "active" and Relationship.get().close_asked_by == "mentee"
@@ -283,7 +269,7 @@ def test_both_agree_to_close_and_the_survey_follows(app, matched, mailbox):
 @pytest.mark.parametrize("ending, subject", [("agreed", "Your mentoring has come to an end"),
                                              ("withdrawn", "Your mentoring has ended")])
 def test_however_mentoring_ends_what_was_planned_goes_with_it(app, matched, mailbox, ending, subject):
-    jo, priya = browser(app, "jo@example.org"), browser(app, "priya@example.org")
+    jo, priya = signed_in(app, "jo@example.org"), signed_in(app, "priya@example.org")
     with at("2026-11-26T09:00"):
         propose(jo, matched)
         priya.submit(f"/sessions/{MentoringSession.get().id}/confirm")
@@ -294,7 +280,7 @@ def test_however_mentoring_ends_what_was_planned_goes_with_it(app, matched, mail
             priya.submit(f"/mentoring/{matched.id}/close")
         else:
             make_user("ada@example.org", "Ada Admin", admin=True)
-            browser(app, "ada@example.org").submit(f"/admin/relationships/{matched.id}/withdraw")
+            signed_in(app, "ada@example.org").submit(f"/admin/relationships/{matched.id}/withdraw")
     assert Relationship.get().status == ("closed" if ending == "agreed" else "withdrawn")
     assert [s.status for s in MentoringSession.select()] == ["cancelled", "cancelled"]
     assert not MentorNote.select().exists()
@@ -330,12 +316,12 @@ def test_five_months_on_both_are_nudged_once(app, matched, mailbox):
 
 
 def test_the_mentors_notes_are_theirs_alone(app, matched):
-    priya, jo = browser(app, "priya@example.org"), browser(app, "jo@example.org")
+    priya, jo = signed_in(app, "priya@example.org"), signed_in(app, "jo@example.org")
     priya.submit(f"/mentoring/{matched.id}/notes", {"text": "Remember: ask about the rota."})
     assert "ask about the rota" in text(priya.get(f"/mentoring/{matched.id}/notes"))
     assert jo.get(f"/mentoring/{matched.id}/notes").status_code == 403
     make_user("ada@example.org", "Ada Admin", admin=True)
-    ada = browser(app, "ada@example.org")
+    ada = signed_in(app, "ada@example.org")
     assert ada.get(f"/mentoring/{matched.id}/notes").status_code == 403
     assert "ask about the rota" not in text(ada.get(f"/mentoring/{matched.id}", follow_redirects=True))
     too_long = priya.submit(f"/mentoring/{matched.id}/notes", {"text": "x" * 5001})

@@ -7,27 +7,9 @@ import pytest
 from portal import clock
 from portal.models import ActionLink, Email, MenteeProfile, User
 from tests.support.factories import make_user
+from tests.support.forms import signup_form
 from tests.support.servers import html_of, text_of
 from tests.support.web import errors, text
-
-
-def signup_form(**overrides):
-    form = {
-        "name": "Jo Bloggs",
-        "email": "Jo.Bloggs@Example.org",
-        "password": "tulip orbit kettle",
-        "password_confirm": "tulip orbit kettle",
-        "grade": "ST3",
-        "school": "Medicine",
-        "specialty": "Respiratory medicine",
-        "trust": "Leeds Teaching Hospitals NHS Trust",
-        "eligibility": "out_now",
-        "reason": "parental_leave",
-        "expected_return": (clock.today_london() + timedelta(days=200)).isoformat(),
-        "agree": "y",
-    }
-    form.update(overrides)
-    return {key: value for key, value in form.items() if value is not None}
 
 
 def link_in(message) -> str:

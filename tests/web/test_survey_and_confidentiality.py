@@ -5,12 +5,13 @@ import re
 from jobs.sweeps import remind_surveys, send_surveys
 from portal import db, matching, sessions
 from portal.models import MODELS, Relationship, SurveyInvite, SurveyResponse
-from tests.rules.test_allowance_and_sessions import GOOD
+from tests.support.clock import at
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.forms import GOOD
+from tests.support.jobs import sweep
+from tests.support.mentoring import NOTE
 from tests.support.servers import text_of
 from tests.support.web import Web, errors, text, words
-from tests.web.test_requests import NOTE, at
-from tests.web.test_sessions import sweep
 
 
 def closed_mentoring(app, n: int = 0) -> Relationship:
