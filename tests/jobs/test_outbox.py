@@ -262,3 +262,35 @@ def test_smtp_with_starttls_and_login(environ, app, tls_files):
         assert logins == [(b"mailer@example.org", b"s3cret p@ss")]
     finally:
         server.close()
+
+
+def test_an_email_whose_worker_died_mid_send_is_sent_later(app, app_context, mailbox):
+    email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+    # A worker claimed it, then was killed: the row is left "sending".
+    Email.update(status="sending", claimed_until=clock.now() - timedelta(seconds=1),
+                 next_attempt_at=clock.now() - timedelta(seconds=1), attempts=1).where(Email.id == email_id).execute()
+    from jobs import queue
+    queue().empty()
+    assert requeue_emails(clock.now()) == 1
+    work(app)
+    assert Email.get_by_id(email_id).status == "sent"
+    assert mailbox.wait_for("pat@example.org", "Thank you")
+
+
+def test_an_unexpected_error_in_delivery_keeps_the_email(app, app_context, environ):
+    broken = create_app(environ={**environ, "SMTP_URL": "gopher://nowhere"})
+    with broken.app_context():
+        email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
+        assert deliver(email_id) == "will retry"
+    row = Email.get_by_id(email_id)
+    assert row.status == "queued" and "gopher" in row.last_error
+
+
+def test_a_name_with_a_line_break_still_makes_a_one_line_subject(app, app_context, mailbox):
+    web = Web(app.test_client())
+    web.submit("/signup", signup_form(name="Jo\nBloggs"))
+    assert User.get().name == "Jo Bloggs"
+    mail.send("pat@example.org", "interest_received", "Hello Jo\r\nBcc: victim@example.org", name="Pat")
+    work(app)
+    message = mailbox.wait_for("pat@example.org", "Hello Jo")
+    assert message["Subject"] == "Hello Jo Bcc: victim@example.org" and message["Bcc"] is None

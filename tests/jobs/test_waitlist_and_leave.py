@@ -5,11 +5,12 @@ import pytest
 
 from jobs import enqueue
 from jobs.sweeps import lapse_waitlist_offers, return_from_leave
-from portal import clock, mentors, waitlist
-from portal.models import AuditEvent, MentorProfile, WaitlistEntry
+from portal import clock, matching, mentors, waitlist
+from portal.models import AuditEvent, MenteeProfile, MentorProfile, WaitlistEntry
 from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.mentoring import NOTE
 from tests.support.servers import text_of
-from tests.support.web import Web, text, words
+from tests.support.web import Web, signed_in, text, words
 
 
 def mentee(email, name):
@@ -132,3 +133,45 @@ def test_leave_that_has_not_ended_is_left_alone(app_context):
     MentorProfile.update(leave_from=today, leave_until=today).where(MentorProfile.id == mentor.id).execute()
     assert return_from_leave() == 0
     assert return_from_leave(clock.now() + timedelta(days=1)) == 1
+
+
+def test_waiting_lists_refuse_who_cannot_use_them(app):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.id == mentor.id).execute()
+    make_user("mel@example.org", "Mel Mentee", mentee=True)
+    web = signed_in(app, "mel@example.org")
+    for _ in range(2):
+        web.submit(f"/mentors/{mentor.id}/waitlist")
+    assert WaitlistEntry.select().count() == 1  # a double click joins once
+
+    paused_account = make_user("paused@example.org", "Pat Paused", mentee=True)
+    MenteeProfile.update(deactivated_at=clock.now()).where(MenteeProfile.user == paused_account).execute()
+    matched = make_user("matched@example.org", "Max Matched", mentee=True)
+    other_mentor = make_mentor("tom@example.org", "Tom Lee")
+    with app.app_context():
+        matching.decide(matching.make_request(matched, other_mentor, NOTE), "accept", other_mentor.user, "mentor")
+        for user, words_expected in ((paused_account, "account is paused"), (matched, "already have a mentor")):
+            try:
+                waitlist.join(MenteeProfile.get(MenteeProfile.user == user), MentorProfile.get_by_id(mentor.id))
+                raise AssertionError(f"{user.email} joined")
+            except waitlist.WaitlistProblem as refused:
+                assert words_expected in str(refused)
+        MentorProfile.update(paused=True).where(MentorProfile.id == mentor.id).execute()
+        fresh = make_user("fresh@example.org", "Fay Fresh", mentee=True)
+        try:
+            waitlist.join(MenteeProfile.get(MenteeProfile.user == fresh), MentorProfile.get_by_id(mentor.id))
+            raise AssertionError("joined a paused mentor's list")
+        except waitlist.WaitlistProblem as refused:
+            assert "not taking mentees just now" in str(refused)
+    assert WaitlistEntry.select().count() == 1
+
+
+def test_deactivation_takes_a_mentee_off_waiting_lists(app, app_context):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.id == mentor.id).execute()
+    mel = make_user("mel@example.org", "Mel Mentee", mentee=True)
+    waitlist.join(mel.mentee, MentorProfile.get_by_id(mentor.id))
+    MenteeProfile.update(period_started_at=clock.now() - timedelta(days=200)).execute()
+    matching.deactivate_idle_mentees(clock.now())
+    assert MenteeProfile.get().deactivated_at is not None
+    assert WaitlistEntry.get().status == "left"

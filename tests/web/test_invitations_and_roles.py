@@ -9,7 +9,7 @@ from portal.models import AuditEvent, MentorProfile, User
 from tests.support.factories import PASSWORD, make_user
 from tests.support.forms import signup_form
 from tests.support.servers import text_of
-from tests.support.web import errors, text
+from tests.support.web import errors, signed_in, text
 
 
 def invitation_link(mailbox, address) -> str:
@@ -185,3 +185,14 @@ def test_an_inline_check_while_joining_as_a_mentee_answers_with_the_field_alone_
         assert fragment.count('class="field') == 1
         assert (message in fragment) if message else ("error-message" not in fragment)
     assert not User.get(User.email == "priya@example.org").mentee
+
+
+def test_a_mentor_invited_without_a_bio_starts_off_the_register(app, web):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    make_user("mel@example.org", "Mel Mentee", mentee=True)
+    ada = signed_in(app, "ada@example.org")
+    ada.submit("/admin/invite", {"name": "Mo Mentee", "email": "mo@example.org", "role": "mentor"})
+    assert MentorProfile.get().listed is False
+    User.update(password_hash=User.get(User.email == "ada@example.org").password_hash).where(
+        User.email == "mo@example.org").execute()
+    assert "Mo Mentee" not in text(signed_in(app, "mel@example.org").get("/mentors/"))

@@ -6,7 +6,7 @@ from flask_login.utils import encode_cookie
 from portal.models import MenteeProfile, User
 from tests.support.factories import PASSWORD, make_user
 from tests.support.forms import signup_form
-from tests.support.web import Web, errors, text
+from tests.support.web import Web, errors, signed_in, text, words
 
 # A superscript passes str.isdigit but not int(); twenty digits overflow the database's integers.
 NOT_VERSIONS = ["²", "9" * 20, "-1", "1.5"]
@@ -96,3 +96,14 @@ def test_a_nul_character_in_the_address_is_refused_like_one_in_a_form(web, url):
     response = web.get(url)
     assert response.status_code == 400
     assert "could not be read" in text(response)
+
+
+def test_odd_page_numbers_and_nul_characters_get_answers_not_errors(app):
+    make_user("mel@example.org", "Mel Mentee", mentee=True)
+    mel = signed_in(app, "mel@example.org")
+    assert mel.get("/mentors/?page=%C2%B2").status_code == 200
+    refused = mel.get("/mentors/?q=%00")
+    assert refused.status_code == 400 and "could not be read" in words(refused)
+    form = signup_form(name="Jo\x00Bloggs")
+    assert Web(app.test_client()).submit("/signup", form).status_code == 400
+    assert User.select().count() == 1

@@ -352,3 +352,11 @@ def test_a_replaced_headshot_is_no_longer_served(admin_web):
 
     admin_web.submit(edit, with_photo({**form, **version_in(admin_web.get(edit))}), content_type="multipart/form-data")
     assert admin_web.get(f"/photos/{shared}/card.webp").status_code == 200  # Kai still uses it
+
+
+def test_capacity_is_not_saved_below_places_taken_meanwhile(app, app_context):
+    mentor = make_mentor("priya@example.org", "Priya Shah", capacity=3)
+    MentorProfile.update(places_taken=2).where(MentorProfile.id == mentor.id).execute()  # taken meanwhile
+    assert mentors.set_availability(mentor, mentor.user, capacity=1, paused=False, leave_from=None,
+                                    leave_until=None) is None
+    assert MentorProfile.get_by_id(mentor.id).capacity == 3

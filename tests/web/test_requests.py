@@ -8,7 +8,7 @@ import pytest
 
 from jobs import enqueue
 from jobs.sweeps import purge_old_records
-from portal import clock, personal_data
+from portal import clock, matching, personal_data
 from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
                            User)
 from tests.support.clock import at
@@ -389,6 +389,20 @@ def test_the_mentor_can_ask_for_a_withdrawal_too_and_asking_twice_raises_one_ite
     assert Relationship.get().status == "active"
 
 
+def test_a_long_withdrawal_reason_is_explained_and_kept(app):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    with app.app_context():
+        matching.decide(matching.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
+    web = signed_in(app, "jo@example.org")
+    relationship = Relationship.get()
+    response = web.submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "r" * 1001})
+    assert response.status_code == 400
+    assert "1,000 characters or fewer" in errors(response)["reason"]
+    assert "r" * 1001 in text(response)
+    assert not InboxItem.select().where(InboxItem.kind == "withdrawal").exists()
+
+
 def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mailbox):
     mentee, mentor = people
     MenteeProfile.update(deactivated_at=clock.now()).execute()
@@ -415,3 +429,14 @@ def test_a_deactivated_mentee_can_ask_to_be_reopened(app, people, run_jobs, mail
     item2 = InboxItem.create(kind="reactivation", name="Jo Bloggs", email="jo@example.org", user=mentee)
     already = ada.submit(f"/admin/inbox/{item2.id}/reactivate", follow_redirects=True)
     assert "already open: nothing to do" in words(already)
+
+
+def test_a_mentor_who_has_not_set_up_their_login_cannot_be_asked_by_id(app):
+    make_user("mel@example.org", "Mel Mentee", mentee=True)
+    mentor = make_mentor("new@example.org", "New Mentor", password=False)
+    mel = signed_in(app, "mel@example.org")
+    assert mel.get(f"/mentors/{mentor.id}").status_code == 404
+    response = mel.submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
+    assert "not taking mentees just now" in words(response)
+    assert not MentorRequest.select().exists()
+    assert MentorProfile.get_by_id(mentor.id).places_taken == 0

@@ -156,3 +156,10 @@ def test_htmx_can_be_self_hosted(environ):
     assert 'src="/static/vendor/htmx.min.js"' in page and "integrity" not in page
     policy = self_hosted.test_client().get("/").headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy
+
+
+def test_error_summaries_take_the_focus_and_pages_vary_by_htmx(app, client):
+    response = Web(client).submit("/signup", {})
+    assert 'class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus' in \
+        text(response)
+    assert "HX-Request" in client.get("/").headers["Vary"]

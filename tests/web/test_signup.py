@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock
-from portal.models import ActionLink, Email, MenteeProfile, User
+from portal import clock, content
+from portal.models import ActionLink, Content, Email, MenteeProfile, User
 from tests.support.factories import make_user
 from tests.support.forms import signup_form
 from tests.support.servers import html_of, text_of
-from tests.support.web import errors, text
+from tests.support.web import Web, errors, text
 
 
 def link_in(message) -> str:
@@ -221,3 +221,12 @@ def test_a_bad_confirmation_link_gets_a_friendly_page(web, run_jobs, mailbox, pr
     if problem != "used":
         assert User.get().email_confirmed_at is None
     assert ActionLink.select().count() >= 1
+
+
+def test_a_mentee_records_the_agreement_version_they_were_shown(app):
+    page = Web(app.test_client())
+    form = signup_form(agreement_version="1")
+    Content.create(key="agreement", version=2, title="Mentoring agreement", body="New terms")
+    assert content.current("agreement").version == 2
+    page.submit("/signup", form)
+    assert MenteeProfile.get().agreement_version == 1
