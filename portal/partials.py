@@ -1,8 +1,13 @@
-"""htmx support: the same templates serve whole pages and the fragments htmx swaps in.
+"""What views share in answering: htmx support (the same templates serve whole pages and the
+fragments htmx swaps in), and showing a refusal to the person who met it.
 
 htmx only ever enhances: every link and form here works as a plain request too.
 """
-from flask import abort, g, make_response, render_template, request
+from contextlib import contextmanager
+
+from flask import abort, flash, g, make_response, render_template, request
+
+from .refused import Refused
 
 # The fields checked as soon as they are left. Passwords are not: re-rendered, they would come back empty.
 CHECKED_FIELDS = ("StringField", "EmailField", "DateField")
@@ -44,6 +49,19 @@ def inline_check_url(field) -> str | None:
     if field is None or form is None or form._fields.get(field.name) is not field or field.type not in CHECKED_FIELDS:
         return None
     return f"{request.path}?check={field.name}"
+
+
+@contextmanager
+def refusal_shown(field=None, category: str = "error"):
+    """Run the block; if it raises Refused, the rest of it is skipped and the person is told why: as
+    the error of the form `field` when there is one, or else in a flashed message of `category`."""
+    try:
+        yield
+    except Refused as refused:
+        if field is None:
+            flash(str(refused), category)
+        else:
+            field.errors = [*field.errors, str(refused)]
 
 
 def init_app(app):

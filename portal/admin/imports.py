@@ -9,7 +9,7 @@ from wtforms import BooleanField
 from .. import clock
 from ..db import database
 from ..models import ImportBatch, User
-from ..partials import is_htmx
+from ..partials import is_htmx, refusal_shown
 from ..register_import import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 from . import bp
 
@@ -36,13 +36,10 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(MAX_BYTES + 1) if upload and upload.filename else b""
-        try:
+        with refusal_shown(form.file):
             if not data and not (upload and upload.filename):
                 raise FileRefused("Choose a CSV file to upload")
             checked = check(data)
-        except FileRefused as refused:
-            form.file.errors = [str(refused)]
-        else:
             batch = ImportBatch.create(created_by=current_user._get_current_object(), filename=upload.filename[:200],
                                        data=data, total_rows=checked.total)
             return redirect(url_for("admin.import_preview", batch_id=batch.id))

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 from .. import audit, inbox, matching, personal_data, sessions
 from ..forms import choices, strip
 from ..models import InboxItem, Relationship, User
+from ..partials import refusal_shown
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -122,24 +123,20 @@ def erase_from_inbox(item_id):
     if item.status != "open":
         flash("That request has been dealt with already.", "info")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
-    try:
+    with refusal_shown():
         personal_data.erase(item.user, current_user._get_current_object(), item)
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-        return redirect(url_for("admin.inbox_item", item_id=item.id))
-    flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
-    return redirect(url_for("admin.inbox_list"))
+        flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
+        return redirect(url_for("admin.inbox_list"))
+    return redirect(url_for("admin.inbox_item", item_id=item.id))
 
 
 def _erase_address(item: InboxItem):
     """Someone with no account (who registered interest, say), known only by their address."""
-    try:
+    with refusal_shown():
         personal_data.erase_address(item, current_user._get_current_object())
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-        return redirect(url_for("admin.inbox_item", item_id=item.id))
-    flash("Their details have been erased.", "success")
-    return redirect(url_for("admin.inbox_list"))
+        flash("Their details have been erased.", "success")
+        return redirect(url_for("admin.inbox_list"))
+    return redirect(url_for("admin.inbox_item", item_id=item.id))
 
 
 @bp.route("/inbox/<int:item_id>/reactivate", methods=["POST"])
@@ -175,9 +172,7 @@ def grant_from_inbox(item_id):
     relationship = _relationship_of(item)
     if item.kind != "more_sessions" or relationship is None:
         abort(404)
-    try:
+    with refusal_shown():
         allowed = sessions.grant_more(relationship, current_user._get_current_object(), item)
         flash(f"Agreed: {item.name} can now have {allowed} sessions in all.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(url_for("admin.inbox_list"))

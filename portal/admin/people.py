@@ -7,6 +7,7 @@ from playhouse.flask_utils import get_object_or_404
 from .. import audit, links, matching, personal_data, sessions
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
+from ..partials import refusal_shown
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -107,11 +108,8 @@ def erase_person(user_id):
                                consequences=personal_data.CONSEQUENCES,
                                action=url_for("admin.erase_person", user_id=user.id), button="Erase their data",
                                back=url_for("admin.person", user_id=user.id))
-    try:
+    with refusal_shown():
         personal_data.erase(user, current_user._get_current_object())
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-    else:
         flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
@@ -155,11 +153,9 @@ def withdraw(relationship_id):
 @bp.route("/relationships/<int:relationship_id>/grant", methods=["POST"])
 def grant(relationship_id):
     relationship = _relationship_or_404(relationship_id)
-    try:
+    with refusal_shown():
         allowed = sessions.grant_more(relationship, current_user._get_current_object())
         flash(f"Agreed: {allowed} sessions in all.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(request.referrer or url_for("admin.home"))
 
 

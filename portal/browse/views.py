@@ -7,7 +7,7 @@ from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, sees_contact_details
 from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
-from ..partials import is_htmx
+from ..partials import is_htmx, refusal_shown
 from ..requests.forms import RequestForm
 
 bp = Blueprint("browse", __name__)
@@ -65,12 +65,10 @@ def join_waitlist(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     if not current_user.mentee:
         abort(403)
-    try:
+    with refusal_shown():
         waitlist.join(current_user.mentee, mentor)
         flash(f"You are on {mentor.user.first_name}'s waiting list. We will email you when a place is free.",
               "success")
-    except waitlist.WaitlistProblem as problem:
-        flash(str(problem), "error")
     return redirect(url_for("browse.profile", mentor_id=mentor_id))
 
 

@@ -9,6 +9,7 @@ from playhouse.flask_utils import get_object_or_404
 from .. import clock, content, matching, sessions
 from ..access import ADMIN, MENTEE, MENTOR, in_relationship, requires
 from ..models import MenteeProfile, MentoringSession, MentorProfile, Relationship
+from ..partials import refusal_shown
 from ..requests.forms import WithdrawalForm
 from ..rules import sessions as session_rules
 from .forms import NotesForm, OutcomeForm, SessionForm
@@ -45,12 +46,10 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
         field_of[name].errors.append(problem)
     if form.errors:
         return False
-    try:
+    with refusal_shown(form.date):
         act(values)
-    except sessions.SessionRefused as refused:
-        form.date.errors.append(str(refused))
-        return False
-    return True
+        return True
+    return False
 
 
 def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200,
@@ -114,11 +113,9 @@ def change(session_id):
 def _respond(relationship: Relationship, act, done):
     """Do act(user) and say how it went (done, or done(result) when it depends on the result), or
     why it could not be done; then back to the relationship's page."""
-    try:
+    with refusal_shown():
         result = act(current_user._get_current_object())
         flash(done(result) if callable(done) else done, "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(url_for("mentoring.relationship", relationship_id=relationship.id))
 
 
@@ -193,12 +190,10 @@ def notes(relationship_id):
     note = sessions.note_for(found, user)
     form = NotesForm(data={"text": note.text if note else ""})
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.text):
             sessions.save_note(found, user, form.text.data or "")
             flash("Your notes are saved.", "success")
             return redirect(url_for("mentoring.notes", relationship_id=found.id))
-        except sessions.SessionRefused as refused:
-            form.text.errors.append(str(refused))
     return render_template("mentoring/notes.html", form=form, relationship=found), 400 if form.errors else 200
 
 

@@ -7,6 +7,8 @@ from playhouse.flask_utils import get_object_or_404
 from .. import audit, clock, links, matching
 from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, requires
 from ..models import MenteeProfile, MentorProfile, MentorRequest, Relationship, User
+from ..partials import refusal_shown
+from ..refused import Refused
 from ..rules import requests as rules
 from .forms import AnswerForm, RequestForm
 
@@ -21,11 +23,8 @@ def ask(mentor_id):
         abort(403)
     form = RequestForm()
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.note):
             matching.make_request(current_user._get_current_object(), mentor, form.note.data)
-        except matching.RequestRefused as refused:
-            form.note.errors.append(str(refused))
-        else:
             flash(f"Your request has gone to {mentor.user.first_name}.", "success")
             return redirect(url_for("requests.mine"))
     from ..browse.views import profile_page
@@ -66,11 +65,9 @@ def cancel(request_id):
     found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if found.mentee_id != current_user.mentee.id:
         abort(403)
-    try:
+    with refusal_shown(category="info"):
         matching.cancel(found, current_user._get_current_object())
         flash("Your request is cancelled. You can ask another mentor.", "success")
-    except matching.RequestRefused as refused:
-        flash(str(refused), "info")
     return redirect(url_for("requests.mine"))
 
 
@@ -86,7 +83,7 @@ def _answer(found: MentorRequest, form: AnswerForm, by: User, role: str, link=No
         return _answer_page(found, form, token, 400)
     try:
         decided = matching.decide(found, form.action.data, by, role, form.message.data or "", link=link)
-    except matching.RequestRefused as refused:
+    except Refused as refused:
         return render_template("requests/answered.html", request_=MentorRequest.get_by_id(found.id),
                                problem=str(refused)), 409
     return render_template("requests/answered.html", request_=decided, relationship=Relationship.get_or_none(
