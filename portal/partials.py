@@ -19,6 +19,12 @@ def is_htmx() -> bool:
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
+def render_htmx(page: str, fragment: str, /, **context) -> str:
+    """The whole page, or for htmx just the fragment of it that htmx swaps in. The page includes the
+    fragment, so both are drawn from the same context (which may hold a `page` of its own: a pager's)."""
+    return render_template(fragment if is_htmx() else page, **context)
+
+
 def is_inline_check() -> bool:
     """A check of one field as it is typed: it saves and sends nothing, so rate limits leave it out."""
     return request.method == "POST" and is_htmx() and request.args.get("check") is not None

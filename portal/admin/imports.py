@@ -9,7 +9,7 @@ from wtforms import BooleanField
 from .. import clock
 from ..db import database
 from ..models import ImportBatch, User
-from ..partials import is_htmx, refusal_shown
+from ..partials import refusal_shown, render_htmx
 from ..register_import import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 from . import bp
 
@@ -80,5 +80,4 @@ def queue_import(batch_id: int) -> bool:
 @bp.route("/mentors/import/<int:batch_id>/progress")
 def import_progress(batch_id):
     batch = _batch_or_404(batch_id)
-    template = "_partials/import_progress.html" if is_htmx() else "admin/import_progress.html"
-    return render_template(template, batch=batch)
+    return render_htmx("admin/import_progress.html", "_partials/import_progress.html", batch=batch)

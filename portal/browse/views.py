@@ -7,7 +7,7 @@ from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, sees_contact_details
 from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
-from ..partials import is_htmx, refusal_shown
+from ..partials import is_htmx, refusal_shown, render_htmx
 from ..requests.forms import RequestForm
 
 bp = Blueprint("browse", __name__)
@@ -24,14 +24,14 @@ def directory_page():
     page = directory.search(filters, page_number, today, show_full, version)
     if page_number > page.pages:
         notes.append(f"There is no page {page_number}: this is the last page.")
-    context = {"filters": filters, "page": page, "notes": notes, "known": known}
+    # A fragment also brings the count of results, which sits outside it on the page.
+    response = make_response(render_htmx("browse/directory.html", "_partials/mentor_results.html", filters=filters,
+                                         page=page, notes=notes, known=known, oob_count=is_htmx()))
     if is_htmx():
-        response = make_response(render_template("_partials/mentor_results.html", oob_count=True, **context))
         # The address bar shows the filters in use, not every empty field of the form.
         extra = {"page": page.number} if page.number > 1 else {}
         response.headers["HX-Push-Url"] = url_for("browse.directory", **filters.as_args(), **extra)
-        return response
-    return render_template("browse/directory.html", **context)
+    return response
 
 
 def _mentor_or_404(mentor_id: int) -> MentorProfile:
