@@ -1,11 +1,11 @@
 """Editing the texts the scheme owns: Markdown, previewed, published as numbered versions."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from .. import content
+from ..access import me
 from ..forms import strip
 from ..models import Content
 from ..partials import render_htmx
@@ -35,7 +35,7 @@ def content_edit(key):
     form = ContentForm(obj=current)
     previewing = form.validate_on_submit()
     if previewing and request.form.get("action") == "publish":
-        published = content.publish(key, form.title.data, form.body.data, current_user._get_current_object())
+        published = content.publish(key, form.title.data, form.body.data, me())
         flash(f"Version {published.version} of “{published.title}” is published."
               + (" Mentees will be asked to accept it at their next visit." if key == "agreement" else ""),
               "success")

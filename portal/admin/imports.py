@@ -1,12 +1,12 @@
 """Importing mentors from a CSV file: upload, preview with each row's problems, confirm, watch."""
 from flask import Response, redirect, render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
 
 from .. import clock
+from ..access import me
 from ..db import database
 from ..models import ImportBatch, User
 from ..partials import refusal_shown, render_htmx
@@ -40,7 +40,7 @@ def import_upload():
             if not data and not (upload and upload.filename):
                 raise FileRefused("Choose a CSV file to upload")
             checked = check(data)
-            batch = ImportBatch.create(created_by=current_user._get_current_object(), filename=upload.filename[:200],
+            batch = ImportBatch.create(created_by=me(), filename=upload.filename[:200],
                                        data=data, total_rows=checked.total)
             return redirect(url_for("admin.import_preview", batch_id=batch.id))
     return render_template("admin/import_upload.html", form=form, columns=COLUMNS)

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, directory, matching, waitlist
-from ..access import for_mentees, sees_contact_details
+from ..access import for_mentees, me, sees_contact_details
 from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
 from ..partials import is_htmx, refusal_shown, render_htmx
@@ -49,7 +49,7 @@ def profile(mentor_id):
 
 def profile_page(mentor, request_form=None):
     """A mentor's profile with what the mentee looking at it can do: ask them, wait for them."""
-    user = current_user._get_current_object()
+    user = me()
     entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
@@ -78,7 +78,7 @@ def leave_waitlist(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     entry = waitlist.open_entry(current_user.mentee, mentor) if current_user.mentee else None
     if entry:
-        waitlist.leave(entry, current_user._get_current_object())
+        waitlist.leave(entry, me())
         flash("You have left the waiting list.", "success")
     return redirect(url_for("browse.profile", mentor_id=mentor_id))
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, content, matching, sessions
-from ..access import ADMIN, MENTEE, MENTOR, in_relationship, requires
+from ..access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
 from ..models import MenteeProfile, MentoringSession, MentorProfile, Relationship
 from ..partials import refusal_shown
 from ..requests.forms import WithdrawalForm
@@ -54,7 +54,7 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
 
 def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200,
                       withdrawal_form: WithdrawalForm | None = None):
-    user = current_user._get_current_object()
+    user = me()
     who = sessions.side(user, relationship)
     all_sessions = list(MentoringSession.select().where(MentoringSession.relationship == relationship)
                         .order_by(MentoringSession.starts_at))
@@ -87,7 +87,7 @@ def relationship(relationship_id):
 def propose(relationship_id):
     found = _relationship(relationship_id)
     form = SessionForm()
-    user = current_user._get_current_object()
+    user = me()
     if _take(form, found, lambda values: sessions.propose(found, user, values)):
         flash("Your suggested time has been sent. It is confirmed when the other person agrees.", "success")
         return redirect(url_for("mentoring.relationship", relationship_id=found.id))
@@ -102,7 +102,7 @@ def change(session_id):
     form = SessionForm(data={"date": local.date(), "start": local.time(), "length": session.length_minutes,
                              "mode": session.mode, "platform": session.platform,
                              "joining_link": session.joining_link, "place": session.place})
-    user = current_user._get_current_object()
+    user = me()
     if _take(form, found, lambda values: sessions.change(session, user, values), session.id):
         flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")
         return redirect(url_for("mentoring.relationship", relationship_id=found.id))
@@ -114,7 +114,7 @@ def _respond(relationship: Relationship, act, done):
     """Do act(user) and say how it went (done, or done(result) when it depends on the result), or
     why it could not be done; then back to the relationship's page."""
     with refusal_shown():
-        result = act(current_user._get_current_object())
+        result = act(me())
         flash(done(result) if callable(done) else done, "success")
     return redirect(url_for("mentoring.relationship", relationship_id=relationship.id))
 
@@ -184,7 +184,7 @@ def close(relationship_id):
 @requires(MENTOR)
 def notes(relationship_id):
     found = _relationship(relationship_id)
-    user = current_user._get_current_object()
+    user = me()
     if sessions.side(user, found) != "mentor":
         abort(403)
     note = sessions.note_for(found, user)
@@ -205,7 +205,7 @@ def ask_withdrawal(relationship_id):
     if found.status != "active":
         flash("This mentoring has already ended.", "info")
     elif form.validate_on_submit():
-        matching.ask_withdrawal(found, current_user._get_current_object(), form.reason.data or "")
+        matching.ask_withdrawal(found, me(), form.reason.data or "")
         flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
     else:
         return relationship_page(found, status=400, withdrawal_form=form)  # with what they wrote, to shorten
