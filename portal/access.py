@@ -11,6 +11,12 @@ from flask_login import current_user, login_required
 MENTEE, MENTOR, ADMIN = "mentee", "mentor", "admin"
 
 
+def me():
+    """The person signed in, as the User itself rather than flask-login's stand-in for it, to hand
+    to actions and store in rows (the anonymous user when no one is signed in)."""
+    return current_user._get_current_object()
+
+
 def roles_of(user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()

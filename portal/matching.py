@@ -13,13 +13,14 @@ from peewee import IntegrityError, fn
 from . import audit, clock, inbox, links, mail, mentors, sessions, waitlist
 from .db import database
 from .models import InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
+from .refused import Refused
 from .rules import eligibility, workdays
 from .rules import requests as rules
 
 DECISION = "request_decision"
 
 
-class RequestRefused(ValueError):
+class RequestRefused(Refused):
     """Why a request cannot be made or moved, in words for the person trying."""
 
 

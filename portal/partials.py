@@ -1,8 +1,13 @@
-"""htmx support: the same templates serve whole pages and the fragments htmx swaps in.
+"""What views share in answering: htmx support (the same templates serve whole pages and the
+fragments htmx swaps in), and showing a refusal to the person who met it.
 
 htmx only ever enhances: every link and form here works as a plain request too.
 """
-from flask import abort, g, make_response, render_template, request
+from contextlib import contextmanager
+
+from flask import abort, flash, g, make_response, render_template, request
+
+from .refused import Refused
 
 # The fields checked as soon as they are left. Passwords are not: re-rendered, they would come back empty.
 CHECKED_FIELDS = ("StringField", "EmailField", "DateField")
@@ -12,6 +17,12 @@ def is_htmx() -> bool:
     """An htmx request for a fragment. Restoring history after Back asks for the whole page."""
     return (request.headers.get("HX-Request") == "true"
             and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+def render_htmx(page: str, fragment: str, /, **context) -> str:
+    """The whole page, or for htmx just the fragment of it that htmx swaps in. The page includes the
+    fragment, so both are drawn from the same context (which may hold a `page` of its own: a pager's)."""
+    return render_template(fragment if is_htmx() else page, **context)
 
 
 def is_inline_check() -> bool:
@@ -44,6 +55,19 @@ def inline_check_url(field) -> str | None:
     if field is None or form is None or form._fields.get(field.name) is not field or field.type not in CHECKED_FIELDS:
         return None
     return f"{request.path}?check={field.name}"
+
+
+@contextmanager
+def refusal_shown(field=None, category: str = "error"):
+    """Run the block; if it raises Refused, the rest of it is skipped and the person is told why: as
+    the error of the form `field` when there is one, or else in a flashed message of `category`."""
+    try:
+        yield
+    except Refused as refused:
+        if field is None:
+            flash(str(refused), category)
+        else:
+            field.errors = [*field.errors, str(refused)]
 
 
 def init_app(app):

@@ -21,6 +21,7 @@ from .models import (ActionLink, AuditEvent, Email, ImportBatch, InboxItem, Ment
                      MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
                      WaitlistEntry)
 from .models.base import new_nonce
+from .refused import Refused
 from .rules import requests as rules
 
 ERASED_NAME = "Erased person"
@@ -156,8 +157,8 @@ def ask_erasure(user: User, message: str) -> InboxItem:
     return existing or inbox.raise_item(ERASURE, name=user.name, email=user.email, user=user, message=message.strip())
 
 
-class ErasureRefused(Exception):
-    pass
+class ErasureRefused(Refused):
+    """Why someone's data cannot be erased, in words for the admin."""
 
 
 def is_erased(user: User) -> bool:
@@ -181,9 +182,9 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
     transaction: the emails that ending things writes to the person are deleted before any is
     queued, so none reaches them."""
     if user.id == by.id:
-        raise ErasureRefused("You cannot erase your own account: ask another admin")
+        raise ErasureRefused("You cannot erase your own account: ask another admin.")
     if is_erased(user):
-        raise ErasureRefused("This person's data has already been erased")
+        raise ErasureRefused("This person's data has already been erased.")
     mentee, mentor = user.mentee, user.mentor
     with database.atomic():
         # Emails written from here on are the notices below, already free of them: only older ones are scrubbed.
@@ -219,9 +220,9 @@ def erase_address(item: InboxItem, by: User) -> None:
     """Someone known only by what they sent (interest in mentoring, say): no account to close, only
     what came from or went to their address."""
     if not item.email:
-        raise ErasureRefused("This person's details have already been erased")
+        raise ErasureRefused("This person's details have already been erased.")
     if User.select().where(User.email == item.email).exists():
-        raise ErasureRefused("They have an account: erase their data from their record")
+        raise ErasureRefused("They have an account: erase their data from their record.")
     with database.atomic():
         _forget_address(item.email)
         inbox.close(item.id, by)

@@ -13,6 +13,8 @@ from pathlib import PurePath
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .refused import Refused
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 8000
 MAX_PIXELS = 40_000_000
@@ -26,7 +28,7 @@ FORMAT_NAMES = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF", "BMP
 DAMAGED = "The photo seems to be damaged or incomplete: try saving it again"
 
 
-class PhotoRefused(ValueError):
+class PhotoRefused(Refused):
     """Why a photo was not taken, in words for the person who chose it."""
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 
 from . import reference
+from .refused import Refused
 
 # The columns, in the order of the downloadable template. Multi-valued cells take values
 # separated by semicolons; yes/no cells take yes, no, y, n, true, false, 1 or 0.
@@ -29,7 +30,7 @@ EXAMPLE = {
 }
 
 
-class FileRefused(ValueError):
+class FileRefused(Refused):
     """Why a whole file cannot be imported, in words for the admin."""
 
 

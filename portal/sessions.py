@@ -12,12 +12,13 @@ from peewee import fn
 from . import audit, calendar_invites, clock, inbox, links, mail, reference, survey, waitlist
 from .db import database
 from .models import InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile, Relationship, User
+from .refused import Refused
 from .rules import allowance, requests as request_rules, sessions as rules
 
 MENTEE, MENTOR, ADMIN, SYSTEM = "mentee", "mentor", "admin", "system"
 
 
-class SessionRefused(ValueError):
+class SessionRefused(Refused):
     """Why something cannot be done with a session, in words for the person trying."""
 
 

@@ -15,12 +15,13 @@ from . import audit, clock, links, mail
 from .db import database
 from .mentors import on_leave, state
 from .models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry
+from .refused import Refused
 from .rules import workdays
 
 OPEN = ("waiting", "offered")
 
 
-class WaitlistProblem(ValueError):
+class WaitlistProblem(Refused):
     """Why someone cannot join a waiting list, in words for them."""
 
 

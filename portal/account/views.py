@@ -8,7 +8,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import accounts, content, personal_data
-from ..access import roles_of, requires
+from ..access import me, requires, roles_of
 from ..auth.forms import ChangePasswordForm, MenteeDetailsForm
 from ..forms import strip
 from ..partials import inline_checks
@@ -31,7 +31,7 @@ def change_password():
         if not check_password_hash(current_user.password_hash or "", form.current_password.data):
             form.current_password.errors.append("Your current password is not right")
         else:
-            user = accounts.set_password(current_user._get_current_object(), form.password.data, reason="change")
+            user = accounts.set_password(me(), form.password.data, reason="change")
             # The new nonce signed out every other browser; this one stays logged in.
             login_user(user)
             flash("Your password has been changed. Other devices have been logged out.", "success")
@@ -47,7 +47,7 @@ def join_as_mentee():
     form = MenteeDetailsForm()
     inline_checks(form)
     if form.validate_on_submit():
-        accounts.add_mentee_role(current_user._get_current_object(), form)
+        accounts.add_mentee_role(me(), form)
         flash("You have joined as a mentee.", "success")
         return redirect(url_for("main.home"))
     return render_template("account/join.html", form=form, agreement=content.current("agreement"))
@@ -62,7 +62,7 @@ class ErasureForm(FlaskForm):
 @requires()
 def data():
     """What we hold, a copy to download, and asking for erasure (POST)."""
-    user = current_user._get_current_object()
+    user = me()
     form = ErasureForm()
     if form.validate_on_submit():
         personal_data.ask_erasure(user, form.message.data or "")
@@ -77,4 +77,4 @@ def data():
 @bp.route("/data.json")
 @requires()
 def data_download():
-    return personal_data.download(current_user._get_current_object())
+    return personal_data.download(me())

@@ -1,14 +1,14 @@
 """Editing the texts the scheme owns: Markdown, previewed, published as numbered versions."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from .. import content
+from ..access import me
 from ..forms import strip
 from ..models import Content
-from ..partials import is_htmx
+from ..partials import render_htmx
 from . import bp
 
 
@@ -33,20 +33,18 @@ def content_edit(key):
         abort(404)
     current = content.current(key)
     form = ContentForm(obj=current)
-    preview = None
-    if form.validate_on_submit():
-        if request.form.get("action") == "publish":
-            published = content.publish(key, form.title.data, form.body.data, current_user._get_current_object())
-            flash(f"Version {published.version} of “{published.title}” is published."
-                  + (" Mentees will be asked to accept it at their next visit." if key == "agreement" else ""),
-                  "success")
-            return redirect(url_for("admin.content_edit", key=key))
-        preview = form.body.data
-        if is_htmx():
-            return render_template("_partials/content_preview.html", preview=preview)
-    versions = Content.select().where(Content.key == key).order_by(Content.version.desc())
-    return render_template("admin/content_edit.html", form=form, key=key, current=current, preview=preview,
-                           versions=versions), 400 if form.errors else 200
+    previewing = form.validate_on_submit()
+    if previewing and request.form.get("action") == "publish":
+        published = content.publish(key, form.title.data, form.body.data, me())
+        flash(f"Version {published.version} of “{published.title}” is published."
+              + (" Mentees will be asked to accept it at their next visit." if key == "agreement" else ""),
+              "success")
+        return redirect(url_for("admin.content_edit", key=key))
+    context = {"form": form, "key": key, "current": current, "preview": form.body.data if previewing else None,
+               "versions": Content.select().where(Content.key == key).order_by(Content.version.desc())}
+    if previewing:
+        return render_htmx("admin/content_edit.html", "_partials/content_preview.html", **context)
+    return render_template("admin/content_edit.html", **context), 400 if form.errors else 200
 
 
 @bp.route("/content/<key>/<int:version>")

@@ -1,11 +1,11 @@
 """Jobs health: is work flowing? Queue length, failed jobs, the oldest email still waiting, when each
 sweep last ran; and retrying emails that failed."""
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from peewee import fn
 from redis.exceptions import RedisError
 
 from .. import audit, clock, mail
+from ..access import me
 from ..models import Email, SweepRun
 from . import bp
 
@@ -38,6 +38,6 @@ def retry_failed_emails():
         Email.id.in_(ids)).execute()
     for email_id in ids:
         mail.queue_delivery(email_id)
-    audit.record(current_user._get_current_object(), "retried_emails", detail=f"{len(ids)} emails")
+    audit.record(me(), "retried_emails", detail=f"{len(ids)} emails")
     flash(f"{len(ids)} {'email is' if len(ids) == 1 else 'emails are'} being tried again.", "success")
     return redirect(url_for("admin.health"))

@@ -1,15 +1,15 @@
 """Importing mentors from a CSV file: upload, preview with each row's problems, confirm, watch."""
 from flask import Response, redirect, render_template, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
 
 from .. import clock
+from ..access import me
 from ..db import database
 from ..models import ImportBatch, User
-from ..partials import is_htmx
+from ..partials import refusal_shown, render_htmx
 from ..register_import import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 from . import bp
 
@@ -36,14 +36,11 @@ def import_upload():
     if form.validate_on_submit():
         upload = form.file.data
         data = upload.read(MAX_BYTES + 1) if upload and upload.filename else b""
-        try:
+        with refusal_shown(form.file):
             if not data and not (upload and upload.filename):
                 raise FileRefused("Choose a CSV file to upload")
             checked = check(data)
-        except FileRefused as refused:
-            form.file.errors = [str(refused)]
-        else:
-            batch = ImportBatch.create(created_by=current_user._get_current_object(), filename=upload.filename[:200],
+            batch = ImportBatch.create(created_by=me(), filename=upload.filename[:200],
                                        data=data, total_rows=checked.total)
             return redirect(url_for("admin.import_preview", batch_id=batch.id))
     return render_template("admin/import_upload.html", form=form, columns=COLUMNS)
@@ -83,5 +80,4 @@ def queue_import(batch_id: int) -> bool:
 @bp.route("/mentors/import/<int:batch_id>/progress")
 def import_progress(batch_id):
     batch = _batch_or_404(batch_id)
-    template = "_partials/import_progress.html" if is_htmx() else "admin/import_progress.html"
-    return render_template(template, batch=batch)
+    return render_htmx("admin/import_progress.html", "_partials/import_progress.html", batch=batch)

@@ -1,7 +1,6 @@
 """The shared inbox: concerns, cancellations, withdrawals, reactivations, requests for more sessions,
 interest in mentoring. Each item can be assigned, answered by email and closed."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import JOIN
 from playhouse.flask_utils import get_object_or_404
@@ -9,8 +8,10 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from .. import audit, inbox, matching, personal_data, sessions
+from ..access import me
 from ..forms import choices, strip
 from ..models import InboxItem, Relationship, User
+from ..partials import refusal_shown
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -76,11 +77,11 @@ def inbox_item(item_id):
     item = _item_or_404(item_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        inbox.reply(item, current_user._get_current_object(), form.message.data)
+        inbox.reply(item, me(), form.message.data)
         flash(f"Your reply has been sent to {item.email}.", "success")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
     if request.method == "GET":
-        audit.record(current_user._get_current_object(), "viewed_inbox_item", item)
+        audit.record(me(), "viewed_inbox_item", item)
     assign = AssignForm(admin=str(item.assigned_to_id or ""))
     assign.admin.choices = choices([("", "Nobody"), *_admins().items()])
     account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)
@@ -97,7 +98,7 @@ def assign_inbox_item(item_id):
     if chosen and chosen not in admins:
         flash("Choose an admin from the list.", "error")
     else:
-        inbox.assign(item, User.get_by_id(int(chosen)) if chosen else None, current_user._get_current_object())
+        inbox.assign(item, User.get_by_id(int(chosen)) if chosen else None, me())
         flash(f"Assigned to {admins[chosen]}." if chosen else "No longer assigned.", "success")
     return redirect(url_for("admin.inbox_item", item_id=item.id))
 
@@ -105,7 +106,7 @@ def assign_inbox_item(item_id):
 @bp.route("/inbox/<int:item_id>/close", methods=["POST"])
 def close_inbox_item(item_id):
     _item_or_404(item_id)
-    if inbox.close(item_id, current_user._get_current_object()):
+    if inbox.close(item_id, me()):
         flash("Item closed.", "success")
     else:
         flash("Someone else closed that item already.", "info")
@@ -122,24 +123,20 @@ def erase_from_inbox(item_id):
     if item.status != "open":
         flash("That request has been dealt with already.", "info")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
-    try:
-        personal_data.erase(item.user, current_user._get_current_object(), item)
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-        return redirect(url_for("admin.inbox_item", item_id=item.id))
-    flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
-    return redirect(url_for("admin.inbox_list"))
+    with refusal_shown():
+        personal_data.erase(item.user, me(), item)
+        flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
+        return redirect(url_for("admin.inbox_list"))
+    return redirect(url_for("admin.inbox_item", item_id=item.id))
 
 
 def _erase_address(item: InboxItem):
     """Someone with no account (who registered interest, say), known only by their address."""
-    try:
-        personal_data.erase_address(item, current_user._get_current_object())
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-        return redirect(url_for("admin.inbox_item", item_id=item.id))
-    flash("Their details have been erased.", "success")
-    return redirect(url_for("admin.inbox_list"))
+    with refusal_shown():
+        personal_data.erase_address(item, me())
+        flash("Their details have been erased.", "success")
+        return redirect(url_for("admin.inbox_list"))
+    return redirect(url_for("admin.inbox_item", item_id=item.id))
 
 
 @bp.route("/inbox/<int:item_id>/reactivate", methods=["POST"])
@@ -147,10 +144,10 @@ def reactivate_from_inbox(item_id):
     item = _item_or_404(item_id)
     if item.kind != "reactivation" or item.user is None or item.user.mentee is None:
         abort(404)
-    if matching.reactivate(item.user.mentee, current_user._get_current_object()):
+    if matching.reactivate(item.user.mentee, me()):
         flash(f"{item.user.name}'s account is open again, with a new period to choose a mentor.", "success")
     else:
-        inbox.close(item.id, current_user._get_current_object())
+        inbox.close(item.id, me())
         flash(f"{item.user.name}'s account is already open: nothing to do.", "info")
     return redirect(url_for("admin.inbox_list"))
 
@@ -161,10 +158,10 @@ def withdraw_from_inbox(item_id):
     relationship = _relationship_of(item)
     if item.kind != "withdrawal" or relationship is None:
         abort(404)
-    if matching.withdraw(relationship, current_user._get_current_object(), item):
+    if matching.withdraw(relationship, me(), item):
         flash("The mentoring has ended. Both have been told.", "success")
     else:
-        inbox.close(item.id, current_user._get_current_object())
+        inbox.close(item.id, me())
         flash("That mentoring had already ended.", "info")
     return redirect(url_for("admin.inbox_list"))
 
@@ -175,9 +172,7 @@ def grant_from_inbox(item_id):
     relationship = _relationship_of(item)
     if item.kind != "more_sessions" or relationship is None:
         abort(404)
-    try:
-        allowed = sessions.grant_more(relationship, current_user._get_current_object(), item)
+    with refusal_shown():
+        allowed = sessions.grant_more(relationship, me(), item)
         flash(f"Agreed: {item.name} can now have {allowed} sessions in all.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(url_for("admin.inbox_list"))

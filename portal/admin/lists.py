@@ -7,11 +7,11 @@ as the answer to an htmx request when a filter changes.
 from dataclasses import dataclass, field
 from typing import Callable
 
-from flask import render_template, request, url_for
+from flask import request, url_for
 from markupsafe import Markup, escape
 
 from .. import listing
-from ..partials import is_htmx
+from ..partials import render_htmx
 
 
 @dataclass
@@ -66,9 +66,7 @@ class RecordList:
         # Every filter goes into the pager's links, an empty one too: it may differ from its default.
         context = {"spec": self, "page": page, "values": values, "cells": cells,
                    "args": {k: v for k, v in values.items() if v or k in self.defaults}, **extra}
-        if is_htmx():
-            return render_template("_partials/record_list.html", **context)
-        return render_template("admin/list.html", **context)
+        return render_htmx("admin/list.html", "_partials/record_list.html", **context)
 
     @staticmethod
     def _cell(column: Column, row) -> Markup:

@@ -1,12 +1,13 @@
 """People: finding mentees and mentors, a person's state and history, and acting for them."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import audit, links, matching, personal_data, sessions
+from ..access import me
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
+from ..partials import refusal_shown
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -67,7 +68,7 @@ def _user_or_404(user_id: int) -> User:
 @bp.route("/people/<int:user_id>")
 def person(user_id):
     user = _user_or_404(user_id)
-    audit.record(current_user._get_current_object(), "viewed_person", user)
+    audit.record(me(), "viewed_person", user)
     mentor_user = User.alias()
     context = {"person": user, "emails": list(Email.select(Email.subject, Email.created_at, Email.status)
                                               .where(Email.user == user).order_by(Email.created_at.desc()).limit(50))}
@@ -94,7 +95,7 @@ def person(user_id):
 def person_data(user_id):
     """A copy of what is held about someone, for them (asked for by phone or post, say)."""
     user = _user_or_404(user_id)
-    audit.record(current_user._get_current_object(), "viewed_person_data", user)
+    audit.record(me(), "viewed_person_data", user)
     return personal_data.download(user)
 
 
@@ -107,11 +108,8 @@ def erase_person(user_id):
                                consequences=personal_data.CONSEQUENCES,
                                action=url_for("admin.erase_person", user_id=user.id), button="Erase their data",
                                back=url_for("admin.person", user_id=user.id))
-    try:
-        personal_data.erase(user, current_user._get_current_object())
-    except personal_data.ErasureRefused as refused:
-        flash(f"{refused}.", "error")
-    else:
+    with refusal_shown():
+        personal_data.erase(user, me())
         flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
@@ -121,7 +119,7 @@ def reactivate(user_id):
     user = _user_or_404(user_id)
     if user.mentee is None:
         abort(404)
-    if matching.reactivate(user.mentee, current_user._get_current_object()):
+    if matching.reactivate(user.mentee, me()):
         flash(f"{user.name}'s account is open again, with a new period to choose a mentor.", "success")
     else:
         flash(f"{user.name}'s account is already open: nothing to do.", "info")
@@ -144,7 +142,7 @@ def withdraw(relationship_id):
                                action=url_for("admin.withdraw", relationship_id=relationship.id),
                                button="End the mentoring",
                                back=links.local_path(request.args.get("back"), url_for("admin.home")))
-    if matching.withdraw(relationship, current_user._get_current_object()):
+    if matching.withdraw(relationship, me()):
         flash("The mentoring has ended. Both have been told.", "success")
     else:
         flash("That mentoring had already ended.", "info")
@@ -155,18 +153,16 @@ def withdraw(relationship_id):
 @bp.route("/relationships/<int:relationship_id>/grant", methods=["POST"])
 def grant(relationship_id):
     relationship = _relationship_or_404(relationship_id)
-    try:
-        allowed = sessions.grant_more(relationship, current_user._get_current_object())
+    with refusal_shown():
+        allowed = sessions.grant_more(relationship, me())
         flash(f"Agreed: {allowed} sessions in all.", "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(request.referrer or url_for("admin.home"))
 
 
 @bp.route("/relationships/<int:relationship_id>/close", methods=["POST"])
 def close_relationship(relationship_id):
     relationship = _relationship_or_404(relationship_id)
-    if sessions.close(relationship, current_user._get_current_object(), "admin", "closed by the team"):
+    if sessions.close(relationship, me(), "admin", "closed by the team"):
         flash("The mentoring is closed; the mentee will be sent the evaluation survey.", "success")
     else:
         flash("That mentoring had already ended.", "info")

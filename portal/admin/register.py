@@ -1,10 +1,10 @@
 """The mentor register: the list, creating a mentor from their bio, editing, availability, listing."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, audit, clock, mentors
+from ..access import me
 from ..mentor.editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
 from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
@@ -72,10 +72,10 @@ def new_mentor():
             form.email.errors.append("This person is already a mentor: find them in the register")
             valid = False
         if valid and not form.photo.errors:
-            mentor = mentors.create(current_user._get_current_object(), name=form.name.data, email=form.email.data,
+            mentor = mentors.create(me(), name=form.name.data, email=form.email.data,
                                     values=form.values(), photo_key=photo_key, capacity=form.capacity.data)
             if form.send_invitation.data:
-                accounts.send_invitation(current_user._get_current_object(), mentor.user, "mentor")
+                accounts.send_invitation(me(), mentor.user, "mentor")
                 flash(f"{form.name.data} is on the register and has been sent an invitation.", "success")
             else:
                 flash(f"{form.name.data} is on the register. Send the invitation when you are ready.", "success")
@@ -86,7 +86,7 @@ def new_mentor():
 @bp.route("/mentors/<int:mentor_id>")
 def mentor(mentor_id):
     found = _mentor_or_404(mentor_id)
-    audit.record(current_user._get_current_object(), "viewed_mentor_entry", found.user)
+    audit.record(me(), "viewed_mentor_entry", found.user)
     return mentor_page(found)
 
 
@@ -102,9 +102,9 @@ def mentor_page(mentor: MentorProfile, training=None):
 def edit_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     if request.method == "GET":
-        audit.record(current_user._get_current_object(), "viewed_mentor_entry", mentor.user)
+        audit.record(me(), "viewed_mentor_entry", mentor.user)
     form = ProfileEditForm(data=profile_form_data(mentor))
-    saved, _ = save_profile(form, mentor, current_user._get_current_object())
+    saved, _ = save_profile(form, mentor, me())
     if saved:
         flash("The profile is saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
@@ -116,9 +116,9 @@ def edit_mentor(mentor_id):
 def mentor_availability(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     if request.method == "GET":
-        audit.record(current_user._get_current_object(), "viewed_mentor_entry", mentor.user)
+        audit.record(me(), "viewed_mentor_entry", mentor.user)
     form = AvailabilityForm(obj=mentor)
-    if save_availability(form, mentor, current_user._get_current_object()):
+    if save_availability(form, mentor, me()):
         flash("Availability saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
     return render_template("mentor/availability.html", form=form, mentor=mentor, admin=True), availability_status(form)
@@ -151,7 +151,7 @@ def mentor_listing(mentor_id):
                                action=url_for("admin.mentor_listing", mentor_id=mentor.id),
                                button="Take off the register", back=url_for("admin.mentor", mentor_id=mentor.id))
     if request.method == "POST":
-        mentors.set_listed(mentor, current_user._get_current_object(), listed)
+        mentors.set_listed(mentor, me(), listed)
         flash(f"{mentor.user.name} is {'back on' if listed else 'off'} the register.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
 
@@ -164,7 +164,7 @@ def pause_mentor(mentor_id):
                                consequences=_consequences(mentor),
                                action=url_for("admin.pause_mentor", mentor_id=mentor.id), button="Pause",
                                back=url_for("admin.mentor", mentor_id=mentor.id))
-    mentors.set_availability(mentor, current_user._get_current_object(), paused=True)
+    mentors.set_availability(mentor, me(), paused=True)
     flash(f"{mentor.user.name} is paused.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
 
@@ -174,7 +174,7 @@ def mentor_training(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     form = TrainingForm()
     if form.validate_on_submit():
-        mentors.set_training(mentor, current_user._get_current_object(), **{
+        mentors.set_training(mentor, me(), **{
             name: form[name].data for name in ("course_part1_on", "course_part2_on", "last_supervision_on")})
         flash("Training and supervision dates saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
@@ -184,6 +184,6 @@ def mentor_training(mentor_id):
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])
 def invite_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    accounts.send_invitation(current_user._get_current_object(), mentor.user, "mentor")
+    accounts.send_invitation(me(), mentor.user, "mentor")
     flash(f"Invitation sent to {mentor.user.email}.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))

@@ -5,11 +5,11 @@ import io
 from datetime import timedelta
 
 from flask import Response, current_app, render_template, request
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 from .. import audit, clock, reports, survey
+from ..access import me
 from ..forms import date_field
 from . import bp
 
@@ -66,6 +66,6 @@ def reports_csv():
 
 @bp.route("/survey")
 def survey_results():
-    audit.record(current_user._get_current_object(), "viewed_survey_results")
+    audit.record(me(), "viewed_survey_results")
     return render_template("admin/survey.html", results=survey.results(),
                            smallest=current_app.config["SMALLEST_GROUP"])

@@ -1,9 +1,9 @@
 """The admin home (the dashboard) and invitations."""
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from .. import accounts, clock, dashboard
+from ..access import me
 from ..models import User
 from . import bp
 from .forms import InviteForm
@@ -21,7 +21,7 @@ def home():
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        accounts.invite(current_user._get_current_object(), form.name.data, form.email.data, form.role.data)
+        accounts.invite(me(), form.name.data, form.email.data, form.role.data)
         flash(f"Invitation sent to {form.email.data}.", "success")
         return redirect(url_for("admin.invitations"))
     return render_template("admin/invite.html", form=form)
@@ -40,6 +40,6 @@ def resend_invitation(user_id):
     elif user.password_hash:
         flash(f"{user.name} has already accepted their invitation.", "info")
     else:
-        accounts.send_invitation(current_user._get_current_object(), user, accounts.role_invited_as(user))
+        accounts.send_invitation(me(), user, accounts.role_invited_as(user))
         flash(f"A new invitation has been sent to {user.email}. The earlier link no longer works.", "success")
     return redirect(url_for("admin.invitations"))

@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts, content, links
+from ..access import me
 from ..extensions import address_and_email, limiter
 from ..forms import NewPasswordForm
 from ..partials import inline_checks, is_inline_check
@@ -62,7 +63,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        accounts.end_sessions(current_user._get_current_object())
+        accounts.end_sessions(me())
     # Emptied before logout_user, which leaves a note in the session to delete the remember cookie.
     session.clear()
     logout_user()

@@ -4,10 +4,10 @@ from flask_login import current_user, login_required
 from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, directory, matching, waitlist
-from ..access import for_mentees, sees_contact_details
+from ..access import for_mentees, me, sees_contact_details
 from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
-from ..partials import is_htmx
+from ..partials import is_htmx, refusal_shown, render_htmx
 from ..requests.forms import RequestForm
 
 bp = Blueprint("browse", __name__)
@@ -24,14 +24,14 @@ def directory_page():
     page = directory.search(filters, page_number, today, show_full, version)
     if page_number > page.pages:
         notes.append(f"There is no page {page_number}: this is the last page.")
-    context = {"filters": filters, "page": page, "notes": notes, "known": known}
+    # A fragment also brings the count of results, which sits outside it on the page.
+    response = make_response(render_htmx("browse/directory.html", "_partials/mentor_results.html", filters=filters,
+                                         page=page, notes=notes, known=known, oob_count=is_htmx()))
     if is_htmx():
-        response = make_response(render_template("_partials/mentor_results.html", oob_count=True, **context))
         # The address bar shows the filters in use, not every empty field of the form.
         extra = {"page": page.number} if page.number > 1 else {}
         response.headers["HX-Push-Url"] = url_for("browse.directory", **filters.as_args(), **extra)
-        return response
-    return render_template("browse/directory.html", **context)
+    return response
 
 
 def _mentor_or_404(mentor_id: int) -> MentorProfile:
@@ -49,7 +49,7 @@ def profile(mentor_id):
 
 def profile_page(mentor, request_form=None):
     """A mentor's profile with what the mentee looking at it can do: ask them, wait for them."""
-    user = current_user._get_current_object()
+    user = me()
     entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
@@ -65,12 +65,10 @@ def join_waitlist(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     if not current_user.mentee:
         abort(403)
-    try:
+    with refusal_shown():
         waitlist.join(current_user.mentee, mentor)
         flash(f"You are on {mentor.user.first_name}'s waiting list. We will email you when a place is free.",
               "success")
-    except waitlist.WaitlistProblem as problem:
-        flash(str(problem), "error")
     return redirect(url_for("browse.profile", mentor_id=mentor_id))
 
 
@@ -80,7 +78,7 @@ def leave_waitlist(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     entry = waitlist.open_entry(current_user.mentee, mentor) if current_user.mentee else None
     if entry:
-        waitlist.leave(entry, current_user._get_current_object())
+        waitlist.leave(entry, me())
         flash("You have left the waiting list.", "success")
     return redirect(url_for("browse.profile", mentor_id=mentor_id))
 

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from .. import accounts, content, inbox, matching
-from ..access import MENTEE, requires, roles_of
+from ..access import MENTEE, me, requires, roles_of
 from ..models import MentorRequest
 from ..rules.eligibility import deactivation_due
 from ..extensions import limiter
@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    user = current_user._get_current_object()
+    user = me()
     context = {}
     if user.mentee:
         context["waiting"] = matching.waiting_request(user.mentee)
@@ -36,7 +36,7 @@ def home():
 @requires(MENTEE)
 def ask_reactivation():
     if current_user.mentee.deactivated_at:
-        matching.ask_reactivation(current_user._get_current_object())
+        matching.ask_reactivation(me())
         flash("The team has your request. We will email you when your account is open again.", "success")
     return redirect(url_for("main.home"))
 
@@ -93,7 +93,7 @@ def interest():
 @limiter.limit("10 per hour", methods=["POST"])
 def concern():
     """Raise a concern with the admin team, from any page, signed in or not."""
-    user = current_user._get_current_object() if current_user.is_authenticated else None
+    user = me() if current_user.is_authenticated else None
     form = ConcernForm(data={"name": user.name, "email": user.email} if user else None)
     if form.validate_on_submit():
         inbox.raise_item("concern", name=form.name.data, email=form.email.data, user=user,

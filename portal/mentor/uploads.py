@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from .. import photos
 from ..mentors import keep_photo
 from ..models import StoredPhoto
+from ..partials import refusal_shown
 
 
 def _signer() -> URLSafeSerializer:
@@ -21,14 +22,11 @@ def take_photo(form) -> str | None:
     the photo field's error."""
     upload = form.photo.data
     if upload is not None and getattr(upload, "filename", ""):
-        try:
-            photo = photos.process(upload.read(), upload.filename)
-        except photos.PhotoRefused as refused:
-            form.photo.errors = [*form.photo.errors, str(refused)]
-            return None
-        key = keep_photo(photo)
-        form.photo_pending.data = _signer().dumps(key)
-        return key
+        with refusal_shown(form.photo):
+            key = keep_photo(photos.process(upload.read(), upload.filename))
+            form.photo_pending.data = _signer().dumps(key)
+            return key
+        return None
     if form.photo_pending.data:
         try:
             key = _signer().loads(form.photo_pending.data)

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import clock, mentors
-from ..access import MENTOR, requires
+from ..access import MENTOR, me, requires
 from .editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
 from .forms import AvailabilityForm, ProfileEditForm
 from .uploads import pending_key
@@ -24,7 +24,7 @@ def profile():
 def edit_profile():
     mentor = current_user.mentor
     form = ProfileEditForm(data=profile_form_data(mentor))
-    saved, changed = save_profile(form, mentor, current_user._get_current_object())
+    saved, changed = save_profile(form, mentor, me())
     if saved:
         flash("Your profile is saved." if changed else "Nothing had changed.", "success")
         return redirect(url_for("mentor.profile"))
@@ -37,7 +37,7 @@ def edit_profile():
 def availability():
     mentor = current_user.mentor
     form = AvailabilityForm(obj=mentor)
-    if save_availability(form, mentor, current_user._get_current_object()):
+    if save_availability(form, mentor, me()):
         flash("Your availability is saved.", "success")
         return redirect(url_for("mentor.profile"))
     return render_template("mentor/availability.html", form=form, mentor=mentor), availability_status(form)

@@ -7,8 +7,9 @@ from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from .. import clock, content, matching, sessions
-from ..access import ADMIN, MENTEE, MENTOR, in_relationship, requires
+from ..access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
 from ..models import MenteeProfile, MentoringSession, MentorProfile, Relationship
+from ..partials import refusal_shown
 from ..requests.forms import WithdrawalForm
 from ..rules import sessions as session_rules
 from .forms import NotesForm, OutcomeForm, SessionForm
@@ -45,17 +46,15 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
         field_of[name].errors.append(problem)
     if form.errors:
         return False
-    try:
+    with refusal_shown(form.date):
         act(values)
-    except sessions.SessionRefused as refused:
-        form.date.errors.append(str(refused))
-        return False
-    return True
+        return True
+    return False
 
 
 def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200,
                       withdrawal_form: WithdrawalForm | None = None):
-    user = current_user._get_current_object()
+    user = me()
     who = sessions.side(user, relationship)
     all_sessions = list(MentoringSession.select().where(MentoringSession.relationship == relationship)
                         .order_by(MentoringSession.starts_at))
@@ -88,7 +87,7 @@ def relationship(relationship_id):
 def propose(relationship_id):
     found = _relationship(relationship_id)
     form = SessionForm()
-    user = current_user._get_current_object()
+    user = me()
     if _take(form, found, lambda values: sessions.propose(found, user, values)):
         flash("Your suggested time has been sent. It is confirmed when the other person agrees.", "success")
         return redirect(url_for("mentoring.relationship", relationship_id=found.id))
@@ -103,7 +102,7 @@ def change(session_id):
     form = SessionForm(data={"date": local.date(), "start": local.time(), "length": session.length_minutes,
                              "mode": session.mode, "platform": session.platform,
                              "joining_link": session.joining_link, "place": session.place})
-    user = current_user._get_current_object()
+    user = me()
     if _take(form, found, lambda values: sessions.change(session, user, values), session.id):
         flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")
         return redirect(url_for("mentoring.relationship", relationship_id=found.id))
@@ -114,11 +113,9 @@ def change(session_id):
 def _respond(relationship: Relationship, act, done):
     """Do act(user) and say how it went (done, or done(result) when it depends on the result), or
     why it could not be done; then back to the relationship's page."""
-    try:
-        result = act(current_user._get_current_object())
+    with refusal_shown():
+        result = act(me())
         flash(done(result) if callable(done) else done, "success")
-    except sessions.SessionRefused as refused:
-        flash(str(refused), "error")
     return redirect(url_for("mentoring.relationship", relationship_id=relationship.id))
 
 
@@ -187,18 +184,16 @@ def close(relationship_id):
 @requires(MENTOR)
 def notes(relationship_id):
     found = _relationship(relationship_id)
-    user = current_user._get_current_object()
+    user = me()
     if sessions.side(user, found) != "mentor":
         abort(403)
     note = sessions.note_for(found, user)
     form = NotesForm(data={"text": note.text if note else ""})
     if form.validate_on_submit():
-        try:
+        with refusal_shown(form.text):
             sessions.save_note(found, user, form.text.data or "")
             flash("Your notes are saved.", "success")
             return redirect(url_for("mentoring.notes", relationship_id=found.id))
-        except sessions.SessionRefused as refused:
-            form.text.errors.append(str(refused))
     return render_template("mentoring/notes.html", form=form, relationship=found), 400 if form.errors else 200
 
 
@@ -210,7 +205,7 @@ def ask_withdrawal(relationship_id):
     if found.status != "active":
         flash("This mentoring has already ended.", "info")
     elif form.validate_on_submit():
-        matching.ask_withdrawal(found, current_user._get_current_object(), form.reason.data or "")
+        matching.ask_withdrawal(found, me(), form.reason.data or "")
         flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
     else:
         return relationship_page(found, status=400, withdrawal_form=form)  # with what they wrote, to shorten

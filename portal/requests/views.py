@@ -5,8 +5,10 @@ from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from .. import audit, clock, links, matching
-from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, requires
+from ..access import ADMIN, MENTEE, MENTOR, answers_request, for_mentees, me, requires
 from ..models import MenteeProfile, MentorProfile, MentorRequest, Relationship, User
+from ..partials import refusal_shown
+from ..refused import Refused
 from ..rules import requests as rules
 from .forms import AnswerForm, RequestForm
 
@@ -21,11 +23,8 @@ def ask(mentor_id):
         abort(403)
     form = RequestForm()
     if form.validate_on_submit():
-        try:
-            matching.make_request(current_user._get_current_object(), mentor, form.note.data)
-        except matching.RequestRefused as refused:
-            form.note.errors.append(str(refused))
-        else:
+        with refusal_shown(form.note):
+            matching.make_request(me(), mentor, form.note.data)
             flash(f"Your request has gone to {mentor.user.first_name}.", "success")
             return redirect(url_for("requests.mine"))
     from ..browse.views import profile_page
@@ -37,7 +36,7 @@ def ask(mentor_id):
 def mine():
     """Where someone's mentoring stands: their request and relationship as a mentee, the requests
     and mentees they have as a mentor."""
-    user = current_user._get_current_object()
+    user = me()
     context = {}
     if user.mentee:
         context["waiting"] = matching.waiting_request(user.mentee)
@@ -66,11 +65,9 @@ def cancel(request_id):
     found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if found.mentee_id != current_user.mentee.id:
         abort(403)
-    try:
-        matching.cancel(found, current_user._get_current_object())
+    with refusal_shown(category="info"):
+        matching.cancel(found, me())
         flash("Your request is cancelled. You can ask another mentor.", "success")
-    except matching.RequestRefused as refused:
-        flash(str(refused), "info")
     return redirect(url_for("requests.mine"))
 
 
@@ -86,7 +83,7 @@ def _answer(found: MentorRequest, form: AnswerForm, by: User, role: str, link=No
         return _answer_page(found, form, token, 400)
     try:
         decided = matching.decide(found, form.action.data, by, role, form.message.data or "", link=link)
-    except matching.RequestRefused as refused:
+    except Refused as refused:
         return render_template("requests/answered.html", request_=MentorRequest.get_by_id(found.id),
                                problem=str(refused)), 409
     return render_template("requests/answered.html", request_=decided, relationship=Relationship.get_or_none(
@@ -103,10 +100,10 @@ def answer(request_id):
     is_mentor = current_user.mentor is not None and current_user.mentor.id == found.mentor_id
     if request.method == "GET" and not is_mentor:
         # The team opening what the mentee wrote and their training: a look, as at their record.
-        audit.record(current_user._get_current_object(), "viewed_request",
+        audit.record(me(), "viewed_request",
                      User.select().join(MenteeProfile).where(MenteeProfile.id == found.mentee_id).get())
     if request.method == "POST":
-        return _answer(found, form, current_user._get_current_object(), rules.MENTOR if is_mentor else rules.ADMIN)
+        return _answer(found, form, me(), rules.MENTOR if is_mentor else rules.ADMIN)
     if found.status != rules.PENDING:
         return render_template("requests/answered.html", request_=found,
                                relationship=Relationship.get_or_none(Relationship.request == found.id))

@@ -7,6 +7,8 @@ request can move, and each move belongs to particular people.
 """
 from dataclasses import dataclass
 
+from ..refused import Refused
+
 PENDING, ACCEPTED, DECLINED, CANCELLED, EXPIRED, CLOSED = (
     "pending", "accepted", "declined", "cancelled", "expired", "closed")
 MENTOR, MENTEE, ADMIN, SYSTEM = "mentor", "mentee", "admin", "system"
@@ -40,7 +42,7 @@ DEACTIVATED = "Your mentee account is paused: ask the team to restart it"
 DECLINE_MESSAGE_LIMIT = 500
 
 
-class MoveRefused(ValueError):
+class MoveRefused(Refused):
     """A move that is not allowed, with the reason in words."""
 
 
