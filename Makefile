@@ -14,6 +14,7 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed
 	@scripts/ensure-system test
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-installed
