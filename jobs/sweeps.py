@@ -7,10 +7,11 @@ can move time forward instead of waiting for it.
 from datetime import datetime, timedelta
 from functools import wraps
 
-from portal import audit, clock, links, mail, matching, sessions, survey, waitlist
+from portal import audit, clock, links, mail, matching, mentors, sessions, survey, waitlist
 from portal.db import database
 from portal.mail import queue_delivery
 from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, SweepRun, User
+from portal.rules import availability
 
 from . import job, try_enqueue
 
@@ -70,7 +71,7 @@ def return_from_leave(now: datetime | None = None) -> int:
             profile = MentorProfile.get_by_id(mentor.id)
             user = User.get_by_id(profile.user_id)
             mail.send(user.email, "leave_ended", "Welcome back: mentees can find you again", user=user,
-                      name=user.first_name, visible=profile.listed and not profile.paused and profile.capacity > 0,
+                      name=user.first_name, visible=mentors.state(profile, today) in availability.OFFERED,
                       url=links.external_url("mentor.availability"),
                       dedupe_key=f"leave-ended:{mentor.id}:{mentor.leave_until}")
             audit.record(None, "returned_from_leave", profile)

@@ -7,6 +7,7 @@ from flask import current_app
 from peewee import SQL, Case, fn
 
 from . import clock
+from .mentors import on_leave_on
 from .models import InboxItem, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from .rules import workdays
 from .rules.sessions import PLANNED
@@ -29,8 +30,7 @@ def figures(now: datetime) -> dict:
     mentees = MenteeProfile.select(everyone, fn.COUNT(MenteeProfile.deactivated_at)).tuples().get()
     waiting = MentorRequest.select(everyone).where(MentorRequest.status == "pending").scalar()
     relationships = dict(Relationship.select(Relationship.status, everyone).group_by(Relationship.status).tuples())
-    on_leave = MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today) & (
-        MentorProfile.leave_until >= today)
+    on_leave = on_leave_on(today)
     mentors = (MentorProfile.select(_sum(MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
                                     _sum(MentorProfile.paused), _sum(on_leave),
                                     _sum(MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)))

@@ -13,10 +13,10 @@ from peewee import IntegrityError
 
 from . import audit, clock, links, mail
 from .db import database
-from .mentors import on_leave, state
+from .mentors import state
 from .models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry
 from .refused import Refused
-from .rules import workdays
+from .rules import availability, workdays
 
 OPEN = ("waiting", "offered")
 
@@ -61,9 +61,9 @@ def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
         raise WaitlistProblem("You already have a mentor")
     fresh = MentorProfile.get_by_id(mentor.id)
     standing = state(fresh, clock.today_london())
-    if standing == "open":
+    if standing == availability.OPEN:
         raise WaitlistProblem("This mentor has a free place, so you can ask them now")
-    if standing != "full":
+    if standing != availability.FULL:
         raise WaitlistProblem("This mentor is not taking mentees just now")
     try:
         with database.atomic():
@@ -116,7 +116,7 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
     while True:
         with database.atomic():
             mentor = MentorProfile.get_by_id(mentor_id)
-            if not _can_offer(mentor, now):
+            if state(mentor, clock.to_london(now).date()) != availability.OPEN:
                 return offered
             waiting = list(WaitlistEntry.select().where(
                 (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == "waiting"))
@@ -135,11 +135,6 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
                 MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
                     MentorProfile.id == mentor_id).execute()
                 return offered
-
-
-def _can_offer(mentor: MentorProfile, now: datetime) -> bool:
-    return (mentor.listed and not mentor.paused and not on_leave(mentor, clock.to_london(now).date())
-            and mentor.places_taken < mentor.capacity)
 
 
 def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime) -> None:

@@ -29,8 +29,7 @@ def _state_condition(query, state: str):
         "listed": MentorProfile.listed,
         "unlisted": ~MentorProfile.listed,
         "paused": MentorProfile.paused,
-        "leave": MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
-        & (MentorProfile.leave_until >= today),
+        "leave": mentors.on_leave_on(today),
         "full": MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity),
         "invited": User.password_hash.is_null() & User.is_active,
     }[state])

@@ -9,6 +9,7 @@ from ..mentors import choices_of, state
 from ..models import MentorProfile, StoredPhoto, User
 from ..partials import is_htmx, refusal_shown, render_htmx
 from ..requests.forms import RequestForm
+from ..rules import availability
 
 bp = Blueprint("browse", __name__)
 
@@ -42,7 +43,7 @@ def _mentor_or_404(mentor_id: int) -> MentorProfile:
 @for_mentees
 def profile(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    if state(mentor, clock.today_london()) not in ("open", "full") and not current_user.is_admin:
+    if state(mentor, clock.today_london()) not in availability.OFFERED and not current_user.is_admin:
         return render_template("browse/unavailable.html", mentor=mentor), 404
     return profile_page(mentor)
 
