@@ -378,7 +378,7 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
 
 
 def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
-    side = "mentor" if relationship.mentor.user_id == user.id else "mentee"
+    side = rules.MENTOR if relationship.mentor.user_id == user.id else rules.MENTEE
     existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == "open")
                                      & (InboxItem.user == user))
     if existing and existing.details.get("relationship") == relationship.id:

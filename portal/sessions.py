@@ -13,9 +13,8 @@ from . import audit, calendar_invites, clock, inbox, links, mail, reference, sur
 from .db import database
 from .models import InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile, Relationship, User
 from .refused import Refused
+from .roles import MENTEE, MENTOR, SYSTEM
 from .rules import allowance, requests as request_rules, sessions as rules
-
-MENTEE, MENTOR, ADMIN, SYSTEM = "mentee", "mentor", "admin", "system"
 
 
 class SessionRefused(Refused):

@@ -9,6 +9,7 @@ from ..mentor.editing import availability_status, profile_form_data, profile_sta
 from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
 from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
+from ..roles import MENTOR
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -74,7 +75,7 @@ def new_mentor():
             mentor = mentors.create(me(), name=form.name.data, email=form.email.data,
                                     values=form.values(), photo_key=photo_key, capacity=form.capacity.data)
             if form.send_invitation.data:
-                accounts.send_invitation(me(), mentor.user, "mentor")
+                accounts.send_invitation(me(), mentor.user, MENTOR)
                 flash(f"{form.name.data} is on the register and has been sent an invitation.", "success")
             else:
                 flash(f"{form.name.data} is on the register. Send the invitation when you are ready.", "success")
@@ -183,6 +184,6 @@ def mentor_training(mentor_id):
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])
 def invite_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    accounts.send_invitation(me(), mentor.user, "mentor")
+    accounts.send_invitation(me(), mentor.user, MENTOR)
     flash(f"Invitation sent to {mentor.user.email}.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))

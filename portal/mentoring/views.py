@@ -185,7 +185,7 @@ def close(relationship_id):
 def notes(relationship_id):
     found = _relationship(relationship_id)
     user = me()
-    if sessions.side(user, found) != "mentor":
+    if sessions.side(user, found) != MENTOR:
         abort(403)
     note = sessions.note_for(found, user)
     form = NotesForm(data={"text": note.text if note else ""})

@@ -8,11 +8,11 @@ request can move, and each move belongs to particular people.
 from dataclasses import dataclass
 
 from ..refused import Refused
+from ..roles import ADMIN, MENTEE, MENTOR, SYSTEM
 from . import availability
 
 PENDING, ACCEPTED, DECLINED, CANCELLED, EXPIRED, CLOSED = (
     "pending", "accepted", "declined", "cancelled", "expired", "closed")
-MENTOR, MENTEE, ADMIN, SYSTEM = "mentor", "mentee", "admin", "system"
 
 # (state, action) -> (new state, who may do it)
 REQUEST_MOVES = {
