@@ -44,7 +44,7 @@ def why_cannot_request(user: User, mentor: MentorProfile) -> str | None:
     mentee = user.mentee
     holds_offer = WaitlistEntry.select().where(
         (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
-        & (WaitlistEntry.status == "offered")).exists()
+        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).exists()
     state = mentors.state(mentor, clock.today_london())
     return rules.why_cannot_request(
         is_self=mentor.user_id == user.id, confirmed=bool(user.email_confirmed_at),
@@ -350,12 +350,12 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
 
 def reactivation_asked(user: User) -> bool:
     return InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                    & (InboxItem.status == "open")).exists()
+                                    & (InboxItem.status == InboxItem.OPEN)).exists()
 
 
 def ask_reactivation(user: User) -> InboxItem:
     existing = InboxItem.get_or_none((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                     & (InboxItem.status == "open"))
+                                     & (InboxItem.status == InboxItem.OPEN))
     return existing or inbox.raise_item("reactivation", name=user.name, email=user.email, user=user)
 
 
@@ -368,7 +368,7 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
             return False
         user = User.get_by_id(mentee.user_id)
         for item in InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                             & (InboxItem.status == "open")):
+                                             & (InboxItem.status == InboxItem.OPEN)):
             inbox.close(item.id, by)
         mail.send(user.email, "mentee_reactivated", "Your mentee account is open again", user=user,
                   name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"],
@@ -379,7 +379,7 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
 
 def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
     side = rules.MENTOR if relationship.mentor.user_id == user.id else rules.MENTEE
-    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == "open")
+    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == InboxItem.OPEN)
                                      & (InboxItem.user == user))
     if existing and existing.details.get("relationship") == relationship.id:
         return existing

@@ -9,6 +9,7 @@ from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, Men
                       User)
 from ..partials import refusal_shown
 from ..roles import ADMIN, MENTEE, MENTOR
+from ..rules import requests as request_rules
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -27,11 +28,12 @@ def _role(query, role):
 def _mentee_state(query, state):
     mentees = {
         "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
-            MentorRequest.status == "pending"),
+            MentorRequest.status == request_rules.PENDING),
         "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == "active"),
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == request_rules.ACTIVE),
         "closed": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status.in_(["closed", "withdrawn"])),
+            Relationship.mentee == MenteeProfile.id)).where(
+            Relationship.status.in_([request_rules.ENDED, request_rules.WITHDRAWN])),
         "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
         "no_request": MenteeProfile.select(MenteeProfile.user).where(
             MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),

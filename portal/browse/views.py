@@ -6,7 +6,7 @@ from playhouse.flask_utils import get_object_or_404
 from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, me, sees_contact_details
 from ..mentors import choices_of, state
-from ..models import MentorProfile, StoredPhoto, User
+from ..models import MentorProfile, StoredPhoto, User, WaitlistEntry
 from ..partials import is_htmx, refusal_shown, render_htmx
 from ..requests.forms import RequestForm
 from ..rules import availability
@@ -54,7 +54,7 @@ def profile_page(mentor, request_form=None):
     entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
-        position=waitlist.position(entry) if entry and entry.status == "waiting" else None,
+        position=waitlist.position(entry) if entry and entry.status == WaitlistEntry.WAITING else None,
         contact=sees_contact_details(user, mentor), matched=matching.are_matched(user, mentor),
         form=request_form or RequestForm(),
         cannot_ask=matching.why_cannot_request(user, mentor) if user.mentee else None)
