@@ -7,10 +7,11 @@ can move time forward instead of waiting for it.
 from datetime import datetime, timedelta
 from functools import wraps
 
-from portal import audit, clock, links, mail, matching, sessions, survey, waitlist
+from portal import audit, clock, links, mail, matching, mentors, sessions, survey, waitlist
 from portal.db import database
 from portal.mail import queue_delivery
 from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, SweepRun, User
+from portal.rules import availability, requests as request_rules
 
 from . import job, try_enqueue
 
@@ -42,7 +43,7 @@ def requeue_emails(now: datetime | None = None) -> int:
     and a worker dying in the middle of sending (its claim lapses)."""
     now = now or clock.now()
     due = list(Email.select(Email.id)
-               .where(Email.status.in_(["queued", "sending"]) & (Email.next_attempt_at <= now))
+               .where(Email.status.in_([Email.QUEUED, Email.SENDING]) & (Email.next_attempt_at <= now))
                .order_by(Email.next_attempt_at)
                .limit(1000))
     queued = 0
@@ -70,7 +71,7 @@ def return_from_leave(now: datetime | None = None) -> int:
             profile = MentorProfile.get_by_id(mentor.id)
             user = User.get_by_id(profile.user_id)
             mail.send(user.email, "leave_ended", "Welcome back: mentees can find you again", user=user,
-                      name=user.first_name, visible=profile.listed and not profile.paused and profile.capacity > 0,
+                      name=user.first_name, visible=mentors.state(profile, today) in availability.OFFERED,
                       url=links.external_url("mentor.availability"),
                       dedupe_key=f"leave-ended:{mentor.id}:{mentor.leave_until}")
             audit.record(None, "returned_from_leave", profile)
@@ -184,10 +185,10 @@ def purge_old_records(now: datetime | None = None) -> int:
     words_before = now - timedelta(days=current_app.config["RETENTION_DAYS_WORDS"])
     with database.atomic():
         requests = MentorRequest.update(note="", decline_message="").where(
-            (MentorRequest.status != "pending") & (MentorRequest.decided_at < words_before)
+            (MentorRequest.status != request_rules.PENDING) & (MentorRequest.decided_at < words_before)
             & ((MentorRequest.note != "") | (MentorRequest.decline_message != ""))).execute()
         emails = Email.update(text_body="", html_body="", attachments=[]).where(
-            (Email.status == "sent") & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
+            (Email.status == Email.SENT) & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
         closed_long_ago = Relationship.select(Relationship.id).where(
             Relationship.closed_at < now - relativedelta(months=current_app.config["RETENTION_MONTHS"]))
         places = MentoringSession.update(place="", joining_link="").where(

@@ -8,7 +8,7 @@ from functools import wraps
 from flask import abort, render_template, url_for
 from flask_login import current_user, login_required
 
-MENTEE, MENTOR, ADMIN = "mentee", "mentor", "admin"
+from .roles import ADMIN, MENTEE, MENTOR
 
 
 def me():

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import audit, clock, content, links, mail
 from .db import database
 from .models import MenteeProfile, MentorProfile, User, new_nonce
+from .roles import ADMIN, MENTOR
 
 CONFIRM, RESET, INVITE = "confirm_email", "reset_password", "invitation"
 
@@ -160,7 +161,7 @@ def use_link_to_set_password(link, password: str, reason: str) -> User | None:
         return set_password(User.get_by_id(link.user_id), password, reason=reason)
 
 
-ROLES = {"mentor": "a peer mentor", "admin": "a member of the admin team"}
+ROLES = {MENTOR: "a peer mentor", ADMIN: "a member of the admin team"}
 
 
 def invite(by: User, name: str, email: str, role: str) -> User:
@@ -169,9 +170,9 @@ def invite(by: User, name: str, email: str, role: str) -> User:
         user = find(email)
         if user is None:
             user = User.create(email=email.strip().lower(), name=name)
-        if role == "admin" and not user.is_admin:
+        if role == ADMIN and not user.is_admin:
             User.update(is_admin=True).where(User.id == user.id).execute()
-        if role == "mentor" and not MentorProfile.select().where(MentorProfile.user == user).exists():
+        if role == MENTOR and not MentorProfile.select().where(MentorProfile.user == user).exists():
             # Off the register until the team has added their bio: an empty profile helps no mentee.
             MentorProfile.create(user=user, listed=False)
         audit.record(by, f"invited_{role}", user)
@@ -200,4 +201,4 @@ def pending_invitations():
 
 
 def role_invited_as(user: User) -> str:
-    return "admin" if user.is_admin else "mentor"
+    return ADMIN if user.is_admin else MENTOR

@@ -7,9 +7,10 @@ from flask import current_app
 from peewee import SQL, Case, fn
 
 from . import clock
+from .mentors import on_leave_on
 from .models import InboxItem, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
-from .rules import workdays
-from .rules.sessions import PLANNED
+from .rules import requests as request_rules, workdays
+from .rules.sessions import HELD, PLANNED
 
 SHOWN = 20  # rows in each dashboard list; their counts link to the whole list
 STALLED_MATCH = timedelta(weeks=3)
@@ -27,19 +28,18 @@ def figures(now: datetime) -> dict:
     # instead of reading every row of a wide table.
     everyone = fn.COUNT(SQL("*"))
     mentees = MenteeProfile.select(everyone, fn.COUNT(MenteeProfile.deactivated_at)).tuples().get()
-    waiting = MentorRequest.select(everyone).where(MentorRequest.status == "pending").scalar()
+    waiting = MentorRequest.select(everyone).where(MentorRequest.status == request_rules.PENDING).scalar()
     relationships = dict(Relationship.select(Relationship.status, everyone).group_by(Relationship.status).tuples())
-    on_leave = MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today) & (
-        MentorProfile.leave_until >= today)
+    on_leave = on_leave_on(today)
     mentors = (MentorProfile.select(_sum(MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
                                     _sum(MentorProfile.paused), _sum(on_leave),
                                     _sum(MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)))
                .tuples().get())
-    open_items = InboxItem.select(fn.COUNT(InboxItem.id)).where(InboxItem.status == "open").scalar()
+    open_items = InboxItem.select(fn.COUNT(InboxItem.id)).where(InboxItem.status == InboxItem.OPEN).scalar()
     return {
         "mentees": mentees[0] or 0, "deactivated": mentees[1] or 0, "waiting": waiting or 0,
-        "matched": relationships.get("active", 0),
-        "closed": relationships.get("closed", 0) + relationships.get("withdrawn", 0),
+        "matched": relationships.get(request_rules.ACTIVE, 0),
+        "closed": relationships.get(request_rules.ENDED, 0) + relationships.get(request_rules.WITHDRAWN, 0),
         "listed": mentors[0] or 0, "paused": mentors[1] or 0, "on_leave": mentors[2] or 0, "full": mentors[3] or 0,
         "open_items": open_items or 0,
     }
@@ -53,7 +53,7 @@ def waiting_requests(now: datetime) -> list[dict]:
                                  MentorRequest.mentee, MentorRequest.mentor)
             .join(MenteeProfile).join(mentee_user, on=(MenteeProfile.user == mentee_user.id))
             .switch(MentorRequest).join(MentorProfile).join(mentor_user, on=(MentorProfile.user == mentor_user.id))
-            .where(MentorRequest.status == "pending").order_by(MentorRequest.deadline).limit(SHOWN).dicts())
+            .where(MentorRequest.status == request_rules.PENDING).order_by(MentorRequest.deadline).limit(SHOWN).dicts())
     found = []
     for row in rows:
         left = workdays.working_days_left(now, row["deadline"])
@@ -67,16 +67,16 @@ def stalled(now: datetime) -> dict:
     # NOT EXISTS, not NOT IN: each match is checked against its own sessions through an index,
     # rather than every session in the scheme being gathered first.
     any_session = MentoringSession.select(SQL("1")).where(
-        (MentoringSession.relationship == Relationship.id) & MentoringSession.status.in_([*PLANNED, "held"]))
+        (MentoringSession.relationship == Relationship.id) & MentoringSession.status.in_([*PLANNED, HELD]))
     relationships = Relationship.select(Relationship, MenteeProfile, User).join(MenteeProfile).join(User)
     mentees = MenteeProfile.select(MenteeProfile, User).join(User)
     cases = {
-        "quiet_match": (relationships, Relationship.opened_at, (Relationship.status == "active")
+        "quiet_match": (relationships, Relationship.opened_at, (Relationship.status == request_rules.ACTIVE)
                         & (Relationship.opened_at <= now - STALLED_MATCH) & ~fn.EXISTS(any_session)),
         "quiet_signup": (mentees, MenteeProfile.created_at,
                          MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()
                          & (MenteeProfile.created_at <= now - relativedelta(months=QUIET_SIGNUP_MONTHS))),
-        "past_window": (relationships, Relationship.opened_at, (Relationship.status == "active")
+        "past_window": (relationships, Relationship.opened_at, (Relationship.status == request_rules.ACTIVE)
                         & (Relationship.opened_at <= now - relativedelta(months=window))),
     }
     # Every row has its mentee and user (the keys are NOT NULL), so each count needs no join.

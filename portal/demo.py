@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from . import accounts, clock, content, inbox, matching, mentors, photos, sessions
 from .db import database
 from .models import MenteeProfile, MentorProfile, User
+from .roles import MENTOR
 
 PASSWORD = "demo pass phrase"
 
@@ -143,7 +144,7 @@ def load() -> bool:
         matching.make_request(waiting, first, "I am off sick and would like to talk about planning my return.")
         request = matching.make_request(matched, second, "I am finishing a research degree and want to plan "
                                                          "my way back to theatre.")
-        relationship = matching.decide(request, "accept", second.user, "mentor").relationships.get()
+        relationship = matching.decide(request, "accept", second.user, MENTOR).relationships.get()
         booked = sessions.propose(relationship, matched, {
             "starts_at": (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0),
             "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})

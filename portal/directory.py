@@ -1,8 +1,8 @@
 """The mentor directory: the one function that turns filter values into a page of mentors.
 
-Who is offered: mentors on the register, not paused, not on leave today, with a capacity above
-nought, whose login is active and set up; full ones too when SHOW_FULL_MENTORS is on (last, and
-marked). The number of queries for a page does not depend on how many mentors there are.
+Who is offered: mentors who are open today (portal/rules/availability.py); full ones too when
+SHOW_FULL_MENTORS is on (last, and marked). The number of queries for a page does not depend on
+how many mentors there are.
 """
 import threading
 from collections import OrderedDict
@@ -14,7 +14,7 @@ from peewee import SQL, Case, NodeList, fn
 from . import clock, reference
 from .db import database
 from .listing import Page, page_number, paginate
-from .mentors import choices_from_rows
+from .mentors import available_on, choices_from_rows
 from .models import MentorOption, MentorProfile, User
 
 PER_PAGE = 12
@@ -81,16 +81,6 @@ def parse(args, known: dict[str, dict[str, str]]) -> tuple[Filters, int, list[st
     return Filters(**values), page_number(args), notes
 
 
-def _offered(today: date, show_full: bool):
-    on_leave = MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today) & (
-        MentorProfile.leave_until >= today)
-    condition = (MentorProfile.listed & ~MentorProfile.paused & ~on_leave & (MentorProfile.capacity > 0)
-                 & User.is_active & User.password_hash.is_null(False))
-    if not show_full:
-        condition &= MentorProfile.places_taken < MentorProfile.capacity
-    return condition
-
-
 def _has_option(kind: str, value: str):
     return MentorProfile.id.in_(MentorOption.select(MentorOption.mentor).where(
         (MentorOption.kind == kind) & (MentorOption.value == value)))
@@ -103,7 +93,7 @@ def _contains(term: str):
 
 
 def offered_mentors(filters: Filters, today: date, show_full: bool):
-    condition = _offered(today, show_full)
+    condition = available_on(today, full=show_full)
     for name in ("grade", "school", "trust", "gender"):
         if getattr(filters, name):
             condition &= getattr(MentorProfile, name) == getattr(filters, name)

@@ -32,14 +32,14 @@ def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | N
 
 
 def open_items():
-    return InboxItem.select().where(InboxItem.status == "open").order_by(InboxItem.created_at)
+    return InboxItem.select().where(InboxItem.status == InboxItem.OPEN).order_by(InboxItem.created_at)
 
 
 def close(item_id: int, by) -> bool:
     """False when someone else closed it first."""
     with database.atomic():
-        closed = bool(InboxItem.update(status="closed", closed_at=clock.now(), closed_by=by)
-                      .where((InboxItem.id == item_id) & (InboxItem.status == "open")).execute())
+        closed = bool(InboxItem.update(status=InboxItem.CLOSED, closed_at=clock.now(), closed_by=by)
+                      .where((InboxItem.id == item_id) & (InboxItem.status == InboxItem.OPEN)).execute())
         if closed:
             audit.record(by, "closed_inbox_item", InboxItem.get_by_id(item_id))
     return closed

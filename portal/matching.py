@@ -14,7 +14,7 @@ from . import audit, clock, inbox, links, mail, mentors, sessions, waitlist
 from .db import database
 from .models import InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
 from .refused import Refused
-from .rules import eligibility, workdays
+from .rules import availability, eligibility, workdays
 from .rules import requests as rules
 
 DECISION = "request_decision"
@@ -44,13 +44,13 @@ def why_cannot_request(user: User, mentor: MentorProfile) -> str | None:
     mentee = user.mentee
     holds_offer = WaitlistEntry.select().where(
         (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
-        & (WaitlistEntry.status == "offered")).exists()
+        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).exists()
     state = mentors.state(mentor, clock.today_london())
     return rules.why_cannot_request(
         is_self=mentor.user_id == user.id, confirmed=bool(user.email_confirmed_at),
         deactivated=bool(mentee.deactivated_at), has_waiting_request=waiting_request(mentee) is not None,
         has_active_relationship=active_relationship(mentee) is not None,
-        mentor_state="open" if holds_offer and state == "full" else state)
+        mentor_state=availability.OPEN if holds_offer and state == availability.FULL else state)
 
 
 # Asking ---------------------------------------------------------------------------------------
@@ -211,15 +211,12 @@ def cancel(request: MentorRequest, user: User, leaving: bool = False) -> None:
                   dedupe_key=f"request-cancelled:{request.id}")
 
 
-AWAY = ("not_set_up", "unlisted", "paused", "leave", "closed")
-
-
 def close_requests_if_away(mentor_id: int, now: datetime | None = None) -> int:
     """After a mentor's availability changes: close the requests they cannot answer now, those
     waiting while they are away, and those whose deadline falls in leave they have booked."""
     now = now or clock.now()
     mentor = MentorProfile.get_by_id(mentor_id)
-    if mentors.state(mentor, clock.to_london(now).date()) in AWAY:
+    if mentors.state(mentor, clock.to_london(now).date()) in availability.AWAY:
         return close_requests_to(mentor, now)
     if mentor.leave_from:
         return close_requests_to(mentor, now, due_on_or_after=mentor.leave_from)
@@ -298,11 +295,8 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
 def close_for_away_mentors(now: datetime, limit: int = 200) -> int:
     """Requests waiting for a mentor who has since gone on leave, paused or left the register."""
     today = clock.to_london(now).date()
-    away = (~MentorProfile.listed | MentorProfile.paused | (MentorProfile.capacity == 0)
-            | (MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
-               & (MentorProfile.leave_until >= today)))
-    mentor_ids = {r.mentor_id for r in MentorRequest.select(MentorRequest.mentor).join(MentorProfile)
-                  .where((MentorRequest.status == rules.PENDING) & away).limit(limit)}
+    mentor_ids = {r.mentor_id for r in MentorRequest.select(MentorRequest.mentor).join(MentorProfile).join(User)
+                  .where((MentorRequest.status == rules.PENDING) & mentors.away_on(today)).limit(limit)}
     return sum(close_requests_to(MentorProfile.get_by_id(mentor_id), now) for mentor_id in mentor_ids)
 
 
@@ -356,12 +350,12 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
 
 def reactivation_asked(user: User) -> bool:
     return InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                    & (InboxItem.status == "open")).exists()
+                                    & (InboxItem.status == InboxItem.OPEN)).exists()
 
 
 def ask_reactivation(user: User) -> InboxItem:
     existing = InboxItem.get_or_none((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                     & (InboxItem.status == "open"))
+                                     & (InboxItem.status == InboxItem.OPEN))
     return existing or inbox.raise_item("reactivation", name=user.name, email=user.email, user=user)
 
 
@@ -374,7 +368,7 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
             return False
         user = User.get_by_id(mentee.user_id)
         for item in InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                             & (InboxItem.status == "open")):
+                                             & (InboxItem.status == InboxItem.OPEN)):
             inbox.close(item.id, by)
         mail.send(user.email, "mentee_reactivated", "Your mentee account is open again", user=user,
                   name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"],
@@ -384,8 +378,8 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
 
 
 def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
-    side = "mentor" if relationship.mentor.user_id == user.id else "mentee"
-    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == "open")
+    side = rules.MENTOR if relationship.mentor.user_id == user.id else rules.MENTEE
+    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == InboxItem.OPEN)
                                      & (InboxItem.user == user))
     if existing and existing.details.get("relationship") == relationship.id:
         return existing

@@ -6,6 +6,7 @@ from . import audit, reference
 from .db import database
 from .models import MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
 from .photos import Photo
+from .rules import availability
 
 # The bio fields of SCHEME.md's mentor profile, as stored on MentorProfile.
 BIO_FIELDS = ["grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
@@ -241,34 +242,49 @@ def set_training(mentor: MentorProfile, by: User, **dates) -> dict:
 
 
 def on_leave(mentor: MentorProfile, today: date) -> bool:
-    return bool(mentor.leave_from and mentor.leave_from <= today <= mentor.leave_until)
+    return availability.on_leave(mentor.leave_from, mentor.leave_until, today)
 
 
 STATES = {
-    "not_set_up": "Login not set up yet",
-    "unlisted": "Off the register",
-    "paused": "Paused",
-    "leave": "On leave",
-    "closed": "Not taking mentees",
-    "full": "Full",
-    "open": "Taking mentees",
+    availability.NOT_SET_UP: "Login not set up yet",
+    availability.UNLISTED: "Off the register",
+    availability.PAUSED: "Paused",
+    availability.ON_LEAVE: "On leave",
+    availability.CLOSED: "Not taking mentees",
+    availability.FULL: "Full",
+    availability.OPEN: "Taking mentees",
 }
 
 
 def state(mentor: MentorProfile, today: date) -> str:
-    """Where the mentor stands for mentees today (a key of STATES); only "open" and "full" are in the
-    directory, and only they can be asked (the same rule as directory._offered)."""
-    if not mentor.user.is_active or not mentor.user.password_hash:
-        return "not_set_up"
-    if not mentor.listed:
-        return "unlisted"
-    if mentor.paused:
-        return "paused"
-    if on_leave(mentor, today):
-        return "leave"
-    if mentor.capacity == 0:
-        return "closed"
-    return "full" if mentor.is_full else "open"
+    """Where the mentor stands for mentees today (a key of STATES); only those in availability.OFFERED
+    are in the directory, and only they can be asked (the rule available_on writes as a query)."""
+    user = mentor.user
+    return availability.state(login_set_up=bool(user.is_active and user.password_hash), listed=mentor.listed,
+                              paused=mentor.paused, leave_from=mentor.leave_from, leave_until=mentor.leave_until,
+                              capacity=mentor.capacity, places_taken=mentor.places_taken, today=today)
+
+
+def on_leave_on(today: date):
+    """availability.on_leave as a query condition."""
+    return (MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
+            & (MentorProfile.leave_until >= today))
+
+
+def available_on(today: date, full: bool = True):
+    """availability.state as a query condition (on MentorProfile joined to its User): the mentors in
+    availability.OFFERED today, or only the OPEN ones when not `full`. tests/web/test_availability.py
+    holds the two to agreeing."""
+    condition = (User.is_active & User.password_hash.is_null(False) & MentorProfile.listed & ~MentorProfile.paused
+                 & ~on_leave_on(today) & (MentorProfile.capacity > 0))
+    if not full:
+        condition &= MentorProfile.places_taken < MentorProfile.capacity
+    return condition
+
+
+def away_on(today: date):
+    """The mentors in availability.AWAY today, as a query condition (MentorProfile joined to its User)."""
+    return ~available_on(today)
 
 
 def _plain(value):

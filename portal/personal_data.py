@@ -145,14 +145,14 @@ ERASURE = "erasure"
 
 
 def erasure_asked(user: User) -> bool:
-    return InboxItem.select().where((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+    return InboxItem.select().where((InboxItem.kind == ERASURE) & (InboxItem.status == InboxItem.OPEN)
                                     & (InboxItem.user == user.id)).exists()
 
 
 def ask_erasure(user: User, message: str) -> InboxItem:
     """Erasure is done by the admin team, who may need to talk to the person first (a mentor with
     mentees, say); asking again while an item is open changes nothing."""
-    existing = InboxItem.get_or_none((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+    existing = InboxItem.get_or_none((InboxItem.kind == ERASURE) & (InboxItem.status == InboxItem.OPEN)
                                      & (InboxItem.user == user.id))
     return existing or inbox.raise_item(ERASURE, name=user.name, email=user.email, user=user, message=message.strip())
 
@@ -208,7 +208,8 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
             waitlist.close_list(mentor)
         _scrub(user, mentee, mentor, written_before)
         # An admin may act on a request made by phone while one made in the portal is still open.
-        for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE) & (InboxItem.status == "open")
+        for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE)
+                                                          & (InboxItem.status == InboxItem.OPEN)
                                                           & (InboxItem.user == user.id)):
             inbox.close(asked.id, by)
         if item is not None:
@@ -235,7 +236,7 @@ def _forget_address(address: str, user: User | None = None) -> None:
     if user is not None:
         mine, sent = mine | (Email.user == user.id), sent | (InboxItem.user == user.id)
     # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
-    Email.delete().where(mine & (Email.status != "sent")).execute()
+    Email.delete().where(mine & (Email.status != Email.SENT)).execute()
     Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
     InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
     # A file kept for an import not yet done (never confirmed, say) still holds their row.
@@ -272,7 +273,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         theirs = Email.id.in_([e.id for e in Email.select(Email.id, Email.text_body).where(
             Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before))
             if named.search(e.text_body)] or [0])
-        Email.delete().where(theirs & (Email.status != "sent")).execute()
+        Email.delete().where(theirs & (Email.status != Email.SENT)).execute()
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(fn.REPLACE(Email.subject, user.name, "someone"), f"{first}'s",
                                                    "Someone's"), f"{first} ", "Someone ")

@@ -11,6 +11,7 @@ from . import clock, survey
 from .models import MenteeProfile, MentoringSession, MentorRequest, Relationship
 from .rules import workdays
 from .rules.requests import FINISHED
+from .rules.sessions import HELD
 
 
 @dataclass
@@ -75,7 +76,7 @@ def build(start: date, end: date) -> list[Report]:
                           "Counting working days from the day of asking to the day of the answer."))
 
     held = (MentoringSession.select(fn.COUNT(MentoringSession.id)).where(
-        (MentoringSession.relationship == Relationship.id) & (MentoringSession.status == "held")))
+        (MentoringSession.relationship == Relationship.id) & (MentoringSession.status == HELD)))
     per_relationship = {}
     for (count,) in Relationship.select(held).where(
             Relationship.closed_at.is_null(False) & (Relationship.closed_at >= since)

@@ -13,9 +13,8 @@ from . import audit, calendar_invites, clock, inbox, links, mail, reference, sur
 from .db import database
 from .models import InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile, Relationship, User
 from .refused import Refused
+from .roles import MENTEE, MENTOR, SYSTEM
 from .rules import allowance, requests as request_rules, sessions as rules
-
-MENTEE, MENTOR, ADMIN, SYSTEM = "mentee", "mentor", "admin", "system"
 
 
 class SessionRefused(Refused):
@@ -44,7 +43,7 @@ def people(relationship: Relationship) -> tuple[User, User]:
 def held_count(mentee_id: int) -> int:
     """Sessions held in all the mentee's relationships: they stay counted after a withdrawal."""
     return (MentoringSession.select().join(Relationship)
-            .where((Relationship.mentee == mentee_id) & (MentoringSession.status == "held")).count())
+            .where((Relationship.mentee == mentee_id) & (MentoringSession.status == rules.HELD)).count())
 
 
 def planned(relationship: Relationship):
@@ -121,8 +120,9 @@ def change(session: MentoringSession, user: User, values: dict) -> MentoringSess
     if problems:
         raise SessionRefused(next(iter(problems.values())))
     with database.atomic():
-        if not MentoringSession.update(**_clean(values), status="proposed", proposed_by=who, proposed_at=clock.now(),
-                                       confirmed_at=None, calendar_sequence=MentoringSession.calendar_sequence + 1,
+        if not MentoringSession.update(**_clean(values), status=rules.PROPOSED, proposed_by=who,
+                                       proposed_at=clock.now(), confirmed_at=None,
+                                       calendar_sequence=MentoringSession.calendar_sequence + 1,
                                        reminded_at=None).where(
                 (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
             raise SessionRefused("This session can no longer be changed")
@@ -137,13 +137,13 @@ def confirm(session: MentoringSession, user: User) -> MentoringSession:
     who = side(user, relationship)
     if who is None:
         raise SessionRefused("This is not a session you can confirm")
-    if session.proposed_by == who and session.status == "proposed":
+    if session.proposed_by == who and session.status == rules.PROPOSED:
         raise SessionRefused("The other person needs to confirm a time you suggested")
     with database.atomic():
-        if not MentoringSession.update(status="confirmed", confirmed_at=clock.now()).where(
-                (MentoringSession.id == session.id) & (MentoringSession.status == "proposed")).execute():
+        if not MentoringSession.update(status=rules.CONFIRMED, confirmed_at=clock.now()).where(
+                (MentoringSession.id == session.id) & (MentoringSession.status == rules.PROPOSED)).execute():
             current = MentoringSession.get_by_id(session.id)
-            raise SessionRefused("This session is already confirmed" if current.status == "confirmed"
+            raise SessionRefused("This session is already confirmed" if current.status == rules.CONFIRMED
                                  else "This session can no longer be confirmed")
         session = MentoringSession.get_by_id(session.id)
         mentee_user, mentor_user = people(relationship)
@@ -168,22 +168,22 @@ def cancel(session: MentoringSession, user: User) -> MentoringSession:
     now = clock.now()
     with database.atomic():
         was = MentoringSession.get_by_id(session.id)
-        if not MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=who,
+        if not MentoringSession.update(status=rules.CANCELLED, cancelled_at=now, cancelled_by=who,
                                        calendar_sequence=MentoringSession.calendar_sequence + 1).where(
                 (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
             raise SessionRefused("Only a session still to come can be cancelled"
-                                 if was.status in ("held", "not_held") else "This session is already cancelled")
+                                 if was.status in (rules.HELD, rules.NOT_HELD) else "This session is already cancelled")
         session = MentoringSession.get_by_id(session.id)
         mentee_user, mentor_user = people(relationship)
         other = mentor_user if who == MENTEE else mentee_user
         notice = rules.notice_hours(session.starts_at, now)
         attachments = ([calendar_invites.attachment(session, other_name=user.first_name, method="CANCEL")]
-                       if was.status == "confirmed" else [])
+                       if was.status == rules.CONFIRMED else [])
         mail.send(other.email, "session_cancelled", f"{user.first_name} has cancelled a session", user=other,
                   name=other.first_name, other_name=user.first_name, session=session, attachments=attachments,
                   url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
                   dedupe_key=f"session-cancelled:{session.id}")
-        if was.status == "confirmed":
+        if was.status == rules.CONFIRMED:
             mail.send(user.email, "session_cancelled_own", "Your cancelled session", user=user,
                       name=user.first_name, session=session, dedupe_key=f"session-cancelled-own:{session.id}",
                       attachments=[calendar_invites.attachment(session, other_name=other.first_name,
@@ -204,9 +204,9 @@ def record_outcome(session: MentoringSession, user: User, held: bool) -> Mentori
     if session.starts_at > clock.now():
         raise SessionRefused("You can say whether a session took place once it has begun")
     with database.atomic():
-        if not MentoringSession.update(status="held" if held else "not_held", outcome_by=who).where(
+        if not MentoringSession.update(status=rules.HELD if held else rules.NOT_HELD, outcome_by=who).where(
                 (MentoringSession.id == session.id)
-                & MentoringSession.status.in_(["confirmed", "held", "not_held"])).execute():
+                & MentoringSession.status.in_([rules.CONFIRMED, rules.HELD, rules.NOT_HELD])).execute():
             raise SessionRefused("Only a confirmed session can be marked as held")
         audit.record(user, "session_held" if held else "session_not_held", session)
     return MentoringSession.get_by_id(session.id)
@@ -276,8 +276,8 @@ def wind_up(relationship: Relationship, now: datetime) -> list[MentoringSession]
     calendar entries the goodbye emails withdraw."""
     planned = (MentoringSession.relationship == relationship.id) & MentoringSession.status.in_(rules.PLANNED)
     in_calendars = [s.id for s in MentoringSession.select(MentoringSession.id).where(
-        planned & (MentoringSession.status == "confirmed") & (MentoringSession.starts_at > now))]
-    MentoringSession.update(status="cancelled", cancelled_at=now, cancelled_by=SYSTEM,
+        planned & (MentoringSession.status == rules.CONFIRMED) & (MentoringSession.starts_at > now))]
+    MentoringSession.update(status=rules.CANCELLED, cancelled_at=now, cancelled_by=SYSTEM,
                             calendar_sequence=MentoringSession.calendar_sequence + 1).where(planned).execute()
     MentorNote.delete().where(MentorNote.relationship == relationship.id).execute()
     waitlist.release_place(relationship.mentor_id, now)
@@ -366,7 +366,7 @@ def _tell_both_once(session: MentoringSession, marked, now: datetime, template: 
 def remind_due(now: datetime, limit: int = 1000) -> int:
     """A reminder to both, a day (CANCEL_NOTICE_HOURS) before each confirmed session."""
     ahead = now + timedelta(hours=current_app.config["SESSION_REMINDER_HOURS"])
-    due = MentoringSession.select().where((MentoringSession.status == "confirmed")
+    due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
                                           & (MentoringSession.starts_at > now)
                                           & (MentoringSession.starts_at <= ahead)
                                           & MentoringSession.reminded_at.is_null()).limit(limit)
@@ -379,7 +379,7 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
 
 def ask_outcomes(now: datetime, limit: int = 1000) -> int:
     """Once a confirmed session has ended, ask both whether it took place and whether to plan another."""
-    due = MentoringSession.select().where((MentoringSession.status == "confirmed")
+    due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
                                           & (MentoringSession.starts_at <= now)
                                           & MentoringSession.outcome_asked_at.is_null()).limit(limit)
     return sum(_tell_both_once(session, MentoringSession.outcome_asked_at, now, "session_outcome",
@@ -416,7 +416,7 @@ def close_finished(now: datetime, limit: int = 500) -> int:
     held_in = Relationship.alias()
     held = (MentoringSession.select(fn.COUNT(MentoringSession.id))
             .join(held_in, on=(MentoringSession.relationship == held_in.id))
-            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == "held")))
+            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == rules.HELD)))
     candidates = list(Relationship.select().join(MenteeProfile)
                       .where((Relationship.status == request_rules.ACTIVE) & (MenteeProfile.sessions_allowed <= held))
                       .limit(limit))

@@ -8,6 +8,7 @@ from . import clock, links, mail
 from .db import database
 from .models import MenteeProfile, MentoringSession, Relationship, SurveyInvite, SurveyResponse, User
 from .rules import allowance
+from .rules.sessions import HELD
 from .rules.survey import summarise
 
 PURPOSE = "survey"
@@ -71,7 +72,7 @@ def record(link, answers: dict) -> bool:
         invite_row = SurveyInvite.get_by_id(link.target_id)
         relationship = Relationship.get_by_id(invite_row.relationship_id)
         held = MentoringSession.select().where((MentoringSession.relationship == relationship)
-                                               & (MentoringSession.status == "held")).count()
+                                               & (MentoringSession.status == HELD)).count()
         SurveyInvite.update(answered=True).where(SurveyInvite.id == invite_row.id).execute()
         SurveyResponse.create(cohort=allowance.cohort(relationship.closed_at or clock.now()),
                               sessions_band=allowance.sessions_band(held), answers=answers)

@@ -13,12 +13,12 @@ from peewee import IntegrityError
 
 from . import audit, clock, links, mail
 from .db import database
-from .mentors import on_leave, state
+from .mentors import state
 from .models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry
 from .refused import Refused
-from .rules import workdays
+from .rules import availability, requests, workdays
 
-OPEN = ("waiting", "offered")
+OPEN = (WaitlistEntry.WAITING, WaitlistEntry.OFFERED)
 
 
 class WaitlistProblem(Refused):
@@ -47,7 +47,7 @@ def open_entry(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry | 
 def position(entry: WaitlistEntry) -> int:
     """1 for the first in line."""
     return WaitlistEntry.select().where(
-        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == "waiting")
+        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING)
         & (WaitlistEntry.id <= entry.id)).count()
 
 
@@ -57,13 +57,13 @@ def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
         raise WaitlistProblem("You cannot join your own waiting list")
     if mentee.deactivated_at:
         raise WaitlistProblem("Your mentee account is paused: ask the team to restart it")
-    if Relationship.select().where((Relationship.mentee == mentee) & (Relationship.status == "active")).exists():
+    if Relationship.select().where((Relationship.mentee == mentee) & (Relationship.status == requests.ACTIVE)).exists():
         raise WaitlistProblem("You already have a mentor")
     fresh = MentorProfile.get_by_id(mentor.id)
     standing = state(fresh, clock.today_london())
-    if standing == "open":
+    if standing == availability.OPEN:
         raise WaitlistProblem("This mentor has a free place, so you can ask them now")
-    if standing != "full":
+    if standing != availability.FULL:
         raise WaitlistProblem("This mentor is not taking mentees just now")
     try:
         with database.atomic():
@@ -82,8 +82,8 @@ def leave_all(mentee_id: int, by) -> None:
 
 def leave(entry: WaitlistEntry, by: User) -> None:
     with database.atomic():
-        was_offered = entry.status == "offered"
-        if WaitlistEntry.update(status="left", closed_at=clock.now()).where(
+        was_offered = entry.status == WaitlistEntry.OFFERED
+        if WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
                 (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute() and was_offered:
             release_place(entry.mentor_id)
         audit.record(by, "left_waitlist", entry)
@@ -94,7 +94,7 @@ def close_list(mentor: MentorProfile) -> int:
     again, without the mentor's name."""
     closed = 0
     for entry in WaitlistEntry.select().where((WaitlistEntry.mentor == mentor.id) & WaitlistEntry.status.in_(OPEN)):
-        if not WaitlistEntry.update(status="left", closed_at=clock.now()).where(
+        if not WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
                 (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute():
             continue
         mentee_user = User.select().join(MenteeProfile).where(MenteeProfile.id == entry.mentee_id).get()
@@ -111,22 +111,22 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
     now = now or clock.now()
     offered = 0
     if not WaitlistEntry.select().where((WaitlistEntry.mentor == mentor_id)
-                                        & (WaitlistEntry.status == "waiting")).exists():
+                                        & (WaitlistEntry.status == WaitlistEntry.WAITING)).exists():
         return offered
     while True:
         with database.atomic():
             mentor = MentorProfile.get_by_id(mentor_id)
-            if not _can_offer(mentor, now):
+            if state(mentor, clock.to_london(now).date()) != availability.OPEN:
                 return offered
             waiting = list(WaitlistEntry.select().where(
-                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == "waiting"))
+                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING))
                 .order_by(WaitlistEntry.id).limit(5))
             if not waiting or not take_place(mentor_id):
                 return offered
             for entry in waiting:
                 expires = workdays.deadline(now, current_app.config["WAITLIST_OFFER_WORKING_DAYS"])
-                if WaitlistEntry.update(status="offered", offered_at=now, offer_expires_at=expires).where(
-                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == "waiting")).execute():
+                if WaitlistEntry.update(status=WaitlistEntry.OFFERED, offered_at=now, offer_expires_at=expires).where(
+                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.WAITING)).execute():
                     _tell_offered(entry, mentor, expires)
                     offered += 1
                     break
@@ -135,11 +135,6 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
                 MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
                     MentorProfile.id == mentor_id).execute()
                 return offered
-
-
-def _can_offer(mentor: MentorProfile, now: datetime) -> bool:
-    return (mentor.listed and not mentor.paused and not on_leave(mentor, clock.to_london(now).date())
-            and mentor.places_taken < mentor.capacity)
 
 
 def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime) -> None:
@@ -154,20 +149,20 @@ def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime
 
 def take_offer(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
     """The mentee uses the place held for them; True when they held one."""
-    return bool(WaitlistEntry.update(status="taken", closed_at=clock.now()).where(
+    return bool(WaitlistEntry.update(status=WaitlistEntry.TAKEN, closed_at=clock.now()).where(
         (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
-        & (WaitlistEntry.status == "offered")).execute())
+        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute())
 
 
 def lapse_offers(now: datetime) -> int:
     """Offers not taken in time lapse; their places go to the next in line."""
     due = list(WaitlistEntry.select(WaitlistEntry.id, WaitlistEntry.mentor).where(
-        (WaitlistEntry.status == "offered") & (WaitlistEntry.offer_expires_at <= now)).limit(500))
+        (WaitlistEntry.status == WaitlistEntry.OFFERED) & (WaitlistEntry.offer_expires_at <= now)).limit(500))
     lapsed = 0
     for entry in due:
         with database.atomic():
-            if WaitlistEntry.update(status="lapsed", closed_at=now).where(
-                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == "offered")).execute():
+            if WaitlistEntry.update(status=WaitlistEntry.LAPSED, closed_at=now).where(
+                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute():
                 audit.record(None, "waitlist_offer_lapsed", entry)
                 release_place(entry.mentor_id, now)
                 lapsed += 1

@@ -8,7 +8,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from .. import accounts, content, personal_data
-from ..access import me, requires, roles_of
+from ..access import ADMIN, MENTEE, MENTOR, me, requires, roles_of
 from ..auth.forms import ChangePasswordForm, MenteeDetailsForm
 from ..forms import strip
 from ..partials import inline_checks
@@ -19,7 +19,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @bp.route("/")
 @requires()
 def home():
-    labels = {"admin": "Admin", "mentor": "Peer mentor", "mentee": "Mentee"}
+    labels = {ADMIN: "Admin", MENTOR: "Peer mentor", MENTEE: "Mentee"}
     return render_template("account/home.html", roles=[labels[r] for r in sorted(roles_of(current_user))])
 
 

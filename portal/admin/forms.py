@@ -2,10 +2,11 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 
 from ..forms import choices, email_field, name_field
+from ..roles import ADMIN, MENTOR
 
 
 class InviteForm(FlaskForm):
     name = name_field("Their full name")
     email = email_field("Their email address", message="Enter their email address")
-    role = RadioField("Invite them as", choices=choices([("mentor", "A peer mentor"), ("admin", "A member of the admin team")]),
-                      default="mentor")
+    role = RadioField("Invite them as", choices=choices([(MENTOR, "A peer mentor"), (ADMIN, "A member of the admin team")]),
+                      default=MENTOR)

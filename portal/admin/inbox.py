@@ -26,7 +26,7 @@ class AssignForm(FlaskForm):
     admin = SelectField("Assign to", validate_choice=False)
 
 
-STATUSES = {"open": "Open", "closed": "Closed", "": "Open and closed"}
+STATUSES = {InboxItem.OPEN: "Open", InboxItem.CLOSED: "Closed", "": "Open and closed"}
 
 
 def _admins() -> dict:
@@ -37,7 +37,7 @@ def _inbox_list() -> RecordList:
     assignee = User.alias()
     return RecordList(
         title="Inbox", endpoint="admin.inbox_list", noun=("item", "items"),
-        defaults={"status": "open"},  # what needs doing, unless asked otherwise
+        defaults={"status": InboxItem.OPEN},  # what needs doing, unless asked otherwise
         rows=lambda: InboxItem.select(InboxItem, assignee).join(
             assignee, JOIN.LEFT_OUTER, on=(InboxItem.assigned_to == assignee.id)),
         order=lambda query: query.order_by(InboxItem.created_at),
@@ -120,7 +120,7 @@ def erase_from_inbox(item_id):
         return _erase_address(item)
     if item.kind != personal_data.ERASURE:
         abort(404)
-    if item.status != "open":
+    if item.status != InboxItem.OPEN:
         flash("That request has been dealt with already.", "info")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
     with refusal_shown():

@@ -8,29 +8,32 @@ from ..access import me
 from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
                       User)
 from ..partials import refusal_shown
+from ..roles import ADMIN, MENTEE, MENTOR
+from ..rules import requests as request_rules
 from . import bp
 from .lists import Column, Filter, RecordList
 
-ROLES = {"": "Everyone", "mentee": "Mentees", "mentor": "Mentors", "admin": "Admins"}
+ROLES = {"": "Everyone", MENTEE: "Mentees", MENTOR: "Mentors", ADMIN: "Admins"}
 MENTEE_STATES = {"": "Any state", "waiting": "Waiting for an answer", "matched": "Matched",
                  "closed": "Mentoring ended", "deactivated": "Deactivated", "no_request": "Not asked anyone yet"}
 
 
 def _role(query, role):
-    if role == "admin":
+    if role == ADMIN:
         return query.where(User.is_admin)
-    model = MenteeProfile if role == "mentee" else MentorProfile
+    model = MenteeProfile if role == MENTEE else MentorProfile
     return query.where(User.id.in_(model.select(model.user)))
 
 
 def _mentee_state(query, state):
     mentees = {
         "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
-            MentorRequest.status == "pending"),
+            MentorRequest.status == request_rules.PENDING),
         "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == "active"),
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == request_rules.ACTIVE),
         "closed": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status.in_(["closed", "withdrawn"])),
+            Relationship.mentee == MenteeProfile.id)).where(
+            Relationship.status.in_([request_rules.ENDED, request_rules.WITHDRAWN])),
         "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
         "no_request": MenteeProfile.select(MenteeProfile.user).where(
             MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),
@@ -162,7 +165,7 @@ def grant(relationship_id):
 @bp.route("/relationships/<int:relationship_id>/close", methods=["POST"])
 def close_relationship(relationship_id):
     relationship = _relationship_or_404(relationship_id)
-    if sessions.close(relationship, me(), "admin", "closed by the team"):
+    if sessions.close(relationship, me(), ADMIN, "closed by the team"):
         flash("The mentoring is closed; the mentee will be sent the evaluation survey.", "success")
     else:
         flash("That mentoring had already ended.", "info")

@@ -3,12 +3,14 @@ from flask import flash, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import accounts, audit, clock, mentors
+from .. import accounts, audit, clock, mentors, waitlist
 from ..access import me
 from ..mentor.editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
 from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from ..mentor.uploads import pending_key, take_photo
 from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
+from ..roles import MENTOR
+from ..rules import requests as request_rules
 from . import bp
 from .lists import Column, Filter, RecordList
 
@@ -29,8 +31,7 @@ def _state_condition(query, state: str):
         "listed": MentorProfile.listed,
         "unlisted": ~MentorProfile.listed,
         "paused": MentorProfile.paused,
-        "leave": MentorProfile.leave_from.is_null(False) & (MentorProfile.leave_from <= today)
-        & (MentorProfile.leave_until >= today),
+        "leave": mentors.on_leave_on(today),
         "full": MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity),
         "invited": User.password_hash.is_null() & User.is_active,
     }[state])
@@ -75,7 +76,7 @@ def new_mentor():
             mentor = mentors.create(me(), name=form.name.data, email=form.email.data,
                                     values=form.values(), photo_key=photo_key, capacity=form.capacity.data)
             if form.send_invitation.data:
-                accounts.send_invitation(me(), mentor.user, "mentor")
+                accounts.send_invitation(me(), mentor.user, MENTOR)
                 flash(f"{form.name.data} is on the register and has been sent an invitation.", "success")
             else:
                 flash(f"{form.name.data} is on the register. Send the invitation when you are ready.", "success")
@@ -126,11 +127,12 @@ def mentor_availability(mentor_id):
 
 def _consequences(mentor: MentorProfile) -> list[str]:
     """What taking a mentor away (off the register, or paused) does to the mentees they have."""
-    active = Relationship.select().where((Relationship.mentor == mentor) & (Relationship.status == "active")).count()
+    active = Relationship.select().where((Relationship.mentor == mentor)
+                                         & (Relationship.status == request_rules.ACTIVE)).count()
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor)
-                                           & (MentorRequest.status == "pending")).count()
+                                           & (MentorRequest.status == request_rules.PENDING)).count()
     queued = WaitlistEntry.select().where((WaitlistEntry.mentor == mentor)
-                                          & WaitlistEntry.status.in_(["waiting", "offered"])).count()
+                                          & WaitlistEntry.status.in_(waitlist.OPEN)).count()
     return [
         f"{mentor.user.first_name} disappears from the directory, so no new mentee can ask them.",
         f"Their {active} current {'mentee keeps' if active == 1 else 'mentees keep'} their mentoring as it is.",
@@ -184,6 +186,6 @@ def mentor_training(mentor_id):
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])
 def invite_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    accounts.send_invitation(me(), mentor.user, "mentor")
+    accounts.send_invitation(me(), mentor.user, MENTOR)
     flash(f"Invitation sent to {mentor.user.email}.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))

@@ -6,9 +6,10 @@ from playhouse.flask_utils import get_object_or_404
 from .. import clock, directory, matching, waitlist
 from ..access import for_mentees, me, sees_contact_details
 from ..mentors import choices_of, state
-from ..models import MentorProfile, StoredPhoto, User
+from ..models import MentorProfile, StoredPhoto, User, WaitlistEntry
 from ..partials import is_htmx, refusal_shown, render_htmx
 from ..requests.forms import RequestForm
+from ..rules import availability
 
 bp = Blueprint("browse", __name__)
 
@@ -42,7 +43,7 @@ def _mentor_or_404(mentor_id: int) -> MentorProfile:
 @for_mentees
 def profile(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    if state(mentor, clock.today_london()) not in ("open", "full") and not current_user.is_admin:
+    if state(mentor, clock.today_london()) not in availability.OFFERED and not current_user.is_admin:
         return render_template("browse/unavailable.html", mentor=mentor), 404
     return profile_page(mentor)
 
@@ -53,7 +54,7 @@ def profile_page(mentor, request_form=None):
     entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
     return render_template(
         "browse/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
-        position=waitlist.position(entry) if entry and entry.status == "waiting" else None,
+        position=waitlist.position(entry) if entry and entry.status == WaitlistEntry.WAITING else None,
         contact=sees_contact_details(user, mentor), matched=matching.are_matched(user, mentor),
         form=request_form or RequestForm(),
         cannot_ask=matching.why_cannot_request(user, mentor) if user.mentee else None)

@@ -6,6 +6,7 @@ from .. import accounts, content, inbox, matching
 from ..access import MENTEE, me, requires, roles_of
 from ..models import MentorRequest
 from ..rules.eligibility import deactivation_due
+from ..rules.requests import PENDING
 from ..extensions import limiter
 from ..interest import register as register_interest
 from .forms import AcceptAgreementForm, ConcernForm, InterestForm
@@ -28,7 +29,7 @@ def home():
                                                            current_app.config["DEACTIVATE_AFTER_MONTHS"])
     if user.mentor:
         context["to_answer"] = MentorRequest.select().where((MentorRequest.mentor == user.mentor)
-                                                            & (MentorRequest.status == "pending")).count()
+                                                            & (MentorRequest.status == PENDING)).count()
     return render_template("main/home.html", **context)
 
 

@@ -63,9 +63,10 @@ def relationship_page(relationship: Relationship, form: SessionForm | None = Non
         "mentoring/relationship.html", relationship=relationship, who=who,
         mentee=MenteeProfile.get_by_id(relationship.mentee_id), mentor=MentorProfile.get_by_id(relationship.mentor_id),
         to_come=[s for s in all_sessions if s.status in session_rules.PLANNED and s.starts_at > now],
-        to_answer=[s for s in all_sessions if s.status == "confirmed" and s.starts_at <= now],
-        past=[s for s in all_sessions if s.status in ("held", "not_held", "cancelled")
-              or (s.status == "proposed" and s.starts_at <= now)],
+        to_answer=[s for s in all_sessions if s.status == session_rules.CONFIRMED and s.starts_at <= now],
+        past=[s for s in all_sessions
+              if s.status in (session_rules.HELD, session_rules.NOT_HELD, session_rules.CANCELLED)
+              or (s.status == session_rules.PROPOSED and s.starts_at <= now)],
         standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
         contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
         withdrawal_form=withdrawal_form or WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
@@ -185,7 +186,7 @@ def close(relationship_id):
 def notes(relationship_id):
     found = _relationship(relationship_id)
     user = me()
-    if sessions.side(user, found) != "mentor":
+    if sessions.side(user, found) != MENTOR:
         abort(403)
     note = sessions.note_for(found, user)
     form = NotesForm(data={"text": note.text if note else ""})

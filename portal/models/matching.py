@@ -64,7 +64,9 @@ class WaitlistEntry(BaseModel):
 
     mentor = ForeignKeyField(MentorProfile, backref="waitlist", on_delete="CASCADE")
     mentee = ForeignKeyField(MenteeProfile, backref="waitlist_entries", on_delete="CASCADE")
-    status = CharField(max_length=10, default="waiting")  # waiting, offered, taken, lapsed, left
+    # In line; offered a place, held for them; took it; let the offer lapse; left the list.
+    WAITING, OFFERED, TAKEN, LAPSED, LEFT = "waiting", "offered", "taken", "lapsed", "left"
+    status = CharField(max_length=10, default=WAITING)
     joined_at = DateTimeField(default=clock.now)
     offered_at = DateTimeField(null=True)
     offer_expires_at = DateTimeField(null=True)

@@ -32,7 +32,9 @@ class Email(BaseModel):
     html_body = TextField()
     attachments = JSONField(default=list)  # [{"filename", "content_type", "text"}], e.g. a calendar invite
     dedupe_key = CharField(max_length=120, null=True, unique=True)
-    status = CharField(max_length=10, default="queued")  # queued, sending, sent, failed
+    # Waiting to go (or to go again), claimed by a worker, gone, given up on.
+    QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+    status = CharField(max_length=10, default=QUEUED)
     attempts = IntegerField(default=0)
     last_error = CharField(max_length=500, null=True)
     # When a queued row is due to be (re)queued by the sweep if it has not gone by then.
@@ -49,7 +51,8 @@ class InboxItem(BaseModel):
     """Something for the admin team to act on: the portal's version of the shared inbox."""
 
     kind = CharField(max_length=20)  # interest, concern, reactivation, ...
-    status = CharField(max_length=10, default="open")  # open, closed
+    OPEN, CLOSED = "open", "closed"
+    status = CharField(max_length=10, default=OPEN)
     user = ForeignKeyField(User, null=True, backref="inbox_items", on_delete="SET NULL")
     name = CharField(max_length=100)
     email = CharField(max_length=254)

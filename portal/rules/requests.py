@@ -8,10 +8,11 @@ request can move, and each move belongs to particular people.
 from dataclasses import dataclass
 
 from ..refused import Refused
+from ..roles import ADMIN, MENTEE, MENTOR, SYSTEM
+from . import availability
 
 PENDING, ACCEPTED, DECLINED, CANCELLED, EXPIRED, CLOSED = (
     "pending", "accepted", "declined", "cancelled", "expired", "closed")
-MENTOR, MENTEE, ADMIN, SYSTEM = "mentor", "mentee", "admin", "system"
 
 # (state, action) -> (new state, who may do it)
 REQUEST_MOVES = {
@@ -100,8 +101,8 @@ def why_cannot_request(*, is_self: bool, confirmed: bool, deactivated: bool, has
         return "You already have a mentor. If you would like a different one, ask the team first"
     if has_waiting_request:
         return "You are already waiting for a mentor's answer: you can ask one mentor at a time"
-    if mentor_state == "full":
+    if mentor_state == availability.FULL:
         return "This mentor is not taking new mentees at the moment: you can join their waiting list"
-    if mentor_state != "open":
+    if mentor_state != availability.OPEN:
         return "This mentor is not taking mentees just now"
     return None

@@ -3,7 +3,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MIN_MINUTES, MAX_MINUTES = 30, 120
-PLANNED = ("proposed", "confirmed")  # sessions still to happen
+# A MentoringSession's status: asked for, agreed, then took place or did not; or called off, or
+# moved to a new time (replaced).
+PROPOSED, CONFIRMED, HELD, NOT_HELD, CANCELLED, REPLACED = (
+    "proposed", "confirmed", "held", "not_held", "cancelled", "replaced")
+PLANNED = (PROPOSED, CONFIRMED)  # sessions still to happen
 
 
 @dataclass(frozen=True)
