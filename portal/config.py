@@ -62,6 +62,11 @@ def _rate(environ, name, default):
     return raw
 
 
+def _limit_storage(uri: str) -> str:
+    # A Redis address is counted through RedisOrMemory, which keeps counting while Redis is away.
+    return f"portal+{uri}" if uri.split("://")[0] in ("redis", "rediss") else uri
+
+
 def _dev_secret(instance_path: Path) -> str:
     # Kept in the instance folder so a restart of `make run` keeps everyone logged in.
     path = instance_path / "secret_key"
@@ -166,10 +171,9 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         # Failed logins, sign-ups, reset and confirmation requests from one network address, each: a
         # trust's staff may share one address, but fifty failures an hour from it is someone guessing.
         "ATTEMPTS_PER_NETWORK": _rate(environ, "ATTEMPTS_PER_NETWORK", "50 per hour"),
-        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", redis_url),
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-        # Redis going away is handled by the fallback above; any other fault in a limit is an error page,
-        # never a request let through unlimited.
+        # Counted in Redis, and in memory while it is away (extensions.RedisOrMemory); any other fault
+        # in a limit is an error page, never a request let through unlimited.
+        "RATELIMIT_STORAGE_URI": _limit_storage(environ.get("RATELIMIT_STORAGE_URI", redis_url)),
         "RATELIMIT_SWALLOW_ERRORS": False,
         # A Redis that hangs must not hold up a login: give up quickly and count in memory meanwhile.
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -8,7 +8,6 @@ import os
 import pytest
 
 from portal import create_app, db
-from portal.extensions import limiter
 from portal.models import MODELS
 from tests.support.jobs import work
 from tests.support.portal import portal_environ, reset_database
@@ -76,10 +75,6 @@ def app(environ, database, smtp_server):
     with app.app_context():
         redis_connection().flushdb()
     smtp_server.mailbox.clear()
-    # Flask-Limiter keeps "Redis is away, count in memory" on its one Limiter, shared by every app this
-    # process creates: a test that cut Redis off would otherwise leave the next tests counting in memory
-    # until the Limiter next looks, and then switching stores halfway through.
-    limiter._storage_dead = False
     yield app
     db.close()
 

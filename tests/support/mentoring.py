@@ -15,9 +15,10 @@ def decision_link(mailbox, address="priya@example.org") -> str:
 
 
 def make_pair(app, n, *, accept=True, when="2026-11-02T10:00"):
-    mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
-    mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
+    """Mentee n asks mentor n at `when`, both having joined then (so reports count them in that month)."""
     with app.app_context(), at(when):
+        mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
+        mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
         request = matching.make_request(mentee, mentor, NOTE)
         if accept:
             matching.decide(request, "accept", mentor.user, "mentor")

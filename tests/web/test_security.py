@@ -1,6 +1,7 @@
 """Security from the start: CSRF, cookies, headers, the secret key, htmx pinned by hash."""
 import base64
 import hashlib
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 
 from portal import config, create_app
 from portal.models import User
+from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_user
 from tests.support.forms import signup_form
 from tests.support.servers import free_port
@@ -90,6 +92,24 @@ def test_login_limits_hold_when_redis_cannot_be_reached(app, environ):
     assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 200
     assert web.submit("/signup", {"email": "jo@example.org"}).status_code == 429
 
+
+
+def test_many_logins_finding_redis_silent_at_once_are_all_answered_and_counted(app, environ):
+    """Redis stops answering while several logins are being checked: each waits out its timeout, and
+    every one is answered (counted in memory), not only the first to notice."""
+    with socket.socket() as silent:  # accepts connections and never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        port = silent.getsockname()[1]
+        hanging = create_app(environ={**environ, "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/0"})
+        make_user("pat@example.org")
+        people = [Web(hanging.test_client()) for _ in range(6)]
+        for person in people:
+            person.get("/login")
+        answers = all_at_once([lambda person=person: person.submit(
+            "/login", {"email": "pat@example.org", "password": "guess again"}).status_code for person in people])
+    assert answers == [200] * 6
+    assert people[0].submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
 
 def test_pages_send_protective_headers(client):
     headers = client.get("/").headers
