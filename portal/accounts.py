@@ -14,7 +14,9 @@ from .db import database
 from .models import MenteeProfile, MentorProfile, User, new_nonce
 from .roles import ADMIN, MENTOR
 
-CONFIRM, RESET, INVITE = "confirm_email", "reset_password", "invitation"
+CONFIRM = "confirm_email"
+RESET = "reset_password"
+INVITE = "invitation"
 
 # Checked against when no account matches, so a wrong address takes as long as a wrong password.
 _UNUSED_HASH = generate_password_hash("no account has this password")
