@@ -35,8 +35,8 @@ TARGET_MS = 100
 
 def load_scheme() -> float:
     """The scheme above, written with INSERT ... SELECT over generate_series. Returns the seconds it took."""
-    from portal import clock
-    from portal.db import database, refresh_statistics
+    from portal.core import clock
+    from portal.core.db import database, refresh_statistics
     from tests.support.factories import make_user
 
     started = time.perf_counter()
@@ -154,7 +154,7 @@ def load_scheme() -> float:
 
 def count_queries(app) -> tuple[int, list]:
     """SQL statements one dashboard request makes (the second, once anything cached is warm), slowest first."""
-    from portal import db
+    from portal.core import db
     from tests.support.factories import PASSWORD
     from tests.support.web import Web
 
@@ -172,7 +172,8 @@ def count_queries(app) -> tuple[int, list]:
 
 
 def describe_scheme() -> str:
-    from portal import clock, dashboard
+    from portal.admin import dashboard
+    from portal.core import clock
     from portal.models import MentorRequest
     now = clock.now()
     figures, stalled = dashboard.figures(now), dashboard.stalled(now)

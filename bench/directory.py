@@ -20,10 +20,10 @@ def load_register(count: int = MENTORS) -> None:
     """A register of `count` varied mentors, written in bulk, and one mentee to browse it."""
     from datetime import datetime
 
-    from portal import reference
-    from portal.db import database, refresh_statistics
-    from portal.mentors import option_rows, search_text_for
+    from portal.core import reference
+    from portal.core.db import database, refresh_statistics
     from portal.models import MentorOption, MentorProfile, User
+    from portal.register.profiles import option_rows, search_text_for
     from tests.support.factories import make_user
 
     rng = random.Random(7)

@@ -40,7 +40,8 @@ def environ(database_url: str, redis_url: str) -> dict:
 @contextlib.contextmanager
 def portal_app(database_url: str, redis_url: str):
     """The app, in this process, for loading data."""
-    from portal import create_app, db
+    from portal import create_app
+    from portal.core import db
     app = create_app(environ=environ(database_url, redis_url))
     with app.app_context():
         db.upgrade()

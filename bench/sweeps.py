@@ -21,7 +21,7 @@ def series(postgres: bool, count: int) -> str:
 
 
 def load(postgres: bool) -> None:
-    from portal.db import database, refresh_statistics
+    from portal.core.db import database, refresh_statistics
     run = database.execute_sql
     true, false = ("true", "false") if postgres else ("1", "0")
     mod = "%%" if postgres else "%"  # psycopg2 reads a lone % as a parameter

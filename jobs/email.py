@@ -13,10 +13,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-from portal import clock
+from jobs import job
+from portal.core import clock
 from portal.models import Email
-
-from . import job
 
 MAX_ATTEMPTS = 12
 

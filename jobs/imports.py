@@ -1,10 +1,11 @@
 """Importing a checked CSV of mentors, a chunk at a time, with progress the admin can watch."""
-from portal import accounts, clock, mentors
-from portal.db import database, refresh_statistics
+from jobs import job
+from portal.accounts import invitations
+from portal.core import clock
+from portal.core.db import database, refresh_statistics
 from portal.models import ImportBatch, MentorProfile, User
-from portal.register_import import FileRefused, check
-
-from . import job
+from portal.register import availability, profiles
+from portal.register.imports import FileRefused, check
 
 CHUNK = 200
 
@@ -48,14 +49,14 @@ def _import_row(row: dict, batch: ImportBatch) -> str:
     user = User.get_or_none(User.email == row["email"])
     mentor = MentorProfile.get_or_none(MentorProfile.user == user) if user else None
     if mentor is None:
-        mentor = mentors.create(by, name=row["name"], email=row["email"], values=row["values"],
+        mentor = profiles.create(by, name=row["name"], email=row["email"], values=row["values"],
                                 capacity=row["capacity"])
         if batch.send_invitations and by is not None:
-            accounts.send_invitation(by, mentor.user, "mentor")
+            invitations.send_invitation(by, mentor.user, "mentor")
         return "created"
-    changed = mentors.update(mentor, by, values=row["values"], name=row["name"])
+    changed = profiles.update(mentor, by, values=row["values"], name=row["name"])
     # Only the capacity: a pause or leave is the mentor's own. A capacity below the places already
     # taken is left as it is (set_availability returns None).
     if mentor.capacity != row["capacity"]:
-        changed = bool(mentors.set_availability(mentor, by, capacity=row["capacity"])) or changed
+        changed = bool(availability.set_availability(mentor, by, capacity=row["capacity"])) or changed
     return "updated" if changed else "unchanged"

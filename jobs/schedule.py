@@ -4,8 +4,8 @@ import logging
 from flask import current_app
 from rq.cron import CronScheduler
 
-from . import redis_connection, stamp
-from .sweeps import DAILY, EVERY_MINUTE
+from jobs.sweeps import DAILY, EVERY_MINUTE
+from portal.core.queue import redis_connection, stamp
 
 
 def scheduler(queue_name: str) -> CronScheduler:

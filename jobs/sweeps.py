@@ -7,13 +7,17 @@ can move time forward instead of waiting for it.
 from datetime import datetime, timedelta
 from functools import wraps
 
-from portal import audit, clock, links, mail, matching, mentors, sessions, survey, waitlist
-from portal.db import database
-from portal.mail import queue_delivery
-from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, SweepRun, User
-from portal.rules import availability, requests as request_rules
-
-from . import job, try_enqueue
+from jobs import job
+from portal.core import audit, clock, links, mail
+from portal.core.db import database
+from portal.core.mail import queue_delivery
+from portal.core.queue import try_enqueue
+from portal.mentoring import relationships, sessions
+from portal.models import Email, ImportBatch, MentorProfile, StoredPhoto, SweepRun, User, mentor_state
+from portal.requests import idle, mentor_requests, waitlist
+from portal.rules import availability
+from portal.rules import requests as request_rules
+from portal.survey import evaluation
 
 
 def sweep(func):
@@ -71,8 +75,8 @@ def return_from_leave(now: datetime | None = None) -> int:
             profile = MentorProfile.get_by_id(mentor.id)
             user = User.get_by_id(profile.user_id)
             mail.send(user.email, "leave_ended", "Welcome back: mentees can find you again", user=user,
-                      name=user.first_name, visible=mentors.state(profile, today) in availability.OFFERED,
-                      url=links.external_url("mentor.availability"),
+                      name=user.first_name, visible=mentor_state(profile, today) in availability.OFFERED,
+                      url=links.external_url("register.availability"),
                       dedupe_key=f"leave-ended:{mentor.id}:{mentor.leave_until}")
             audit.record(None, "returned_from_leave", profile)
             returned += 1
@@ -116,25 +120,25 @@ def requeue_imports(now: datetime | None = None) -> int:
 @sweep
 def expire_requests(now: datetime | None = None) -> int:
     """Requests not answered by the end of their last working day are rejected on the team's behalf."""
-    return matching.expire_due(now or clock.now())
+    return mentor_requests.expire_due(now or clock.now())
 
 
 @sweep
 def remind_mentors(now: datetime | None = None) -> int:
     """Reminders of waiting requests: two working days before the deadline and on its last morning."""
-    return matching.remind_due(now or clock.now())
+    return mentor_requests.remind_due(now or clock.now())
 
 
 @sweep
 def close_requests_for_away_mentors(now: datetime | None = None) -> int:
     """Requests waiting for a mentor whose leave has begun (or who is paused or off the register)."""
-    return matching.close_for_away_mentors(now or clock.now())
+    return mentor_requests.close_for_away_mentors(now or clock.now())
 
 
 @sweep
 def deactivate_idle_mentees(now: datetime | None = None) -> int:
     """Warnings, then deactivation, for mentees with no mentor within the period."""
-    return matching.deactivate_idle_mentees(now or clock.now())
+    return idle.deactivate_idle_mentees(now or clock.now())
 
 
 @sweep
@@ -152,25 +156,25 @@ def ask_session_outcomes(now: datetime | None = None) -> int:
 @sweep
 def nudge_session_windows(now: datetime | None = None) -> int:
     """Five months after the match: a word about the six-month window."""
-    return sessions.nudge_windows(now or clock.now())
+    return relationships.nudge_windows(now or clock.now())
 
 
 @sweep
 def close_finished_relationships(now: datetime | None = None) -> int:
     """Mentoring whose allowance is used, with nothing more planned, closes."""
-    return sessions.close_finished(now or clock.now())
+    return relationships.close_finished(now or clock.now())
 
 
 @sweep
 def send_surveys(now: datetime | None = None) -> int:
     """The evaluation survey for each mentee whose mentoring has closed."""
-    return survey.send_due(now or clock.now())
+    return evaluation.send_due(now or clock.now())
 
 
 @sweep
 def remind_surveys(now: datetime | None = None) -> int:
     """One reminder, a week later, to those who have not answered."""
-    return survey.remind_due(now or clock.now())
+    return evaluation.remind_due(now or clock.now())
 
 
 @sweep
@@ -180,6 +184,7 @@ def purge_old_records(now: datetime | None = None) -> int:
     once a relationship has been closed for RETENTION_MONTHS. What remains is counts and dates."""
     from dateutil.relativedelta import relativedelta
     from flask import current_app
+
     from portal.models import MentoringSession, MentorRequest, Relationship
     now = now or clock.now()
     words_before = now - timedelta(days=current_app.config["RETENTION_DAYS_WORDS"])

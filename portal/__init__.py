@@ -8,10 +8,23 @@ from peewee import InterfaceError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import config, db, formatting, partials
-from .access import nav_items
-from .extensions import csrf, limiter, login_manager
-from .forms import whole_number
+from portal import config
+from portal.core import db, formatting, htmx
+from portal.core.access import nav_items
+from portal.accounts.views import bp as accounts
+from portal.admin import bp as admin
+from portal.core.extensions import csrf, limiter, login_manager
+from portal.dev.views import bp as dev
+from portal.directory.views import bp as directory
+from portal.home.views import bp as home
+from portal.mentoring.views import bp as mentoring
+from portal.privacy.views import bp as privacy
+from portal.register.views import bp as register
+from portal.requests.views import bp as requests
+from portal.survey.views import bp as survey
+from portal.cli import register as register_cli
+from portal.core.forms import whole_number
+from portal.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,13 +50,12 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     formatting.init_app(app)
-    partials.init_app(app)
+    htmx.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
     _register_headers(app)
     _refuse_nul_bytes(app)
 
-    from .cli import register as register_cli
     register_cli(app)
 
     @app.context_processor
@@ -57,10 +69,8 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
 
 
 def _init_login(app):
-    from .models import User
-
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
 
@@ -95,22 +105,11 @@ class RowId(IntegerConverter):
 
 
 def _register_blueprints(app):
-    from .account.views import bp as account
-    from .admin import bp as admin
-    from .auth.views import bp as auth
-    from .browse.views import bp as browse
-    from .main.views import bp as main
-    from .mentor.views import bp as mentor
-    from .mentoring.views import bp as mentoring
-    from .requests.views import bp as requests
-    from .survey_pages.views import bp as survey
-
     app.url_map.converters["int"] = RowId
-    for blueprint in (main, auth, account, browse, mentor, requests, mentoring, survey, admin):
+    for blueprint in (home, accounts, privacy, directory, register, requests, mentoring, survey, admin):
         app.register_blueprint(blueprint)
     if app.config["DEV_MAILBOX"]:
-        from .devmail.views import bp as devmail
-        app.register_blueprint(devmail)
+        app.register_blueprint(dev)
 
 
 def _register_errors(app):

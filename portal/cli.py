@@ -7,9 +7,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import accounts, db
-from .models import User
-from .rules import passwords
+from portal.accounts import logins
+from portal.core import db
+from portal.models import User
+from portal.rules import passwords
 
 db_cli = AppGroup("db", help="The database schema.")
 admin_cli = AppGroup("admin", help="Admin accounts.")
@@ -49,12 +50,12 @@ def admin_create(email, name, password):
     problems = passwords.problems(password, email=email, name=name)
     if problems:
         raise click.ClickException(problems[0])
-    user = accounts.find(email)
+    user = logins.find(email)
     if user is None:
         name = name or click.prompt("Full name")
-        user = User.create(email=email, name=name, password_hash=accounts.hash_password(password))
+        user = User.create(email=email, name=name, password_hash=logins.hash_password(password))
     else:
-        user.password_hash = accounts.hash_password(password)
+        user.password_hash = logins.hash_password(password)
     user.is_admin = True
     user.email_confirmed_at = user.email_confirmed_at or user.created_at
     user.save()
@@ -64,7 +65,7 @@ def admin_create(email, name, password):
 @demo_cli.command("load")
 def demo_load():
     """Load the demonstration people into an empty database."""
-    from .demo import load
+    from portal.dev.demo import load
     created = load()
     click.echo("Demo data loaded." if created else "The database already has people in it: nothing loaded.")
 
@@ -76,8 +77,8 @@ def scheme_deadline(made_at, days):
     """When a request made at MADE_AT (London time, e.g. 2026-12-23T16:00) runs out."""
     from datetime import datetime
 
-    from . import clock
-    from .rules import workdays
+    from portal.core import clock
+    from portal.rules import workdays
     try:
         moment = datetime.fromisoformat(made_at)
     except ValueError:
@@ -110,7 +111,7 @@ def worker(burst, log_level):
     from redis.exceptions import RedisError
     from rq import Worker
 
-    from jobs import queue
+    from portal.core.queue import queue
 
     class PortalWorker(Worker):
         asked_to_stop = False
@@ -151,7 +152,7 @@ def cron():
 @click.command("dev")
 def dev():
     """Everything `make run` runs: migrations, demo data, Redis, worker, scheduler and web server."""
-    from .devserver import main
+    from portal.dev.launcher import main
     sys.exit(main(current_app._get_current_object()))
 
 

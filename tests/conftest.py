@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from portal import create_app, db
+from portal import create_app
+from portal.core import db
 from portal.models import MODELS
 from tests.support.jobs import work
 from tests.support.portal import portal_environ, reset_database
@@ -71,7 +72,7 @@ def environ(database, redis_url, smtp_server, portal_base_url):
 def app(environ, database, smtp_server):
     app = create_app(environ=environ)
     reset_database(database["seed"])
-    from jobs import redis_connection
+    from portal.core.queue import redis_connection
     with app.app_context():
         redis_connection().flushdb()
     smtp_server.mailbox.clear()

@@ -1,7 +1,7 @@
 """The admin team's pages, all under /admin and all for admins only."""
 from flask import Blueprint
 
-from ..access import ADMIN, requires
+from portal.core.access import ADMIN, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -12,5 +12,6 @@ def admins_only():
     """Every page under /admin is for admins: checked once here, for routes yet to be written too."""
 
 
-from . import audit, content, health, imports, inbox, people, register, reports, views  # noqa: E402,F401
-# (each module adds its routes to bp)
+# Each module adds its routes to bp, so importing them here is what makes the pages exist (Flask's
+# pattern for a blueprint in several modules).
+from portal.admin import audit, content, health, imports, inbox, people, register, reports, views  # noqa: E402,F401

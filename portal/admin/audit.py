@@ -4,11 +4,11 @@ from datetime import datetime, time, timedelta
 from flask import current_app, url_for
 from peewee import JOIN
 
-from .. import clock
-from ..forms import DATE_FORMATS
-from ..models import AuditEvent, User
-from . import bp
-from .lists import Column, Filter, RecordList
+from portal.admin import bp
+from portal.admin.lists import Column, Filter, RecordList
+from portal.core import clock
+from portal.core.forms import DATE_FORMATS
+from portal.models import AuditEvent, User
 
 
 def _day(value: str):

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import content
-from ..access import me
-from ..forms import strip
-from ..models import Content
-from ..partials import render_htmx
-from . import bp
+from portal.admin import bp
+from portal.core import content
+from portal.core.access import me
+from portal.core.forms import strip
+from portal.core.htmx import render_htmx
+from portal.models import Content
 
 
 class ContentForm(FlaskForm):
@@ -52,4 +52,4 @@ def content_version(key, version):
     found = Content.get_or_none((Content.key == key) & (Content.version == version))
     if found is None:
         abort(404)
-    return render_template("main/agreement.html", agreement=found)
+    return render_template("home/text.html", agreement=found)

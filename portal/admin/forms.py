@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
-from ..forms import choices, email_field, name_field
-from ..roles import ADMIN, MENTOR
+from portal.core.forms import choices, email_field, name_field
+from portal.core.roles import ADMIN, MENTOR
 
 
 class InviteForm(FlaskForm):

@@ -4,14 +4,14 @@ from flask import flash, redirect, render_template, url_for
 from peewee import fn
 from redis.exceptions import RedisError
 
-from .. import audit, clock, mail
-from ..access import me
-from ..models import Email, SweepRun
-from . import bp
+from portal.admin import bp
+from portal.core import audit, clock, mail
+from portal.core.access import me
+from portal.models import Email, SweepRun
 
 
 def _queue_figures() -> dict:
-    from jobs import queue
+    from portal.core.queue import queue
     try:
         q = queue()
         return {"reachable": True, "queued": q.count, "failed": q.failed_job_registry.count,

@@ -5,13 +5,13 @@ from flask_wtf.file import FileField
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
 
-from .. import clock
-from ..access import me
-from ..db import database
-from ..models import ImportBatch, User
-from ..partials import refusal_shown, render_htmx
-from ..register_import import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
-from . import bp
+from portal.admin import bp
+from portal.core import clock
+from portal.core.access import me
+from portal.core.db import database
+from portal.core.htmx import refusal_shown, render_htmx
+from portal.models import ImportBatch, User
+from portal.register.imports import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 
 SHOWN_PROBLEMS = 100
 
@@ -72,8 +72,8 @@ def import_preview(batch_id):
 
 
 def queue_import(batch_id: int) -> bool:
-    from jobs import try_enqueue
     from jobs.imports import import_mentors
+    from portal.core.queue import try_enqueue
     return try_enqueue(import_mentors, batch_id, job_timeout=3600)
 
 

@@ -7,13 +7,16 @@ from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .. import audit, inbox, matching, personal_data, sessions
-from ..access import me
-from ..forms import choices, strip
-from ..models import InboxItem, Relationship, User
-from ..partials import refusal_shown
-from . import bp
-from .lists import Column, Filter, RecordList
+from portal.admin import bp
+from portal.admin.lists import Column, Filter, RecordList
+from portal.core import audit, inbox
+from portal.core.access import me
+from portal.core.forms import choices, strip
+from portal.core.htmx import refusal_shown
+from portal.mentoring import relationships
+from portal.models import InboxItem, Relationship, User
+from portal.privacy import erasure
+from portal.requests import idle
 
 
 class ReplyForm(FlaskForm):
@@ -118,13 +121,13 @@ def erase_from_inbox(item_id):
     item = _item_or_404(item_id)
     if item.user is None:
         return _erase_address(item)
-    if item.kind != personal_data.ERASURE:
+    if item.kind != erasure.ERASURE:
         abort(404)
     if item.status != InboxItem.OPEN:
         flash("That request has been dealt with already.", "info")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
     with refusal_shown():
-        personal_data.erase(item.user, me(), item)
+        erasure.erase(item.user, me(), item)
         flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
         return redirect(url_for("admin.inbox_list"))
     return redirect(url_for("admin.inbox_item", item_id=item.id))
@@ -133,7 +136,7 @@ def erase_from_inbox(item_id):
 def _erase_address(item: InboxItem):
     """Someone with no account (who registered interest, say), known only by their address."""
     with refusal_shown():
-        personal_data.erase_address(item, me())
+        erasure.erase_address(item, me())
         flash("Their details have been erased.", "success")
         return redirect(url_for("admin.inbox_list"))
     return redirect(url_for("admin.inbox_item", item_id=item.id))
@@ -144,7 +147,7 @@ def reactivate_from_inbox(item_id):
     item = _item_or_404(item_id)
     if item.kind != "reactivation" or item.user is None or item.user.mentee is None:
         abort(404)
-    if matching.reactivate(item.user.mentee, me()):
+    if idle.reactivate(item.user.mentee, me()):
         flash(f"{item.user.name}'s account is open again, with a new period to choose a mentor.", "success")
     else:
         inbox.close(item.id, me())
@@ -158,7 +161,7 @@ def withdraw_from_inbox(item_id):
     relationship = _relationship_of(item)
     if item.kind != "withdrawal" or relationship is None:
         abort(404)
-    if matching.withdraw(relationship, me(), item):
+    if relationships.withdraw(relationship, me(), item):
         flash("The mentoring has ended. Both have been told.", "success")
     else:
         inbox.close(item.id, me())
@@ -173,6 +176,6 @@ def grant_from_inbox(item_id):
     if item.kind != "more_sessions" or relationship is None:
         abort(404)
     with refusal_shown():
-        allowed = sessions.grant_more(relationship, me(), item)
+        allowed = relationships.grant_more(relationship, me(), item)
         flash(f"Agreed: {item.name} can now have {allowed} sessions in all.", "success")
     return redirect(url_for("admin.inbox_list"))

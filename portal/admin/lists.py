@@ -10,8 +10,8 @@ from typing import Callable
 from flask import request, url_for
 from markupsafe import Markup, escape
 
-from .. import listing
-from ..partials import render_htmx
+from portal.core import paging
+from portal.core.htmx import render_htmx
 
 
 @dataclass
@@ -61,7 +61,7 @@ class RecordList:
                 query = spec.apply(query, values[spec.name])
         if self.order:
             query = self.order(query)
-        page = listing.paginate(query, listing.page_number(request.args), self.per_page)
+        page = paging.paginate(query, paging.page_number(request.args), self.per_page)
         cells = [[self._cell(column, row) for column in self.columns] for row in page.rows]
         # Every filter goes into the pager's links, an empty one too: it may differ from its default.
         context = {"spec": self, "page": page, "values": values, "cells": cells,

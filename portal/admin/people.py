@@ -3,15 +3,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import audit, links, matching, personal_data, sessions
-from ..access import me
-from ..models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship,
-                      User)
-from ..partials import refusal_shown
-from ..roles import ADMIN, MENTEE, MENTOR
-from ..rules import requests as request_rules
-from . import bp
-from .lists import Column, Filter, RecordList
+from portal.admin import bp
+from portal.admin.lists import Column, Filter, RecordList
+from portal.core import audit, links
+from portal.core.access import me
+from portal.core.htmx import refusal_shown
+from portal.core.roles import ADMIN, MENTEE, MENTOR
+from portal.mentoring import relationships, sessions
+from portal.models import Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
+from portal.privacy import erasure, export
+from portal.requests import idle
+from portal.rules import mentoring as mentoring_rules
+from portal.rules import requests as request_rules
 
 ROLES = {"": "Everyone", MENTEE: "Mentees", MENTOR: "Mentors", ADMIN: "Admins"}
 MENTEE_STATES = {"": "Any state", "waiting": "Waiting for an answer", "matched": "Matched",
@@ -30,10 +33,10 @@ def _mentee_state(query, state):
         "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
             MentorRequest.status == request_rules.PENDING),
         "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == request_rules.ACTIVE),
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == mentoring_rules.ACTIVE),
         "closed": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
             Relationship.mentee == MenteeProfile.id)).where(
-            Relationship.status.in_([request_rules.ENDED, request_rules.WITHDRAWN])),
+            Relationship.status.in_([mentoring_rules.ENDED, mentoring_rules.WITHDRAWN])),
         "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
         "no_request": MenteeProfile.select(MenteeProfile.user).where(
             MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),
@@ -87,10 +90,10 @@ def person(user_id):
     context["relationships"] = [
         {"relationship": r, "sessions": list(MentoringSession.select().where(MentoringSession.relationship == r)
                                              .order_by(MentoringSession.starts_at)),
-         "mentee": User.select().join(MenteeProfile).where(MenteeProfile.id == r.mentee_id).get(),
-         "mentor": User.select().join(MentorProfile).where(MentorProfile.id == r.mentor_id).get()}
+         "mentee": r.mentee_user,
+         "mentor": r.mentor_user}
         for r in relationships]
-    context["erased"] = personal_data.is_erased(user)
+    context["erased"] = erasure.is_erased(user)
     return render_template("admin/person.html", **context)
 
 
@@ -99,20 +102,20 @@ def person_data(user_id):
     """A copy of what is held about someone, for them (asked for by phone or post, say)."""
     user = _user_or_404(user_id)
     audit.record(me(), "viewed_person_data", user)
-    return personal_data.download(user)
+    return export.download(user)
 
 
 @bp.route("/people/<int:user_id>/erase", methods=["GET", "POST"])
 def erase_person(user_id):
     """Erasure asked for outside the portal (by phone, say), or for someone who never logged in."""
     user = _user_or_404(user_id)
-    if request.method == "GET" and not personal_data.is_erased(user):
+    if request.method == "GET" and not erasure.is_erased(user):
         return render_template("admin/confirm.html", title=f"Erase {user.name}'s data?",
-                               consequences=personal_data.CONSEQUENCES,
+                               consequences=erasure.CONSEQUENCES,
                                action=url_for("admin.erase_person", user_id=user.id), button="Erase their data",
                                back=url_for("admin.person", user_id=user.id))
     with refusal_shown():
-        personal_data.erase(user, me())
+        erasure.erase(user, me())
         flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
     return redirect(url_for("admin.person", user_id=user.id))
 
@@ -122,7 +125,7 @@ def reactivate(user_id):
     user = _user_or_404(user_id)
     if user.mentee is None:
         abort(404)
-    if matching.reactivate(user.mentee, me()):
+    if idle.reactivate(user.mentee, me()):
         flash(f"{user.name}'s account is open again, with a new period to choose a mentor.", "success")
     else:
         flash(f"{user.name}'s account is already open: nothing to do.", "info")
@@ -145,19 +148,18 @@ def withdraw(relationship_id):
                                action=url_for("admin.withdraw", relationship_id=relationship.id),
                                button="End the mentoring",
                                back=links.local_path(request.args.get("back"), url_for("admin.home")))
-    if matching.withdraw(relationship, me()):
+    if relationships.withdraw(relationship, me()):
         flash("The mentoring has ended. Both have been told.", "success")
     else:
         flash("That mentoring had already ended.", "info")
-    return redirect(url_for("admin.person", user_id=User.select().join(MenteeProfile).where(
-        MenteeProfile.id == relationship.mentee_id).get().id))
+    return redirect(url_for("admin.person", user_id=relationship.mentee_user.id))
 
 
 @bp.route("/relationships/<int:relationship_id>/grant", methods=["POST"])
 def grant(relationship_id):
     relationship = _relationship_or_404(relationship_id)
     with refusal_shown():
-        allowed = sessions.grant_more(relationship, me())
+        allowed = relationships.grant_more(relationship, me())
         flash(f"Agreed: {allowed} sessions in all.", "success")
     return redirect(request.referrer or url_for("admin.home"))
 
@@ -165,7 +167,7 @@ def grant(relationship_id):
 @bp.route("/relationships/<int:relationship_id>/close", methods=["POST"])
 def close_relationship(relationship_id):
     relationship = _relationship_or_404(relationship_id)
-    if sessions.close(relationship, me(), ADMIN, "closed by the team"):
+    if relationships.close(relationship, me(), ADMIN, "closed by the team"):
         flash("The mentoring is closed; the mentee will be sent the evaluation survey.", "success")
     else:
         flash("That mentoring had already ended.", "info")

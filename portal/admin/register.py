@@ -3,16 +3,22 @@ from flask import flash, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 from playhouse.flask_utils import get_object_or_404
 
-from .. import accounts, audit, clock, mentors, waitlist
-from ..access import me
-from ..mentor.editing import availability_status, profile_form_data, profile_status, save_availability, save_profile
-from ..mentor.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
-from ..mentor.uploads import pending_key, take_photo
-from ..models import MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry
-from ..roles import MENTOR
-from ..rules import requests as request_rules
-from . import bp
-from .lists import Column, Filter, RecordList
+from portal.accounts import invitations, logins
+from portal.admin import bp
+from portal.admin.lists import Column, Filter, RecordList
+from portal.core import audit, clock
+from portal.core.access import me
+from portal.core.roles import MENTOR
+from portal.models import (MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry, mentor_state,
+                           on_leave_on)
+from portal.register import availability, profiles
+from portal.register.editing import (availability_status, profile_form_data, profile_status, save_availability,
+                                     save_profile)
+from portal.register.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
+from portal.register.uploads import pending_key, take_photo
+from portal.requests import waitlist
+from portal.rules import mentoring as mentoring_rules
+from portal.rules import requests as request_rules
 
 STATES = {
     "": "Everyone",
@@ -31,7 +37,7 @@ def _state_condition(query, state: str):
         "listed": MentorProfile.listed,
         "unlisted": ~MentorProfile.listed,
         "paused": MentorProfile.paused,
-        "leave": mentors.on_leave_on(today),
+        "leave": on_leave_on(today),
         "full": MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity),
         "invited": User.password_hash.is_null() & User.is_active,
     }[state])
@@ -46,7 +52,7 @@ REGISTER = RecordList(
                     kind="search"),
              Filter("state", "Show", _state_condition, STATES)],
     columns=[Column("Name", lambda m: m.user.name, lambda m: url_for("admin.mentor", mentor_id=m.id)),
-             Column("State", lambda m: mentors.STATES[mentors.state(m, clock.today_london())]),
+             Column("State", lambda m: availability.STATES[mentor_state(m, clock.today_london())]),
              Column("Places", lambda m: f"{m.places_taken} of {m.capacity}"),
              Column("Training", lambda m: "Both parts" if m.course_part1_on and m.course_part2_on
                     else "Part 1" if m.course_part1_on else "Not recorded")])
@@ -68,15 +74,15 @@ def new_mentor():
     if form.is_submitted():
         valid = form.validate()
         photo_key = take_photo(form)
-        existing = accounts.find(form.email.data or "")
+        existing = logins.find(form.email.data or "")
         if existing and existing.mentor:
             form.email.errors.append("This person is already a mentor: find them in the register")
             valid = False
         if valid and not form.photo.errors:
-            mentor = mentors.create(me(), name=form.name.data, email=form.email.data,
+            mentor = profiles.create(me(), name=form.name.data, email=form.email.data,
                                     values=form.values(), photo_key=photo_key, capacity=form.capacity.data)
             if form.send_invitation.data:
-                accounts.send_invitation(me(), mentor.user, MENTOR)
+                invitations.send_invitation(me(), mentor.user, MENTOR)
                 flash(f"{form.name.data} is on the register and has been sent an invitation.", "success")
             else:
                 flash(f"{form.name.data} is on the register. Send the invitation when you are ready.", "success")
@@ -94,9 +100,9 @@ def mentor(mentor_id):
 def mentor_page(mentor: MentorProfile, training=None):
     history = (ProfileChange.select(ProfileChange, User).join(User, JOIN.LEFT_OUTER, on=ProfileChange.changed_by)
                .where(ProfileChange.mentor == mentor).order_by(ProfileChange.changed_at.desc()).limit(50))
-    return render_template("admin/mentor.html", mentor=mentor, choices=mentors.choices_of(mentor), history=history,
-                           labels=mentors.LABELS, state=mentors.state(mentor, clock.today_london()),
-                           states=mentors.STATES, training=training or TrainingForm(obj=mentor))
+    return render_template("admin/mentor.html", mentor=mentor, choices=profiles.choices_of(mentor), history=history,
+                           labels=profiles.LABELS, state=mentor_state(mentor, clock.today_london()),
+                           states=availability.STATES, training=training or TrainingForm(obj=mentor))
 
 
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
@@ -122,13 +128,13 @@ def mentor_availability(mentor_id):
     if save_availability(form, mentor, me()):
         flash("Availability saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
-    return render_template("mentor/availability.html", form=form, mentor=mentor, admin=True), availability_status(form)
+    return render_template("register/availability.html", form=form, mentor=mentor, admin=True), availability_status(form)
 
 
 def _consequences(mentor: MentorProfile) -> list[str]:
     """What taking a mentor away (off the register, or paused) does to the mentees they have."""
     active = Relationship.select().where((Relationship.mentor == mentor)
-                                         & (Relationship.status == request_rules.ACTIVE)).count()
+                                         & (Relationship.status == mentoring_rules.ACTIVE)).count()
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor)
                                            & (MentorRequest.status == request_rules.PENDING)).count()
     queued = WaitlistEntry.select().where((WaitlistEntry.mentor == mentor)
@@ -153,7 +159,7 @@ def mentor_listing(mentor_id):
                                action=url_for("admin.mentor_listing", mentor_id=mentor.id),
                                button="Take off the register", back=url_for("admin.mentor", mentor_id=mentor.id))
     if request.method == "POST":
-        mentors.set_listed(mentor, me(), listed)
+        availability.set_listed(mentor, me(), listed)
         flash(f"{mentor.user.name} is {'back on' if listed else 'off'} the register.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
 
@@ -166,7 +172,7 @@ def pause_mentor(mentor_id):
                                consequences=_consequences(mentor),
                                action=url_for("admin.pause_mentor", mentor_id=mentor.id), button="Pause",
                                back=url_for("admin.mentor", mentor_id=mentor.id))
-    mentors.set_availability(mentor, me(), paused=True)
+    availability.set_availability(mentor, me(), paused=True)
     flash(f"{mentor.user.name} is paused.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))
 
@@ -176,7 +182,7 @@ def mentor_training(mentor_id):
     mentor = _mentor_or_404(mentor_id)
     form = TrainingForm()
     if form.validate_on_submit():
-        mentors.set_training(mentor, me(), **{
+        profiles.set_training(mentor, me(), **{
             name: form[name].data for name in ("course_part1_on", "course_part2_on", "last_supervision_on")})
         flash("Training and supervision dates saved.", "success")
         return redirect(url_for("admin.mentor", mentor_id=mentor.id))
@@ -186,6 +192,6 @@ def mentor_training(mentor_id):
 @bp.route("/mentors/<int:mentor_id>/invite", methods=["POST"])
 def invite_mentor(mentor_id):
     mentor = _mentor_or_404(mentor_id)
-    accounts.send_invitation(me(), mentor.user, MENTOR)
+    invitations.send_invitation(me(), mentor.user, MENTOR)
     flash(f"Invitation sent to {mentor.user.email}.", "success")
     return redirect(url_for("admin.mentor", mentor_id=mentor.id))

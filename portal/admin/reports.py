@@ -8,10 +8,11 @@ from flask import Response, current_app, render_template, request
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from .. import audit, clock, reports, survey
-from ..access import me
-from ..forms import date_field
-from . import bp
+from portal.admin import bp, figures
+from portal.core import audit, clock
+from portal.core.access import me
+from portal.core.forms import date_field
+from portal.survey import evaluation
 
 
 class RangeForm(FlaskForm):
@@ -41,9 +42,9 @@ def reports_page():
     form, span = _range()
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
-    found = reports.build(*span)
+    found = figures.build(*span)
     return render_template("admin/reports.html", form=form, reports=found, span=span,
-                           results=reports.survey_results(*span), smallest=current_app.config["SMALLEST_GROUP"])
+                           results=figures.survey_results(*span), smallest=current_app.config["SMALLEST_GROUP"])
 
 
 @bp.route("/reports.csv")
@@ -51,14 +52,14 @@ def reports_csv():
     form, span = _range()
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
-    found = reports.build(*span)
+    found = figures.build(*span)
     if not any(report.total for report in found):
         form.end.errors = ["There is nothing in this range to export: choose a wider one"]
         return render_template("admin/reports.html", form=form, reports=found, span=span,
-                               results=reports.survey_results(*span),
+                               results=figures.survey_results(*span),
                                smallest=current_app.config["SMALLEST_GROUP"]), 400
     out = io.StringIO()
-    csv.writer(out).writerows(reports.csv_rows(found, reports.survey_results(*span),
+    csv.writer(out).writerows(figures.csv_rows(found, figures.survey_results(*span),
                                                current_app.config["SMALLEST_GROUP"]))
     name = f"peer-mentoring-{span[0].isoformat()}-to-{span[1].isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
@@ -67,5 +68,5 @@ def reports_csv():
 @bp.route("/survey")
 def survey_results():
     audit.record(me(), "viewed_survey_results")
-    return render_template("admin/survey.html", results=survey.results(),
+    return render_template("admin/survey.html", results=evaluation.results(),
                            smallest=current_app.config["SMALLEST_GROUP"])

@@ -2,11 +2,12 @@
 from flask import flash, redirect, render_template, url_for
 from playhouse.flask_utils import get_object_or_404
 
-from .. import accounts, clock, dashboard
-from ..access import me
-from ..models import User
-from . import bp
-from .forms import InviteForm
+from portal.accounts import invitations
+from portal.admin import bp, dashboard
+from portal.admin.forms import InviteForm
+from portal.core import clock
+from portal.core.access import me
+from portal.models import User
 
 
 @bp.route("/")
@@ -14,22 +15,22 @@ def home():
     now = clock.now()
     return render_template("admin/home.html", figures=dashboard.figures(now),
                            waiting=dashboard.waiting_requests(now), stalled=dashboard.stalled(now),
-                           pending=accounts.pending_invitations().count())
+                           pending=invitations.pending_invitations().count())
 
 
 @bp.route("/invite", methods=["GET", "POST"])
 def invite():
     form = InviteForm()
     if form.validate_on_submit():
-        accounts.invite(me(), form.name.data, form.email.data, form.role.data)
+        invitations.invite(me(), form.name.data, form.email.data, form.role.data)
         flash(f"Invitation sent to {form.email.data}.", "success")
         return redirect(url_for("admin.invitations"))
     return render_template("admin/invite.html", form=form)
 
 
-@bp.route("/invitations")
-def invitations():
-    return render_template("admin/invitations.html", people=accounts.pending_invitations())
+@bp.route("/invitations", endpoint="invitations")
+def invitations_page():
+    return render_template("admin/invitations.html", people=invitations.pending_invitations())
 
 
 @bp.route("/invitations/<int:user_id>/resend", methods=["POST"])
@@ -40,6 +41,6 @@ def resend_invitation(user_id):
     elif user.password_hash:
         flash(f"{user.name} has already accepted their invitation.", "info")
     else:
-        accounts.send_invitation(me(), user, accounts.role_invited_as(user))
+        invitations.send_invitation(me(), user, invitations.role_invited_as(user))
         flash(f"A new invitation has been sent to {user.email}. The earlier link no longer works.", "success")
     return redirect(url_for("admin.invitations"))

@@ -4,9 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField, URLField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import reference
-from ..forms import choices, date_field, strip
-from ..rules import sessions as rules
+from portal.core import reference
+from portal.core.forms import choices, date_field, strip
+from portal.rules import sessions as rules
 
 LENGTHS = [30, 45, 60, 75, 90, 105, 120]
 

@@ -6,13 +6,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
-from .. import clock, content, matching, sessions
-from ..access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
-from ..models import MenteeProfile, MentoringSession, MentorProfile, Relationship
-from ..partials import refusal_shown
-from ..requests.forms import WithdrawalForm
-from ..rules import sessions as session_rules
-from .forms import NotesForm, OutcomeForm, SessionForm
+from portal.core import clock, content
+from portal.core.access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
+from portal.core.htmx import refusal_shown
+from portal.mentoring import relationships, sessions
+from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm
+from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
+from portal.requests import mentor_requests
+from portal.requests.forms import WithdrawalForm
+from portal.rules import mentoring as mentoring_rules
+from portal.rules import requests as request_rules
+from portal.rules import sessions as session_rules
 
 bp = Blueprint("mentoring", __name__)
 
@@ -55,7 +59,7 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
 def relationship_page(relationship: Relationship, form: SessionForm | None = None, status: int = 200,
                       withdrawal_form: WithdrawalForm | None = None):
     user = me()
-    who = sessions.side(user, relationship)
+    who = relationship.side_of(user)
     all_sessions = list(MentoringSession.select().where(MentoringSession.relationship == relationship)
                         .order_by(MentoringSession.starts_at))
     now = clock.now()
@@ -160,7 +164,7 @@ def outcome(session_id):
 @requires(MENTOR)
 def contracting(relationship_id):
     found = _relationship(relationship_id)
-    return _respond(found, lambda user: sessions.tick_contracting(found, user),
+    return _respond(found, lambda user: relationships.tick_contracting(found, user),
                     "Noted: you have had the contracting conversation.")
 
 
@@ -168,7 +172,7 @@ def contracting(relationship_id):
 @requires(MENTEE)
 def ask_for_more(relationship_id):
     found = _relationship(relationship_id)
-    return _respond(found, lambda user: sessions.ask_for_more(found, user),
+    return _respond(found, lambda user: relationships.ask_for_more(found, user),
                     "The team has your request for more sessions and will be in touch.")
 
 
@@ -176,7 +180,7 @@ def ask_for_more(relationship_id):
 @requires(MENTEE, MENTOR)
 def close(relationship_id):
     found = _relationship(relationship_id)
-    return _respond(found, lambda user: sessions.ask_to_close(found, user),
+    return _respond(found, lambda user: relationships.ask_to_close(found, user),
                     lambda ended: "Your mentoring has ended. Thank you both." if ended else
                     "We have asked the other person to agree. The mentoring ends when they do.")
 
@@ -186,13 +190,13 @@ def close(relationship_id):
 def notes(relationship_id):
     found = _relationship(relationship_id)
     user = me()
-    if sessions.side(user, found) != MENTOR:
+    if found.side_of(user) != MENTOR:
         abort(403)
-    note = sessions.note_for(found, user)
+    note = relationships.note_for(found, user)
     form = NotesForm(data={"text": note.text if note else ""})
     if form.validate_on_submit():
         with refusal_shown(form.text):
-            sessions.save_note(found, user, form.text.data or "")
+            relationships.save_note(found, user, form.text.data or "")
             flash("Your notes are saved.", "success")
             return redirect(url_for("mentoring.notes", relationship_id=found.id))
     return render_template("mentoring/notes.html", form=form, relationship=found), 400 if form.errors else 200
@@ -206,14 +210,36 @@ def ask_withdrawal(relationship_id):
     if found.status != "active":
         flash("This mentoring has already ended.", "info")
     elif form.validate_on_submit():
-        matching.ask_withdrawal(found, me(), form.reason.data or "")
+        relationships.ask_withdrawal(found, me(), form.reason.data or "")
         flash("The team has your request and will be in touch. Nothing changes until they confirm.", "success")
     else:
         return relationship_page(found, status=400, withdrawal_form=form)  # with what they wrote, to shorten
     return redirect(url_for("mentoring.relationship", relationship_id=found.id))
 
 
-@bp.route("/resources/<any(before, away, return):stage>")
-@requires()
-def resources(stage):
-    return render_template("main/agreement.html", agreement=content.current(f"resources-{stage}"))
+@bp.route("/mentoring")
+@requires(MENTEE, MENTOR)
+def mine():
+    """Where someone's mentoring stands: their request and relationship as a mentee, the requests
+    and mentees they have as a mentor."""
+    user = me()
+    context = {}
+    if user.mentee:
+        context["waiting"] = mentor_requests.waiting_request(user.mentee)
+        context["relationship"] = mentor_requests.active_relationship(user.mentee)
+        context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
+                               .join(MentorProfile).join(User)
+                               .where((MentorRequest.mentee == user.mentee)
+                                      & (MentorRequest.status != request_rules.PENDING))
+                               .order_by(MentorRequest.created_at.desc()).limit(10))
+    if user.mentor:
+        context["to_answer"] = list(MentorRequest.select(MentorRequest, MenteeProfile, User)
+                                    .join(MenteeProfile).join(User)
+                                    .where((MentorRequest.mentor == user.mentor)
+                                           & (MentorRequest.status == request_rules.PENDING))
+                                    .order_by(MentorRequest.deadline))
+        context["mentees"] = list(Relationship.select(Relationship, MenteeProfile, User)
+                                  .join(MenteeProfile).join(User)
+                                  .where((Relationship.mentor == user.mentor) & (Relationship.status == mentoring_rules.ACTIVE))
+                                  .order_by(Relationship.opened_at))
+    return render_template("mentoring/mine.html", **context)

@@ -4,7 +4,7 @@ import secrets
 
 from peewee import Model, TextField
 
-from ..db import database
+from portal.core.db import database
 
 
 def new_nonce() -> str:

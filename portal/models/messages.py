@@ -1,9 +1,9 @@
 """What the portal sends and receives: emailed links, the outbox, the admin team's inbox."""
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .. import clock
-from .base import BaseModel, JSONField
-from .people import User
+from portal.core import clock
+from portal.models.base import BaseModel, JSONField
+from portal.models.people import User
 
 
 class ActionLink(BaseModel):

@@ -1,11 +1,12 @@
-"""People: one login (User) and the roles it holds (a mentee profile, a mentor profile, the admin flag)."""
+"""People: one login (User) and the roles it holds (a mentee profile, a mentor profile, the admin flag),
+and what rows joining a mentee and a mentor share."""
 from functools import cached_property
 
-from peewee import (JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField)
+from peewee import JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .. import clock
-from .base import BaseModel, JSONField, new_nonce
+from portal.core import clock
+from portal.core.roles import MENTEE, MENTOR
+from portal.models.base import BaseModel, new_nonce
 
 
 class User(BaseModel):
@@ -70,7 +71,7 @@ class MenteeProfile(BaseModel):
     agreement_version = IntegerField()
     agreement_accepted_at = DateTimeField()
     # The 3-month period to choose a mentor starts at sign-up and again at reactivation; time spent
-    # waiting for a mentor's answer does not count (portal/matching.py moves it on).
+    # waiting for a mentor's answer does not count (portal/requests/mentor_requests.py moves it on).
     period_started_at = DateTimeField(default=clock.now)
     matched_at = DateTimeField(null=True)  # when a mentor first accepted them
     first_requested_at = DateTimeField(null=True)  # when they first asked a mentor
@@ -109,7 +110,7 @@ class MentorProfile(BaseModel):
     locations = CharField(max_length=300, default="")  # as they wrote it; each place is also a MentorOption
     interests = CharField(max_length=500, default="")
     contact_details = CharField(max_length=500, default="")  # shown only to their matched mentees
-    photo = CharField(max_length=32, null=True)  # names the processed headshot files (portal/photos.py)
+    photo = CharField(max_length=32, null=True)  # names the processed headshot files (portal/register/photos.py)
     # How many mentees at once (0: none for now), and how many places are taken: active
     # relationships, requests waiting for an answer and places held for someone on the waiting list.
     capacity = IntegerField(default=2)
@@ -122,7 +123,7 @@ class MentorProfile(BaseModel):
     course_part1_on = DateField(null=True)
     course_part2_on = DateField(null=True)
     last_supervision_on = DateField(null=True)
-    search_text = TextField(default="")  # what the search box looks through (mentors._search_text)
+    search_text = TextField(default="")  # what the search box looks through (register.profiles.search_text_for)
     # Moves on with each save of the profile form's fields (not of places, pause or leave): a form
     # carries the version it was opened at, so a save on top of someone else's is noticed.
     profile_version = IntegerField(default=1)
@@ -137,7 +138,7 @@ class MentorProfile(BaseModel):
         return self.places_taken >= self.capacity
 
     # Every change to a mentor, however it is made, moves updated_at: the directory keys what it
-    # keeps between requests on the newest one (portal.directory.register_version).
+    # keeps between requests on the newest one (portal.directory.search.register_version).
     @classmethod
     def update(cls, *args, **values):
         values.setdefault("updated_at", clock.now())
@@ -148,26 +149,24 @@ class MentorProfile(BaseModel):
         return super().save(*args, **kwargs)
 
 
-class MentorOption(BaseModel):
-    """One of a mentor's choices, a row each so the directory can filter by them with an index:
-    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a place ("York")."""
+class BetweenMenteeAndMentor:
+    """What a row joining a mentee and a mentor (a request, a relationship) knows of the two people:
+    their logins, each looked up once, and which side a login is on."""
 
-    mentor = ForeignKeyField(MentorProfile, backref="options", on_delete="CASCADE")
-    kind = CharField(max_length=10)
-    value = CharField(max_length=60)
+    @cached_property
+    def mentee_user(self) -> User:
+        return User.select().join(MenteeProfile, on=(MenteeProfile.user == User.id)).where(
+            MenteeProfile.id == self.mentee_id).get()
 
-    class Meta:
-        indexes = ((("kind", "value", "mentor"), True),)
+    @cached_property
+    def mentor_user(self) -> User:
+        return User.select().join(MentorProfile, on=(MentorProfile.user == User.id)).where(
+            MentorProfile.id == self.mentor_id).get()
 
-
-class ProfileChange(BaseModel):
-    """What changed in a mentor's profile, when and by whom, for the admin team."""
-
-    mentor = ForeignKeyField(MentorProfile, backref="changes", on_delete="CASCADE")
-    changed_at = DateTimeField(default=clock.now)
-    changed_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    changes = JSONField(default=dict)  # field -> [before, after]; the photo only as "changed"
-    version = IntegerField(null=True)  # the profile_version a save of the profile form made; none for the rest
-
-    class Meta:
-        indexes = ((("mentor", "changed_at"), False),)
+    def side_of(self, user) -> str | None:
+        """MENTEE or MENTOR for someone in it; None for anyone else (an admin, say)."""
+        if user.mentee is not None and user.mentee.id == self.mentee_id:
+            return MENTEE
+        if user.mentor is not None and user.mentor.id == self.mentor_id:
+            return MENTOR
+        return None

@@ -1,9 +1,9 @@
-"""The scheme's records: the audit log, the texts the scheme owns, photos, register imports."""
-from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+"""The scheme's records: the audit log, the texts the scheme owns, when each sweep last ran."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .. import clock
-from .base import BaseModel, JSONField
-from .people import User
+from portal.core import clock
+from portal.models.base import BaseModel
+from portal.models.people import User
 
 
 class AuditEvent(BaseModel):
@@ -29,34 +29,6 @@ class Content(BaseModel):
 
     class Meta:
         indexes = ((("key", "version"), True),)
-
-
-class StoredPhoto(BaseModel):
-    """A processed headshot (portal/photos.py), kept in the database with everything else."""
-
-    key = CharField(max_length=32, unique=True)
-    card = BlobField()
-    profile = BlobField()
-    created_at = DateTimeField(default=clock.now, index=True)
-
-
-class ImportBatch(BaseModel):
-    """A CSV of mentors: checked and previewed first, then imported by a job that reports progress."""
-
-    created_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=clock.now)
-    filename = CharField(max_length=200)
-    data = BlobField(null=True)  # the file itself, dropped once imported
-    status = CharField(max_length=10, default="previewed", index=True)  # previewed, queued, running, done,
-    # failed, expired (never confirmed)
-    queued_at = DateTimeField(null=True)
-    progress_at = DateTimeField(null=True)  # the job's last sign of life
-    send_invitations = BooleanField(default=False)
-    total_rows = IntegerField(default=0)
-    processed_rows = IntegerField(default=0)
-    counts = JSONField(default=dict)  # created, updated, unchanged
-    error = CharField(max_length=500, null=True)
-    finished_at = DateTimeField(null=True)
 
 
 class SweepRun(BaseModel):

@@ -2,8 +2,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
 
-from ..forms import strip
-from ..rules import requests as rules
+from portal.core.forms import strip
+from portal.rules import requests as rules
 
 
 class RequestForm(FlaskForm):

@@ -1,15 +1,14 @@
-"""The life of a mentee's request for a mentor, and of the mentoring relationship it starts.
+"""The life of a mentee's request for a mentor.
 
 A request waits for the mentor's answer until its deadline. The mentor (or an admin) accepts
 or declines it; the mentee may cancel it; the portal expires it at the deadline, and closes it
 if the mentor goes on leave, pauses or leaves the register while it waits. Only a waiting
-request can move, and each move belongs to particular people.
+request can move, and each move belongs to particular people. (The relationship a yes starts
+has its own moves, in rules/mentoring.py.)
 """
-from dataclasses import dataclass
-
-from ..refused import Refused
-from ..roles import ADMIN, MENTEE, MENTOR, SYSTEM
-from . import availability
+from portal.core.roles import ADMIN, MENTEE, MENTOR, SYSTEM
+from portal.rules import availability
+from portal.rules.moves import Move, move
 
 PENDING, ACCEPTED, DECLINED, CANCELLED, EXPIRED, CLOSED = (
     "pending", "accepted", "declined", "cancelled", "expired", "closed")
@@ -32,45 +31,13 @@ FINISHED = {
     CLOSED: "closed because the mentor is not taking mentees just now",
 }
 
-ACTIVE, ENDED, WITHDRAWN = "active", "closed", "withdrawn"
-RELATIONSHIP_MOVES = {
-    (ACTIVE, "close"): (ENDED, {MENTOR, MENTEE, ADMIN, SYSTEM}),
-    (ACTIVE, "withdraw"): (WITHDRAWN, {ADMIN}),
-}
-
 NOTE_LIMIT = 1000
 DEACTIVATED = "Your mentee account is paused: ask the team to restart it"
 DECLINE_MESSAGE_LIMIT = 500
 
 
-class MoveRefused(Refused):
-    """A move that is not allowed, with the reason in words."""
-
-
-@dataclass(frozen=True)
-class Move:
-    before: str
-    action: str
-    after: str
-    by: str
-
-
-def _move(moves: dict, state: str, action: str, by: str, finished_words: dict | None = None) -> Move:
-    if (state, action) not in moves:
-        done = (finished_words or {}).get(state, state)
-        raise MoveRefused(f"It has already been {done}" if finished_words else f"It is {state} already")
-    after, allowed = moves[(state, action)]
-    if by not in allowed:
-        raise MoveRefused(f"Only the {' or '.join(sorted(allowed))} can {action} it")
-    return Move(state, action, after, by)
-
-
 def request_move(state: str, action: str, by: str) -> Move:
-    return _move(REQUEST_MOVES, state, action, by, FINISHED)
-
-
-def relationship_move(state: str, action: str, by: str) -> Move:
-    return _move(RELATIONSHIP_MOVES, state, action, by)
+    return move(REQUEST_MOVES, state, action, by, FINISHED)
 
 
 def check_note(note: str) -> str | None:

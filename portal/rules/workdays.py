@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import holidays
 
-from ..clock import from_london, to_london
+from portal.core.clock import from_london, to_london
 
 # "By the end of the day" means 23:59 London time.
 END_OF_DAY = time(23, 59)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal import inbox
+from portal.core import inbox
 from portal.models import Content, InboxItem, MenteeProfile
 from tests.support.clock import at
 from tests.support.factories import make_user

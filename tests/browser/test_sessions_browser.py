@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from jobs.sweeps import send_surveys
-from portal import matching
 from portal.models import Relationship, SurveyResponse
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.forms import GOOD
@@ -26,7 +26,7 @@ def test_a_session_from_plan_to_survey(browser, app, live_server, run_jobs, mail
     priya = make_mentor("priya@example.org", "Priya Shah")
     make_user("ada@example.org", "Ada Admin", admin=True)
     with app.app_context(), at("2026-11-25T12:00"):
-        matching.decide(matching.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
+        mentor_requests.decide(mentor_requests.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
     relationship = Relationship.get()
     mentee, mentor = new_page(browser, app, live_server), new_page(browser, app, live_server)
 

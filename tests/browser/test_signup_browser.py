@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal import clock
+from portal.core import clock
 from tests.support.factories import make_user
 from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of

@@ -3,7 +3,7 @@
 something under it: kills a worker, restarts PostgreSQL or Redis, has the SMTP server refuse."""
 import pytest
 
-from portal import db
+from portal.core import db
 from tests.support.processes import Processes
 from tests.support.servers import RedisServer
 

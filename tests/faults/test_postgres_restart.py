@@ -6,7 +6,7 @@ import threading
 import psycopg2
 import pytest
 
-from portal import db
+from portal.core import db
 from portal.models import User
 from tests.support.factories import PASSWORD, make_user
 from tests.support.portal import portal_here, production_environ

@@ -7,16 +7,15 @@ import threading
 import time
 from datetime import timedelta
 
-from jobs import enqueue
 from jobs.sweeps import requeue_emails
-from portal import clock
+from portal.core import clock
+from portal.core.queue import enqueue
 from portal.models import Email, SweepRun, User
 from tests.support.factories import make_user
 from tests.support.forms import signup_form
 from tests.support.portal import portal_here, production_environ
 from tests.support.processes import Visitor, eventually
 from tests.support.servers import Mailbox, SmtpServer
-
 
 TICK = 3  # seconds between the sweeps here
 

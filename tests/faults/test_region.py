@@ -9,9 +9,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from jobs import queue
 from jobs.email import message_id
-from portal import clock
+from portal.core import clock
+from portal.core.queue import queue
 from portal.models import AuditEvent, Email, MentorProfile, MentorRequest, Relationship
 from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user

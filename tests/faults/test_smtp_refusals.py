@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from jobs.email import backoff
 from jobs.sweeps import requeue_emails
-from portal import clock, create_app, mail
+from portal import create_app
+from portal.core import clock, mail
 from portal.models import Email
 from tests.support.factories import PASSWORD, make_user
 from tests.support.jobs import work

@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.smtp import SMTP
 
 from jobs.sweeps import requeue_emails
-from portal import mail
+from portal.core import mail
 from portal.models import Email
 from tests.support.portal import portal_here, production_environ
 from tests.support.processes import FLASK, eventually

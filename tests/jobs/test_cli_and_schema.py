@@ -3,9 +3,9 @@ from playhouse.schema_diff import diff_models
 
 from jobs.schedule import scheduler
 from jobs.sweeps import DAILY, EVERY_MINUTE
-from portal import db
-from portal.models import (MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship,
-                           SweepRun, User)
+from portal.core import db
+from portal.models import (MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship, SweepRun,
+                           User)
 from tests.support.jobs import work
 from tests.support.web import Web
 
@@ -65,7 +65,7 @@ def test_every_sweep_is_scheduled(app_context):
 
 
 def test_the_sweeps_cron_queues_carry_this_portal_and_run(app, app_context):
-    from jobs import queue, redis_connection
+    from portal.core.queue import queue, redis_connection
     deployment = app.config["DEPLOYMENT_ID"]
     jobs = scheduler(app.config["RQ_QUEUE"]).get_jobs()
     for job in jobs:

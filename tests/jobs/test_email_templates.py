@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from flask import render_template
 
-from portal import mail
+from portal.core import mail
 from portal.models import Email
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"

@@ -11,11 +11,12 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 from rq import Queue
 
-from jobs import enqueue
-from jobs import queue as jobs_queue
 from jobs.email import MAX_ATTEMPTS, backoff, deliver
 from jobs.sweeps import requeue_emails
-from portal import clock, config, create_app, db, mail
+from portal import config, create_app
+from portal.core import clock, db, mail
+from portal.core.queue import enqueue
+from portal.core.queue import queue as jobs_queue
 from portal.models import Email, User
 from tests.support.forms import signup_form
 from tests.support.jobs import work
@@ -57,8 +58,8 @@ def test_delivering_twice_sends_once(app_context, run_jobs, mailbox):
 
 
 def test_nothing_is_queued_until_the_transaction_commits(app_context):
-    from jobs import queue
-    from portal.db import database
+    from portal.core.db import database
+    from portal.core.queue import queue
     with database.atomic():
         mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
         assert queue().count == 0
@@ -269,7 +270,7 @@ def test_an_email_whose_worker_died_mid_send_is_sent_later(app, app_context, mai
     # A worker claimed it, then was killed: the row is left "sending".
     Email.update(status="sending", claimed_until=clock.now() - timedelta(seconds=1),
                  next_attempt_at=clock.now() - timedelta(seconds=1), attempts=1).where(Email.id == email_id).execute()
-    from jobs import queue
+    from portal.core.queue import queue
     queue().empty()
     assert requeue_emails(clock.now()) == 1
     work(app)

@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from jobs.imports import import_mentors
-from portal import clock, matching, mentors
-from portal.db import database
-from portal.models import (Email, ImportBatch, MenteeProfile, MentorProfile, MentorRequest, ProfileChange,
-                           Relationship, User)
-from portal.register_import import EXAMPLE
+from portal.core import clock
+from portal.core.db import database
+from portal.models import (Email, ImportBatch, MenteeProfile, MentorProfile, MentorRequest, ProfileChange, Relationship,
+                           User)
+from portal.register import availability
+from portal.register.imports import EXAMPLE
+from portal.requests import idle, mentor_requests
 from tests.support.clock import at
 from tests.support.concurrency import all_at_once
 from tests.support.factories import PASSWORD, make_mentor, make_user
@@ -67,18 +69,18 @@ def test_a_mentor_accepting_from_several_places_at_once_accepts_once(app, mailbo
 def test_accept_and_decline_at_the_same_moment_do_one_thing(app, app_context):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     mentor = make_mentor("priya@example.org", "Priya Shah")
-    request = matching.make_request(jo, mentor, NOTE)
+    request = mentor_requests.make_request(jo, mentor, NOTE)
     priya = User.get(User.email == "priya@example.org")
 
     def answer(action):
         def act():
             with app.app_context():
-                return matching.decide(request, action, priya, "mentor").status
+                return mentor_requests.decide(request, action, priya, "mentor").status
         return act
 
     results = all_at_once([answer("accept"), answer("decline")] * 3)
     decided = [r for r in results if isinstance(r, str)]
-    refused = [r for r in results if isinstance(r, matching.RequestRefused)]
+    refused = [r for r in results if isinstance(r, mentor_requests.RequestRefused)]
     assert len(decided) == 1 and len(refused) == 5, results
     final = MentorRequest.get().status
     assert final == decided[0]
@@ -94,12 +96,12 @@ def test_mentees_racing_for_a_mentors_last_place_never_overfill_it(app, app_cont
     def ask(user):
         def act():
             with app.app_context():
-                return matching.make_request(User.get_by_id(user.id), MentorProfile.get_by_id(mentor.id), NOTE).id
+                return mentor_requests.make_request(User.get_by_id(user.id), MentorProfile.get_by_id(mentor.id), NOTE).id
         return act
 
     results = all_at_once([ask(user) for user in mentees])
     made = [r for r in results if isinstance(r, int)]
-    refused = [r for r in results if isinstance(r, matching.RequestRefused)]
+    refused = [r for r in results if isinstance(r, mentor_requests.RequestRefused)]
     assert len(made) == 1 and len(refused) == 5, results
     assert all(re.search("last place|not taking new mentees", str(r)) for r in refused)
     assert MentorProfile.get_by_id(mentor.id).places_taken == 2
@@ -113,7 +115,7 @@ def test_one_mentee_asking_twice_at_once_makes_one_request(app, app_context):
     def ask(mentor):
         def act():
             with app.app_context():
-                return matching.make_request(User.get_by_id(jo.id), mentor, NOTE).id
+                return mentor_requests.make_request(User.get_by_id(jo.id), mentor, NOTE).id
         return act
 
     results = all_at_once([ask(m) for m in mentors])
@@ -179,10 +181,10 @@ def test_a_profile_save_undoes_nothing_that_happened_while_it_ran(app, app_conte
         saving = Started(app, lambda: web.client.post(url, data=data).status_code)
         wait_until_waiting(1)
         if meanwhile == "a request and more places":
-            matching.make_request(jo, mentor, NOTE)
-            mentors.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
+            mentor_requests.make_request(jo, mentor, NOTE)
+            availability.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
         else:
-            mentors.set_availability(mentor, admin, capacity=1, paused=True, leave_from=date(2027, 3, 1),
+            availability.set_availability(mentor, admin, capacity=1, paused=True, leave_from=date(2027, 3, 1),
                                      leave_until=date(2027, 3, 31))
     assert saving.result() == 302
 
@@ -230,8 +232,8 @@ def test_a_csv_import_undoes_nothing_that_happened_while_it_ran(app, app_context
     with holding(MentorProfile, mentor.id):
         importing = Started(app, lambda: import_mentors(batch.id))
         wait_until_waiting(1)
-        matching.make_request(jo, mentor, NOTE)
-        mentors.set_availability(mentor, admin, capacity=2, paused=False, leave_from=leave[0], leave_until=leave[1])
+        mentor_requests.make_request(jo, mentor, NOTE)
+        availability.set_availability(mentor, admin, capacity=2, paused=False, leave_from=leave[0], leave_until=leave[1])
     assert importing.result() == "done"
 
     saved = MentorProfile.get_by_id(mentor.id)
@@ -246,8 +248,8 @@ def test_a_deactivation_and_a_request_at_once_never_leave_a_deactivated_mentee_w
         jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     due = datetime(2026, 12, 1, 10, 0)  # three months on
-    actions = {"the sweep": lambda: matching.deactivate_idle_mentees(due),
-               "the request": lambda: matching.make_request(User.get_by_id(jo.id), priya, NOTE)}
+    actions = {"the sweep": lambda: idle.deactivate_idle_mentees(due),
+               "the request": lambda: mentor_requests.make_request(User.get_by_id(jo.id), priya, NOTE)}
 
     with holding(MenteeProfile, jo.mentee.id):
         started = {first: Started(app, actions[first])}
@@ -263,7 +265,7 @@ def test_a_deactivation_and_a_request_at_once_never_leave_a_deactivated_mentee_w
     mentor_asked = Email.select().where(Email.subject.contains("would like you as their mentor")).count()
     if first == "the sweep":
         assert mentee.deactivated_at == due and told_paused == 1
-        assert isinstance(results["the request"], matching.RequestRefused), results
+        assert isinstance(results["the request"], mentor_requests.RequestRefused), results
         assert "Your mentee account is paused" in str(results["the request"])
         assert (waiting, mentor_asked, MentorProfile.get_by_id(priya.id).places_taken) == (0, 0, 0)
     else:
@@ -277,13 +279,13 @@ def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(ap
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     admin = User.get(User.is_admin)
-    request = matching.make_request(jo, priya, NOTE)
+    request = mentor_requests.make_request(jo, priya, NOTE)
 
     def go_away():
         if away == "paused":
-            mentors.set_availability(priya, admin, capacity=2, paused=True, leave_from=None, leave_until=None)
+            availability.set_availability(priya, admin, capacity=2, paused=True, leave_from=None, leave_until=None)
         else:
-            mentors.set_listed(priya, admin, False)
+            availability.set_listed(priya, admin, False)
 
     with holding(MentorRequest, request.id):  # the mentor accepting, in the middle of it
         going = Started(app, go_away)
@@ -292,7 +294,7 @@ def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(ap
         # the moment an accept slips in after the mentor stopped taking mentees.
         seen = MentorProfile.get_by_id(priya.id)
         assert not seen.paused and seen.listed
-        matching.decide(request, "accept", User.get_by_id(priya.user_id), "mentor")
+        mentor_requests.decide(request, "accept", User.get_by_id(priya.user_id), "mentor")
     assert not isinstance(going.result(), Exception), going.result()
 
     # The accept came first, so Jo keeps her mentor; then the mentor went away.

@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jobs import enqueue
 from jobs.sweeps import deactivate_idle_mentees, expire_requests, remind_mentors
-from portal import clock, matching
+from portal.core import clock
+from portal.core.queue import enqueue
 from portal.models import AuditEvent, Email, MenteeProfile, MentorProfile, MentorRequest, User
+from portal.requests import idle, mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import work
@@ -23,7 +24,7 @@ def request_made(app_context):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with at("2026-12-23T16:00"):
-        request = matching.make_request(jo, priya, NOTE)
+        request = mentor_requests.make_request(jo, priya, NOTE)
     assert request.deadline == datetime(2027, 1, 4, 23, 59)
     return request
 
@@ -83,7 +84,7 @@ def test_two_workers_sweeping_at_once_send_nothing_twice(app, request_made, mail
     def worker():
         with app.app_context():
             barrier.wait()
-            results.append(matching.expire_due(due) + matching.remind_due(due))
+            results.append(mentor_requests.expire_due(due) + mentor_requests.remind_due(due))
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
@@ -122,13 +123,13 @@ def test_a_waiting_request_counts_as_having_chosen(app, app_context, mailbox):
         jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with at("2026-11-25T10:00"):
-        request = matching.make_request(jo, priya, NOTE)
+        request = mentor_requests.make_request(jo, priya, NOTE)
     sweep(deactivate_idle_mentees, "2026-12-01T10:00")
     work(app)
     assert MenteeProfile.get().deactivated_at is None
     # Declined after a week of waiting: that week does not count, so the deadline moves a week on.
     with at("2026-12-02T10:00"):
-        matching.decide(request, "decline", priya.user, "mentor")
+        mentor_requests.decide(request, "decline", priya.user, "mentor")
     assert MenteeProfile.get().period_started_at == datetime(2026, 9, 8, 10, 0)
     sweep(deactivate_idle_mentees, "2026-12-07T10:00")
     work(app)
@@ -173,7 +174,7 @@ def test_a_mentor_whose_leave_begins_has_their_waiting_requests_closed(app, requ
 
 
 def test_deadlines_far_from_now_are_not_touched(app, request_made):
-    assert matching.expire_due(clock.now()) == 0 and matching.remind_due(clock.now() - timedelta(days=400)) == 0
+    assert mentor_requests.expire_due(clock.now()) == 0 and mentor_requests.remind_due(clock.now() - timedelta(days=400)) == 0
 
 
 def test_a_request_sent_from_a_page_opened_before_the_deactivation_is_refused(app, app_context):
@@ -182,9 +183,9 @@ def test_a_request_sent_from_a_page_opened_before_the_deactivation_is_refused(ap
     priya = make_mentor("priya@example.org", "Priya Shah")
     signed_in = User.with_roles(jo.id)  # as the request's page loaded her, before the sweep ran
     assert signed_in.mentee.deactivated_at is None
-    assert matching.deactivate_idle_mentees(datetime(2026, 12, 1, 10, 0)) == 1
-    with pytest.raises(matching.RequestRefused, match="Your mentee account is paused"):
-        matching.make_request(signed_in, priya, NOTE)
+    assert idle.deactivate_idle_mentees(datetime(2026, 12, 1, 10, 0)) == 1
+    with pytest.raises(mentor_requests.RequestRefused, match="Your mentee account is paused"):
+        mentor_requests.make_request(signed_in, priya, NOTE)
     assert not MentorRequest.select().exists()
     assert MentorProfile.get_by_id(priya.id).places_taken == 0
     assert not Email.select().where(Email.to_address == "priya@example.org").exists()

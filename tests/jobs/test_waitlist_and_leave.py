@@ -3,10 +3,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jobs import enqueue
 from jobs.sweeps import lapse_waitlist_offers, return_from_leave
-from portal import clock, matching, mentors, waitlist
+from portal.core import clock
+from portal.core.queue import enqueue
 from portal.models import AuditEvent, MenteeProfile, MentorProfile, WaitlistEntry
+from portal.register import availability
+from portal.requests import idle, mentor_requests, waitlist
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.mentoring import NOTE
 from tests.support.servers import text_of
@@ -54,7 +56,7 @@ def test_a_freed_place_goes_to_the_first_in_line_then_the_next(full_mentor, run_
     # Wednesday 2 December 2026, 10:00: Priya frees a place by taking one more mentee.
     freed_at = datetime(2026, 12, 2, 10, 0)
     with clock.travel(freed_at - clock.now()):
-        mentors.set_availability(full_mentor, full_mentor.user, capacity=2, paused=False, leave_from=None,
+        availability.set_availability(full_mentor, full_mentor.user, capacity=2, paused=False, leave_from=None,
                                  leave_until=None)
     entry = WaitlistEntry.get(WaitlistEntry.mentee == ann)
     assert entry.status == "offered"
@@ -93,7 +95,7 @@ def test_no_place_is_offered_while_the_mentor_is_away(full_mentor):
     waitlist.release_place(full_mentor.id)
     assert WaitlistEntry.get().status == "waiting"
     mentor = MentorProfile.get_by_id(full_mentor.id)
-    mentors.set_availability(mentor, mentor.user, capacity=1, paused=False, leave_from=None, leave_until=None)
+    availability.set_availability(mentor, mentor.user, capacity=1, paused=False, leave_from=None, leave_until=None)
     assert WaitlistEntry.get().status == "offered"
 
 
@@ -149,7 +151,7 @@ def test_waiting_lists_refuse_who_cannot_use_them(app):
     matched = make_user("matched@example.org", "Max Matched", mentee=True)
     other_mentor = make_mentor("tom@example.org", "Tom Lee")
     with app.app_context():
-        matching.decide(matching.make_request(matched, other_mentor, NOTE), "accept", other_mentor.user, "mentor")
+        mentor_requests.decide(mentor_requests.make_request(matched, other_mentor, NOTE), "accept", other_mentor.user, "mentor")
         for user, words_expected in ((paused_account, "account is paused"), (matched, "already have a mentor")):
             try:
                 waitlist.join(MenteeProfile.get(MenteeProfile.user == user), MentorProfile.get_by_id(mentor.id))
@@ -172,6 +174,6 @@ def test_deactivation_takes_a_mentee_off_waiting_lists(app, app_context):
     mel = make_user("mel@example.org", "Mel Mentee", mentee=True)
     waitlist.join(mel.mentee, MentorProfile.get_by_id(mentor.id))
     MenteeProfile.update(period_started_at=clock.now() - timedelta(days=200)).execute()
-    matching.deactivate_idle_mentees(clock.now())
+    idle.deactivate_idle_mentees(clock.now())
     assert MenteeProfile.get().deactivated_at is not None
     assert WaitlistEntry.get().status == "left"

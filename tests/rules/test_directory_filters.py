@@ -4,15 +4,16 @@ from datetime import date
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from portal import directory
-from portal.formatting import availability_summary
-from portal.mentors import availability_problems, places
+from portal.core.formatting import availability_summary
+from portal.directory import search
+from portal.register.availability import availability_problems
+from portal.register.profiles import places
 
-KNOWN = directory.known_values(["Leeds Teaching Hospitals NHS Trust"], ["Leeds", "York"])
+KNOWN = search.known_values(["Leeds Teaching Hospitals NHS Trust"], ["Leeds", "York"])
 
 
 def parse(**args):
-    return directory.parse(MultiDict(args), KNOWN)
+    return search.parse(MultiDict(args), KNOWN)
 
 
 @pytest.mark.parametrize("args, expected, notes", [
@@ -34,7 +35,7 @@ def parse(**args):
 ])
 def test_filters_from_a_url(args, expected, notes):
     multi = MultiDict([(k, v) for k, vs in args.items() for v in (vs if isinstance(vs, list) else [vs])])
-    filters, page, found = directory.parse(multi, KNOWN)
+    filters, page, found = search.parse(multi, KNOWN)
     assert filters.as_args() == expected
     assert found == notes
     assert page == 1

@@ -6,7 +6,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from portal import photos
+from portal.register import photos
 from tests.support.photos import jpeg_with_gps, picture
 
 

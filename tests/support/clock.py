@@ -1,7 +1,7 @@
 """Stopping the portal's clock at a moment, so that dates in pages and emails are known."""
 from datetime import datetime
 
-from portal import clock
+from portal.core import clock
 
 
 def at(moment: str):

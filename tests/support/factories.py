@@ -3,9 +3,10 @@ from datetime import timedelta
 
 from werkzeug.security import generate_password_hash
 
-from portal import clock, content, mentors
-from portal.db import refresh_statistics
+from portal.core import clock, content
+from portal.core.db import refresh_statistics
 from portal.models import MenteeProfile, MentorOption, MentorProfile, User
+from portal.register import profiles
 
 PASSWORD = "tulip orbit kettle"
 # One cheap hash for every test person: scrypt's cost is for attackers, not for the test suite.
@@ -44,7 +45,7 @@ MENTOR_VALUES = dict(
 def make_mentor(email="mentor@example.org", name="Mo Mentor", *, capacity=2, password=True, **values) -> MentorProfile:
     """A mentor on the register with every field filled, set up and so in the directory."""
     admin = User.get_or_none(User.is_admin) or make_user("register@example.org", "Reg Admin", admin=True)
-    mentor = mentors.create(admin, name=name, email=email, values={**MENTOR_VALUES, **values}, capacity=capacity)
+    mentor = profiles.create(admin, name=name, email=email, values={**MENTOR_VALUES, **values}, capacity=capacity)
     if password:
         User.update(password_hash=_HASH, email_confirmed_at=clock.now()).where(User.id == mentor.user_id).execute()
     return MentorProfile.get_by_id(mentor.id)

@@ -4,8 +4,8 @@ import csv
 import io
 from datetime import timedelta
 
-from portal import clock
-from portal.register_import import COLUMNS, EXAMPLE
+from portal.core import clock
+from portal.register.imports import COLUMNS, EXAMPLE
 from tests.support.factories import MENTOR_VALUES
 
 

@@ -5,13 +5,13 @@ from datetime import datetime
 import pytest
 from rq import SimpleWorker
 
-from jobs import enqueue
+from portal.core.queue import enqueue
 
 
 def work(app, failures: int = 0) -> None:
     """Work `app`'s queue until it is empty, inside `app`'s context (so with its settings);
     fails the test if any job failed, beyond the `failures` it expects."""
-    from jobs import queue
+    from portal.core.queue import queue
 
     with app.app_context():
         q = queue()

@@ -1,7 +1,7 @@
 """Mentees and mentors brought together: a request's note, the mentor's emailed link, a matched pair."""
 import re
 
-from portal import matching
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.servers import text_of
@@ -19,7 +19,7 @@ def make_pair(app, n, *, accept=True, when="2026-11-02T10:00"):
     with app.app_context(), at(when):
         mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
         mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
-        request = matching.make_request(mentee, mentor, NOTE)
+        request = mentor_requests.make_request(mentee, mentor, NOTE)
         if accept:
-            matching.decide(request, "accept", mentor.user, "mentor")
+            mentor_requests.decide(request, "accept", mentor.user, "mentor")
     return mentee, mentor, request

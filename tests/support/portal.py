@@ -2,7 +2,8 @@
 the migrations left it."""
 from peewee import sort_models
 
-from portal import create_app, db
+from portal import create_app
+from portal.core import db
 from portal.models import MODELS
 
 

@@ -17,12 +17,17 @@ import pytest
 from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed
 
-from portal import clock, create_app, db, inbox, links, matching, sessions
-from portal.accounts import CONFIRM, INVITE, RESET
-from portal.matching import DECISION
+from portal import create_app
+from portal.accounts.invitations import INVITE
+from portal.accounts.logins import RESET
+from portal.accounts.signup import CONFIRM
+from portal.core import clock, db, inbox, links
+from portal.mentoring import sessions
 from portal.models import ImportBatch, Relationship, StoredPhoto, SurveyInvite, User
-from portal.register_import import template_csv
-from portal.survey import PURPOSE as SURVEY
+from portal.register.imports import template_csv
+from portal.requests import mentor_requests
+from portal.requests.mentor_requests import DECISION
+from portal.survey.evaluation import PURPOSE as SURVEY
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.mentoring import NOTE
 from tests.support.portal import portal_environ, reset_database
@@ -116,38 +121,38 @@ SIGNED_IN = "login 200 200 200 200 200"
 ROUTES = {
     #                                                    anonymous mentee    mentee2   mentor    mentor2   admin
     "static":                      Route(STYLESHEET,    ANYONE),
-    "main.home":                   Route(NONE,          ANYONE),
-    "main.health":                 Route(NONE,          ANYONE),
-    "main.agreement":              Route(NONE,          ANYONE),
-    "main.accept_agreement":       Route(NONE,          "login     200       200       403       403       403"),
-    "main.ask_reactivation":       Route(NONE,          "login     ok        ok        403       403       403"),
-    "main.interest":               Route(NONE,          ANYONE),
-    "main.interest_thanks":        Route(NONE,          ANYONE),
-    "main.concern":                Route(NONE,          ANYONE),
-    "auth.signup":                 Route(NONE,          ANYONE),
-    "auth.check_email":            Route(NONE,          ANYONE),
-    "auth.login":                  Route(NONE,          "200       home      home      home      home      home"),
-    "auth.logout":                 Route(NONE,          "ok        ok        ok        ok        ok        ok"),
-    "auth.confirm_email":          Route(Link(CONFIRM), ANYONE),
-    "auth.resend_confirmation":    Route(NONE,          "ok        ok        ok        ok        ok        ok"),
-    "auth.forgot_password":        Route(NONE,          ANYONE),
-    "auth.reset_password":         Route(Link(RESET),   ANYONE),
-    "auth.accept_invitation":      Route(Link(INVITE),  ANYONE),
-    "account.home":                Route(NONE,          SIGNED_IN),
-    "account.change_password":     Route(NONE,          SIGNED_IN),
-    "account.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
-    "account.data":                Route(NONE,          SIGNED_IN),
-    "account.data_download":       Route(NONE,          SIGNED_IN),
-    "browse.directory":            Route(NONE,          "login     200       200       403       403       200"),
-    "browse.profile":              Route(MENTOR,        "login     200       200       403       403       200"),
-    "browse.join_waitlist":        Route(MENTOR,        "login     ok        ok        403       403       403"),
-    "browse.leave_waitlist":       Route(MENTOR,        "login     ok        ok        403       403       ok"),
-    "browse.photo":                Route(PHOTO,         SIGNED_IN),
-    "mentor.profile":              Route(NONE,          "login     403       403       200       200       403"),
-    "mentor.edit_profile":         Route(NONE,          "login     403       403       200       200       403"),
-    "mentor.availability":         Route(NONE,          "login     403       403       200       200       403"),
-    "requests.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
-    "requests.mine":               Route(NONE,          "login     200       200       200       200       403"),
+    "home.home":                   Route(NONE,          ANYONE),
+    "home.health":                 Route(NONE,          ANYONE),
+    "accounts.agreement":              Route(NONE,          ANYONE),
+    "accounts.accept_agreement":       Route(NONE,          "login     200       200       403       403       403"),
+    "requests.ask_reactivation":       Route(NONE,          "login     ok        ok        403       403       403"),
+    "accounts.interest":               Route(NONE,          ANYONE),
+    "accounts.interest_thanks":        Route(NONE,          ANYONE),
+    "home.concern":                Route(NONE,          ANYONE),
+    "accounts.signup":                 Route(NONE,          ANYONE),
+    "accounts.check_email":            Route(NONE,          ANYONE),
+    "accounts.login":                  Route(NONE,          "200       home      home      home      home      home"),
+    "accounts.logout":                 Route(NONE,          "ok        ok        ok        ok        ok        ok"),
+    "accounts.confirm_email":          Route(Link(CONFIRM), ANYONE),
+    "accounts.resend_confirmation":    Route(NONE,          "ok        ok        ok        ok        ok        ok"),
+    "accounts.forgot_password":        Route(NONE,          ANYONE),
+    "accounts.reset_password":         Route(Link(RESET),   ANYONE),
+    "accounts.accept_invitation":      Route(Link(INVITE),  ANYONE),
+    "accounts.account":                Route(NONE,          SIGNED_IN),
+    "accounts.change_password":     Route(NONE,          SIGNED_IN),
+    "accounts.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
+    "privacy.data":                Route(NONE,          SIGNED_IN),
+    "privacy.data_download":       Route(NONE,          SIGNED_IN),
+    "directory.directory":            Route(NONE,          "login     200       200       403       403       200"),
+    "directory.profile":              Route(MENTOR,        "login     200       200       403       403       200"),
+    "directory.join_waitlist":        Route(MENTOR,        "login     ok        ok        403       403       403"),
+    "directory.leave_waitlist":       Route(MENTOR,        "login     ok        ok        403       403       ok"),
+    "register.photo":                Route(PHOTO,         SIGNED_IN),
+    "register.profile":              Route(NONE,          "login     403       403       200       200       403"),
+    "register.edit_profile":         Route(NONE,          "login     403       403       200       200       403"),
+    "register.availability":         Route(NONE,          "login     403       403       200       200       403"),
+    "directory.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
+    "mentoring.mine":               Route(NONE,          "login     200       200       200       200       403"),
     "requests.cancel":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
     "requests.answer":             Route(REQUEST,       "login     403       403       200|403   200|403   200"),
     "requests.respond":            Route(ANSWER_LINK,   ANYONE),
@@ -162,7 +167,7 @@ ROUTES = {
     "mentoring.cancel":            Route(SESSION,       "login     200|403   200|403   200|403   403       403"),
     "mentoring.confirm":           Route(SESSION,       "login     ok|403    ok|403    ok|403    403       403"),
     "mentoring.outcome":           Route(SESSION,       "login     ok|403    ok|403    ok|403    403       403"),
-    "mentoring.resources":         Route(STAGE,         SIGNED_IN),
+    "home.resources":         Route(STAGE,         SIGNED_IN),
     "survey.answer":               Route(SURVEY_LINK,   ANYONE),
     "admin.home":                  Route(NONE,          ADMIN_PAGE),
     "admin.audit_log":             Route(NONE,          ADMIN_PAGE),
@@ -241,9 +246,9 @@ def build(app) -> Scenario:
         ola = make_mentor("ola@example.org", "Ola Mentor")
         asked = {}
         for mentee, mentor in ((jo, priya), (sam, ola), (kim, dev)):
-            asked[mentee.email] = matching.make_request(mentee, mentor, NOTE)
+            asked[mentee.email] = mentor_requests.make_request(mentee, mentor, NOTE)
         for email, mentor in (("jo@example.org", priya), ("sam@example.org", ola)):
-            matching.decide(asked[email], "accept", mentor.user, "mentor")
+            mentor_requests.decide(asked[email], "accept", mentor.user, "mentor")
         ours, theirs = (Relationship.get(Relationship.request == asked[email].id)
                         for email in ("jo@example.org", "sam@example.org"))
         next_week = clock.now().replace(microsecond=0) + timedelta(days=7)
@@ -283,7 +288,7 @@ def build(app) -> Scenario:
 def matrix(database, redis_url, smtp_server):
     app = create_app(environ=portal_environ(database, redis_url, smtp_server))
     reset_database(database["seed"])
-    from jobs import redis_connection
+    from portal.core.queue import redis_connection
     with app.app_context():
         redis_connection().flushdb()
     yield build(app)

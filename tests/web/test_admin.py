@@ -6,19 +6,18 @@ import re
 import threading
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import markdown
 import pytest
 
 from jobs.sweeps import purge_old_records
-from portal import clock, content, db, formatting, inbox, matching
+from portal.core import clock, content, db, formatting, inbox
 from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
                            MentorRequest, Relationship, SurveyResponse, User)
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import PASSWORD, make_mentor, make_user
-from tests.support.jobs import sweep
-from tests.support.jobs import work
+from tests.support.jobs import sweep, work
 from tests.support.mentoring import NOTE, make_pair
 from tests.support.servers import text_of
 from tests.support.web import Web, errors, signed_in, text, words
@@ -193,7 +192,7 @@ def test_taking_a_mentor_off_the_register_shows_what_happens_first(app, ada):
     mentor = MentorProfile.get()
     waiting = make_user("wait@example.org", "Wendy Waiting", mentee=True)
     with app.app_context():
-        matching.make_request(waiting, mentor, NOTE)
+        mentor_requests.make_request(waiting, mentor, NOTE)
     confirm = words(ada.get(f"/admin/mentors/{mentor.id}/listing?listed=no"))
     assert "Their 1 current mentee keeps their mentoring" in confirm
     assert "1 request waiting for their answer is closed at once" in confirm
@@ -307,12 +306,11 @@ def test_a_new_agreement_must_be_accepted(app, ada):
 PLAIN_WORDS = ("Your data: what we hold, and for how long.\n\n"
                "Sessions held online = sessions held face to face, as far as your allowance goes.\n\n"
                "Metadata: none. Write `javascript: not needed` if you must.")
-DEFAULTS = Path(content.__file__).parent / "content_defaults"
 
 
 @pytest.mark.parametrize("key", list(content.TEXTS))
 def test_a_text_is_kept_exactly_as_the_admin_wrote_it(app, ada, key):
-    written = (DEFAULTS / f"{key}.md").read_text().strip() + "\n\n" + PLAIN_WORDS
+    written = (content.DEFAULTS / f"{key}.md").read_text().strip() + "\n\n" + PLAIN_WORDS
     ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key], "body": written, "action": "publish"})
     saved = Content.select().where(Content.key == key).order_by(Content.version.desc()).get()
     assert saved.version == 2 and saved.body == written
@@ -469,7 +467,7 @@ def events(response) -> str:
 def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
     mentee, mentor, request = make_pair(app, 1, accept=False)
     with app.app_context():
-        matching.expire_due(request.deadline)
+        mentor_requests.expire_due(request.deadline)
     item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
     ada.submit(f"/admin/inbox/{item.id}/close")
     system = events(ada.get("/admin/audit?who=system"))
@@ -482,8 +480,8 @@ def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
 
 
 def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):
-    from jobs import enqueue, queue
-    from portal import mail
+    from portal.core import mail
+    from portal.core.queue import enqueue, queue
     with app.app_context(), at("2026-11-25T08:15"):
         email_id = mail.send("pat@example.org", "interest_received", "Thank you", name="Pat")
         mail.send("sam@example.org", "interest_received", "Thank you", name="Sam")

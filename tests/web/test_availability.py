@@ -3,8 +3,8 @@ combination of what it looks at."""
 from datetime import timedelta
 from itertools import product
 
-from portal import clock, mentors
-from portal.models import MentorProfile, User
+from portal.core import clock
+from portal.models import MentorProfile, User, available_on, away_on, mentor_state, on_leave, on_leave_on
 from portal.rules import availability
 
 HASH = "a password hash"  # never checked here
@@ -28,13 +28,13 @@ def test_the_query_and_the_rule_agree(app):
                                for n, (_, listed, paused, leave, capacity, taken) in enumerate(cases)]).execute()
     everyone = list(MentorProfile.select(MentorProfile, User).join(User))
     assert len(everyone) == len(cases)
-    states = {m.id: mentors.state(m, today) for m in everyone}
+    states = {m.id: mentor_state(m, today) for m in everyone}
     assert set(states.values()) == set(availability.OFFERED + availability.AWAY)
 
     def chosen(condition) -> set[int]:
         return {m.id for m in MentorProfile.select(MentorProfile.id).join(User).where(condition)}
 
-    assert chosen(mentors.available_on(today)) == {i for i, s in states.items() if s in availability.OFFERED}
-    assert chosen(mentors.available_on(today, full=False)) == {i for i, s in states.items() if s == availability.OPEN}
-    assert chosen(mentors.away_on(today)) == {i for i, s in states.items() if s in availability.AWAY}
-    assert chosen(mentors.on_leave_on(today)) == {m.id for m in everyone if mentors.on_leave(m, today)}
+    assert chosen(available_on(today)) == {i for i, s in states.items() if s in availability.OFFERED}
+    assert chosen(available_on(today, full=False)) == {i for i, s in states.items() if s == availability.OPEN}
+    assert chosen(away_on(today)) == {i for i, s in states.items() if s in availability.AWAY}
+    assert chosen(on_leave_on(today)) == {m.id for m in everyone if on_leave(m, today)}

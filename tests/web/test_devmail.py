@@ -20,7 +20,7 @@ def test_mail_lands_in_the_dev_mailbox_through_the_worker(app, environ):
     assert Email.get().status == "queued"
 
     with dev_app.app_context():
-        from jobs import queue
+        from portal.core.queue import queue
         q = queue()
         SimpleWorker([q], connection=q.connection).work(burst=True, logging_level=logging.WARNING)
     email = Email.get()

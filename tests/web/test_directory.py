@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, db
+from portal.core import clock, db
 from portal.models import MentorProfile, User
 from tests.support.factories import PASSWORD, bulk_mentors, make_mentor, make_user
 from tests.support.web import Web, text

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock
+from portal.core import clock
 from portal.models import ImportBatch, MentorOption, MentorProfile, ProfileChange, User
-from portal.register_import import COLUMNS, EXAMPLE
+from portal.register.imports import COLUMNS, EXAMPLE
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.forms import csv_bytes, row
 from tests.support.web import errors, text, words

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock
+from portal.core import clock
 from portal.models import AuditEvent, MentorProfile, User
 from tests.support.factories import PASSWORD, make_user
 from tests.support.forms import signup_form

@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from portal import accounts, clock, mail, sessions
-from portal.models import (AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentorOption, MentorProfile,
-                           MentorRequest, MentoringSession, Relationship, StoredPhoto, User, WaitlistEntry)
+from portal.accounts import invitations
+from portal.core import clock, mail
+from portal.mentoring import sessions
+from portal.models import (AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentoringSession, MentorOption,
+                           MentorProfile, MentorRequest, Relationship, StoredPhoto, User, WaitlistEntry)
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.forms import csv_bytes, row
 from tests.support.servers import html_of, text_of
@@ -122,7 +124,7 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
     assert not [e for e in to_priya if NOTE in e.text_body or "jo@example.org" in e.text_body or "Jo" in e.subject]
     assert "Someone would like you as their mentor" in [e.subject for e in to_priya]
     assert "You are now Someone's mentor" in [e.subject for e in to_priya]
-    assert not accounts.pending_invitations().where(User.id == erased.id).exists()  # not an invitation to resend
+    assert not invitations.pending_invitations().where(User.id == erased.id).exists()  # not an invitation to resend
     resent = ada.submit(f"/admin/invitations/{erased.id}/resend", follow_redirects=True)
     assert "That account is closed: there is no invitation to send." in words(resent)
     assert not Email.select().where(Email.to_address == erased.email).exists()

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from portal import clock, matching, mentors
+from portal.core import clock
 from portal.models import AuditEvent, MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
+from portal.register import availability, profiles
+from portal.requests import mentor_requests
 from tests.support.factories import MENTOR_VALUES, PASSWORD, make_mentor, make_user
 from tests.support.forms import PRIYA_FORM
 from tests.support.mentoring import NOTE
@@ -207,7 +209,7 @@ def test_saving_availability_changes_only_what_was_changed_on_the_page(app, admi
         page.login("priya@example.org", PASSWORD)
     opened = page.get(url)
     # Meanwhile another admin pauses the mentor and records leave.
-    mentors.set_availability(mentor, User.get(User.is_admin), paused=True, leave_from=date(2027, 3, 1),
+    availability.set_availability(mentor, User.get(User.is_admin), paused=True, leave_from=date(2027, 3, 1),
                              leave_until=date(2027, 3, 5))
     saved = page.submit(url, {"capacity": "4", **shown_in(opened)})  # the page as it was: not paused, no leave
     assert saved.status_code == 302, errors(saved)
@@ -258,17 +260,17 @@ def test_saving_a_profile_leaves_places_capacity_pause_leave_and_listing_alone(a
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
 
     opened = MentorProfile.get_by_id(mentor.id)  # read by a save before what follows happened
-    matching.make_request(jo, mentor, NOTE)
-    mentors.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
-    mentors.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery"})
+    mentor_requests.make_request(jo, mentor, NOTE)
+    availability.set_availability(mentor, admin, capacity=3, paused=False, leave_from=None, leave_until=None)
+    profiles.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery"})
     saved = MentorProfile.get_by_id(mentor.id)
     assert (saved.specialty, saved.places_taken, saved.capacity) == ("Neonatal surgery", 1, 3)
 
     opened = MentorProfile.get_by_id(mentor.id)
-    mentors.set_availability(mentor, admin, capacity=3, paused=True, leave_from=date(2027, 3, 1),
+    availability.set_availability(mentor, admin, capacity=3, paused=True, leave_from=date(2027, 3, 1),
                              leave_until=date(2027, 3, 31))
-    mentors.set_listed(mentor, admin, False)
-    mentors.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery",
+    availability.set_listed(mentor, admin, False)
+    profiles.update(opened, admin, values={**MENTOR_VALUES, "specialty": "Neonatal surgery",
                                           "interests": "Choir singing"})
     saved = MentorProfile.get_by_id(mentor.id)
     assert (saved.interests, saved.paused, saved.listed, saved.leave_from, saved.places_taken) == (
@@ -357,6 +359,6 @@ def test_a_replaced_headshot_is_no_longer_served(admin_web):
 def test_capacity_is_not_saved_below_places_taken_meanwhile(app, app_context):
     mentor = make_mentor("priya@example.org", "Priya Shah", capacity=3)
     MentorProfile.update(places_taken=2).where(MentorProfile.id == mentor.id).execute()  # taken meanwhile
-    assert mentors.set_availability(mentor, mentor.user, capacity=1, paused=False, leave_from=None,
+    assert availability.set_availability(mentor, mentor.user, capacity=1, paused=False, leave_from=None,
                                     leave_until=None) is None
     assert MentorProfile.get_by_id(mentor.id).capacity == 3

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jobs import enqueue
 from jobs.sweeps import purge_old_records
-from portal import clock, matching, personal_data
-from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship,
-                           User)
+from portal.core import clock
+from portal.core.queue import enqueue
+from portal.models import AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, MentorRequest, Relationship, User
+from portal.privacy import erasure
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.mentoring import NOTE, decision_link
@@ -170,7 +171,7 @@ def test_an_acceptance_message_goes_when_the_request_words_go(app, people, run_j
         assert "Priya wrote" not in words(jo.get("/mentoring"))
     else:
         with app.app_context():
-            personal_data.erase(User.get(User.email == "jo@example.org"), User.get(User.is_admin))
+            erasure.erase(User.get(User.email == "jo@example.org"), User.get(User.is_admin))
     assert MentorRequest.get().decline_message == ""
 
 
@@ -393,7 +394,7 @@ def test_a_long_withdrawal_reason_is_explained_and_kept(app):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with app.app_context():
-        matching.decide(matching.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
+        mentor_requests.decide(mentor_requests.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
     web = signed_in(app, "jo@example.org")
     relationship = Relationship.get()
     response = web.submit(f"/mentoring/{relationship.id}/withdraw", {"reason": "r" * 1001})

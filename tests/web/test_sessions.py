@@ -6,9 +6,9 @@ import icalendar
 import pytest
 
 from jobs.sweeps import ask_session_outcomes, close_finished_relationships, nudge_session_windows, remind_sessions
-from portal import clock, matching
-from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship,
-                           SurveyInvite)
+from portal.core import clock
+from portal.models import AuditEvent, InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship, SurveyInvite
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import sweep, work
@@ -23,8 +23,8 @@ def matched(app):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with app.app_context(), at("2026-11-25T12:00"):
-        request = matching.make_request(jo, priya, NOTE)
-        matching.decide(request, "accept", priya.user, "mentor")
+        request = mentor_requests.make_request(jo, priya, NOTE)
+        mentor_requests.decide(request, "accept", priya.user, "mentor")
     return Relationship.get()
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal import clock, content
+from portal.core import clock, content
 from portal.models import ActionLink, Content, Email, MenteeProfile, User
 from tests.support.factories import make_user
 from tests.support.forms import signup_form
@@ -157,7 +157,7 @@ def test_inline_check_returns_just_the_field_and_saves_nothing(web):
 def test_only_a_page_that_answers_inline_checks_asks_for_them(app, web):
     from flask import render_template_string
 
-    from portal.auth.forms import MenteeDetailsForm
+    from portal.accounts.forms import MenteeDetailsForm
 
     @app.route("/without-checks", methods=["GET", "POST"])
     def without_checks():  # a view that never called partials.inline_checks

@@ -3,8 +3,10 @@ the schema's promise that nothing records what was discussed."""
 import re
 
 from jobs.sweeps import remind_surveys, send_surveys
-from portal import db, matching, sessions
+from portal.core import db
+from portal.mentoring import relationships
 from portal.models import MODELS, Relationship, SurveyInvite, SurveyResponse
+from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.forms import GOOD
@@ -18,10 +20,10 @@ def closed_mentoring(app, n: int = 0) -> Relationship:
     mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
     mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
     with app.app_context(), at("2026-11-25T12:00"):
-        request = matching.make_request(mentee, mentor, NOTE)
-        matching.decide(request, "accept", mentor.user, "mentor")
+        request = mentor_requests.make_request(mentee, mentor, NOTE)
+        mentor_requests.decide(request, "accept", mentor.user, "mentor")
         relationship = Relationship.get(Relationship.request == request.id)
-        sessions.close(relationship, None, "admin", "closed by the team")
+        relationships.close(relationship, None, "admin", "closed by the team")
     return relationship
 
 

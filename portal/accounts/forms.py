@@ -1,0 +1,101 @@
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal.core import clock, reference
+from portal.core.forms import (PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field,
+                               new_password_fields, strip)
+from portal.rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
+
+
+class AccountFields(PasswordChoice):
+    """Who is signing up: declared before MenteeDetailsForm so these fields come first on the page."""
+
+    name = name_field()
+    email = email_field(description="We will send you a link to confirm it.")
+    password, password_confirm = new_password_fields()
+
+    def owner_details(self):
+        return self.email.data or "", self.name.data or ""
+
+
+class MenteeDetailsForm(FlaskForm):
+    """What a mentee declares to join: asked at sign-up, or of a mentor who wants a mentor too."""
+
+    grade = SelectField("Grade", choices=choices(reference.GRADES, "Choose your grade"),
+                        validators=[DataRequired("Choose your grade")])
+    school = SelectField("School", choices=choices(reference.SCHOOLS, "Choose your school"),
+                         validators=[DataRequired("Choose your school")])
+    specialty = StringField("Specialty (optional)", filters=[strip], validators=[
+        Optional(), Length(max=100, message="Your specialty must be 100 characters or fewer")])
+    trust = StringField("Employing trust", filters=[strip], validators=[
+        DataRequired("Enter the trust that employs you"),
+        Length(max=100, message="The trust name must be 100 characters or fewer")])
+    eligibility = RadioField("Which of these describes you?",
+                             choices=choices(DECLARATIONS.items()),
+                             validators=[InputRequired("Choose the statement that describes you")])
+    reason = RadioField("Why are you out of training, or going out?", choices=choices(REASONS.items()),
+                        validators=[InputRequired("Choose the reason you are out of training")])
+    expected_return = date_field("Expected date of return to training", description="Your best estimate is fine.",
+                                 validators=[InputRequired("Enter your expected return date, for example 3/9/2027")])
+    agree = BooleanField("I have read the mentoring agreement and agree to it",
+                         validators=[DataRequired("Tick to confirm you agree to the mentoring agreement")])
+    # The version shown on the page, which is the one agreed to, even if a newer one is published meanwhile.
+    agreement_version = agreement_version_field()
+
+    def validate_eligibility(self, field):
+        if not may_join(field.data):
+            raise ValidationError(
+                "The scheme is for trainees who are out of training now, or who are going out and have "
+                "completed an absence planning form, so you cannot join just yet. Email the team at "
+                f"{current_app.config['SCHEME_INBOX_EMAIL']} and they will talk through what is open to you.")
+
+    def validate_expected_return(self, field):
+        if field.data is None:
+            return  # not a date at all: already explained
+        problem = check_return_date(field.data, self.eligibility.data, clock.today_london())
+        if problem:
+            raise ValidationError(problem)
+
+
+class SignupForm(AccountFields, MenteeDetailsForm):
+    pass
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField("Password", validators=[DataRequired("Enter your password")],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me logged in on this device")
+
+
+class EmailOnlyForm(FlaskForm):
+    email = email_field()
+
+
+class ChangePasswordForm(PasswordChoice, FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")],
+                                     render_kw={"autocomplete": "current-password"})
+    password, password_confirm = new_password_fields()
+
+
+class InterestForm(FlaskForm):
+    """Registering interest in becoming a peer mentor: open to anyone, lands in the admin inbox."""
+
+    name = name_field()
+    email = email_field()
+    grade = SelectField("Grade", choices=choices(reference.GRADES, "Choose your grade"),
+                        validators=[DataRequired("Choose your grade")])
+    specialty = StringField("School or specialty", filters=[strip], validators=[
+        DataRequired("Enter your school or specialty"),
+        Length(max=100, message="Your school or specialty must be 100 characters or fewer")])
+    message = TextAreaField("Anything you would like the team to know (optional)", filters=[strip],
+                            description="For example, when you could do the mentoring course. Up to 1,000 characters.",
+                            validators=[Length(max=1000, message="Your message must be 1,000 characters or fewer")])
+
+
+class AcceptAgreementForm(FlaskForm):
+    agree = BooleanField("I have read this version of the mentoring agreement and agree to it",
+                         validators=[DataRequired("Tick to confirm you agree to the new version")])
+    version = agreement_version_field()

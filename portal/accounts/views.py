@@ -1,0 +1,243 @@
+"""A person's way in and their account: signing up, logging in and out, confirming an address, passwords,
+accepting an invitation, the mentoring agreement, joining as a mentee too, and registering interest in
+becoming a mentor."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from portal.accounts import invitations, logins, signup
+from portal.accounts.forms import (AcceptAgreementForm, ChangePasswordForm, EmailOnlyForm, InterestForm, LoginForm,
+                                   MenteeDetailsForm, SignupForm)
+from portal.accounts.interest import register_interest
+from portal.core import content, links
+from portal.core.access import ADMIN, MENTEE, MENTOR, me, requires, roles_of
+from portal.core.extensions import address_and_email, limiter
+from portal.core.forms import NewPasswordForm
+from portal.core.htmx import inline_checks, is_inline_check
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_ATTEMPTS"]
+
+
+def _reset_limit():
+    return current_app.config["RESET_ATTEMPTS"]
+
+
+def _network_limit():
+    # Generous: a whole trust's staff may share one address.
+    return current_app.config["ATTEMPTS_PER_NETWORK"]
+
+
+@bp.route("/signup", methods=["GET", "POST"], endpoint="signup")
+@limiter.limit(_network_limit, methods=["POST"], exempt_when=is_inline_check)
+def signup_page():
+    form = SignupForm()
+    inline_checks(form)
+    if form.validate_on_submit():
+        signup.sign_up_mentee(form)
+        return redirect(url_for("accounts.check_email", email=form.email.data))
+    return render_template("accounts/signup.html", form=form, agreement=content.current("agreement"))
+
+
+@bp.route("/signup/check-your-email")
+def check_email():
+    return render_template("accounts/check_email.html", email=request.args.get("email", ""), form=EmailOnlyForm())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+# Only a form shown again counts (a wrong password): not a login, and not an attempt the portal could not
+# check (its database restarting, say), which would otherwise lock people out once it was back.
+@limiter.limit(_network_limit, methods=["POST"], deduct_when=lambda response: response.status_code == 200)
+@limiter.limit(_login_limit, methods=["POST"], key_func=address_and_email,
+               deduct_when=lambda response: response.status_code == 200)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = logins.authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            return redirect(links.local_path(request.args.get("next"), url_for("home.home")))
+        form.password.errors.append("The email address or password is not right")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        logins.end_sessions(me())
+    # Emptied before logout_user, which leaves a note in the session to delete the remember cookie.
+    session.clear()
+    logout_user()
+    flash("You have logged out.", "info")
+    response = redirect(url_for("home.home"))
+    # Removed here rather than by flask-login, which leaves out Secure: a browser ignores a __Host-
+    # cookie without it, even one removing it, and would keep the old remember cookie.
+    session.pop("_remember", None)
+    config = current_app.config
+    response.delete_cookie(config["REMEMBER_COOKIE_NAME"], path=config.get("REMEMBER_COOKIE_PATH", "/"),
+                           domain=config.get("REMEMBER_COOKIE_DOMAIN"), secure=config["REMEMBER_COOKIE_SECURE"],
+                           httponly=True, samesite=config["REMEMBER_COOKIE_SAMESITE"])
+    return response
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    """The link in the email: looking (GET) changes nothing, as mail scanners open links; only
+    pressing the button (POST, with the form's CSRF token) confirms."""
+    checked = links.check(signup.CONFIRM, token)
+    if checked.problem == "used":
+        flash("Your email address is already confirmed.", "success")
+        return redirect(url_for("home.home"))
+    if not checked.ok:
+        return render_template("accounts/link_problem.html", problem=checked.problem, kind="confirm",
+                               form=EmailOnlyForm()), 410 if checked.problem != "forged" else 404
+    if request.method == "GET":
+        return render_template("accounts/confirm_email.html", email=checked.link.user.email)
+    signup.confirm_email(checked.link)
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("home.home") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+@bp.route("/confirm/again", methods=["POST"])
+@limiter.limit(_network_limit)
+@limiter.limit(_reset_limit, key_func=address_and_email)
+def resend_confirmation():
+    form = EmailOnlyForm()
+    if current_user.is_authenticated:
+        signup.resend_confirmation(current_user.email)
+        flash(f"We have sent a new link to {current_user.email}.", "success")
+        return redirect(url_for("home.home"))
+    if form.validate_on_submit():
+        signup.resend_confirmation(form.email.data)
+        return redirect(url_for("accounts.check_email", email=form.email.data))
+    return render_template("accounts/link_problem.html", problem="expired", kind="confirm", form=form), 400
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_network_limit, methods=["POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=address_and_email)
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        logins.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data,
+                               minutes=current_app.config["RESET_LINK_MINUTES"])
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    return _set_password_through_link(token, logins.RESET, "reset")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    return _set_password_through_link(token, invitations.INVITE, "invitation")
+
+
+def _set_password_through_link(token, purpose, reason):
+    checked = links.check(purpose, token)
+    if not checked.ok:
+        status = 404 if checked.problem == "forged" else 410
+        return render_template("accounts/link_problem.html", problem=checked.problem, kind=reason,
+                               form=EmailOnlyForm()), status
+    user = checked.link.user
+    form = NewPasswordForm(owner=user)
+    if form.validate_on_submit():
+        if logins.use_link_to_set_password(checked.link, form.password.data, reason) is None:
+            return render_template("accounts/link_problem.html", problem="used", kind=reason,
+                                   form=EmailOnlyForm()), 410
+        logout_user()
+        flash("Your password is set. Log in with it now." if reason == "invitation"
+              else "Your password has been changed. Log in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, user=user, reason=reason)
+
+
+@bp.route("/account/", endpoint="account")
+@requires()
+def account():
+    labels = {ADMIN: "Admin", MENTOR: "Peer mentor", MENTEE: "Mentee"}
+    return render_template("accounts/account.html", roles=[labels[r] for r in sorted(roles_of(current_user))])
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires()
+def change_password():
+    form = ChangePasswordForm(owner=current_user)
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash or "", form.current_password.data):
+            form.current_password.errors.append("Your current password is not right")
+        else:
+            user = logins.set_password(me(), form.password.data, reason="change")
+            # The new nonce signed out every other browser; this one stays logged in.
+            login_user(user)
+            flash("Your password has been changed. Other devices have been logged out.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/join-as-mentee", methods=["GET", "POST"])
+@requires()
+def join_as_mentee():
+    if current_user.mentee:
+        abort(404)
+    form = MenteeDetailsForm()
+    inline_checks(form)
+    if form.validate_on_submit():
+        signup.add_mentee_role(me(), form)
+        flash("You have joined as a mentee.", "success")
+        return redirect(url_for("home.home"))
+    return render_template("accounts/join.html", form=form, agreement=content.current("agreement"))
+
+
+# Pages a mentee can reach before accepting a new version of the agreement.
+BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts.logout", "static", "home.concern",
+                    "home.health"}
+
+
+@bp.before_app_request
+def new_agreement_first():
+    """When the team publishes a new version of the agreement, a mentee accepts it at their next visit."""
+    if not current_user.is_authenticated or not current_user.mentee or request.endpoint in BEFORE_ACCEPTING:
+        return None
+    if current_user.mentee.agreement_version < content.current("agreement").version:
+        return redirect(url_for("accounts.accept_agreement", next=request.path))
+    return None
+
+
+@bp.route("/agreement/accept", methods=["GET", "POST"])
+@requires(MENTEE)
+def accept_agreement():
+    agreement = content.current("agreement")
+    form = AcceptAgreementForm()
+    if form.validate_on_submit():
+        signup.accept_agreement(current_user.mentee, content.shown_version("agreement", form.version.data))
+        flash("Thank you: you have accepted the new version of the agreement.", "success")
+        return redirect(url_for("home.home"))
+    return render_template("accounts/accept_agreement.html", agreement=agreement, form=form)
+
+
+@bp.route("/agreement")
+def agreement():
+    return render_template("home/text.html", agreement=content.current("agreement"))
+
+
+@bp.route("/become-a-mentor", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def interest():
+    form = InterestForm()
+    if form.validate_on_submit():
+        register_interest(form)
+        return redirect(url_for("accounts.interest_thanks"))
+    return render_template("accounts/interest.html", form=form)
+
+
+@bp.route("/become-a-mentor/thank-you")
+def interest_thanks():
+    return render_template("accounts/interest_thanks.html")

@@ -1,0 +1,60 @@
+"""The admin team's inbox: things people ask of the team, each open until an admin closes it.
+
+Each new item is also emailed to the scheme's shared inbox address (SCHEME_INBOX_EMAIL), so the
+team hears of it where they already work.
+"""
+from flask import current_app
+
+from portal.core import audit, clock, links, mail
+from portal.core.db import database
+from portal.models import InboxItem, InboxReply, User
+
+KINDS = {
+    "concern": "A concern raised",
+    "interest": "Interest in becoming a mentor",
+    "reactivation": "Asking to reopen a mentee account",
+    "withdrawal": "Asking to end a mentoring relationship",
+    "cancellation": "A session cancelled",
+    "more_sessions": "Asking for more sessions",
+    "erasure": "Asking for their data to be erased",
+}
+
+
+def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | None = None,
+               message: str = "") -> InboxItem:
+    assert kind in KINDS, kind
+    item = InboxItem.create(kind=kind, name=name, email=email, user=user, details=details or {}, message=message)
+    # The notice names the kind of item and links to it; what was written stays in the portal.
+    mail.send(current_app.config["SCHEME_INBOX_EMAIL"], "inbox_new", f"New in the inbox: {KINDS[kind]}",
+              kind=KINDS[kind], url=links.external_url("admin.inbox_item", item_id=item.id),
+              dedupe_key=f"inbox-new:{item.id}")
+    return item
+
+
+def open_items():
+    return InboxItem.select().where(InboxItem.status == InboxItem.OPEN).order_by(InboxItem.created_at)
+
+
+def close(item_id: int, by) -> bool:
+    """False when someone else closed it first."""
+    with database.atomic():
+        closed = bool(InboxItem.update(status=InboxItem.CLOSED, closed_at=clock.now(), closed_by=by)
+                      .where((InboxItem.id == item_id) & (InboxItem.status == InboxItem.OPEN)).execute())
+        if closed:
+            audit.record(by, "closed_inbox_item", InboxItem.get_by_id(item_id))
+    return closed
+
+
+def assign(item: InboxItem, admin: User | None, by: User) -> None:
+    InboxItem.update(assigned_to=admin).where(InboxItem.id == item.id).execute()
+    audit.record(by, "assigned_inbox_item", item, detail=admin.name if admin else "nobody")
+
+
+def reply(item: InboxItem, by: User, message: str) -> InboxReply:
+    """Answer the person by email from the portal; the reply is kept with the item."""
+    with database.atomic():
+        email_id = mail.send(item.email, "inbox_reply", f"A reply from {current_app.config['SCHEME_NAME']}",
+                             name=item.name.split()[0] if item.name else "", message=message)
+        found = InboxReply.create(item=item, by=by, email=email_id)
+        audit.record(by, "replied_to_inbox_item", item)
+    return found

@@ -1,0 +1,88 @@
+"""Links sent by email that act once without a password: confirm, reset, accept an invitation.
+
+The URL carries the id of an ActionLink row, signed with the secret key and the link's
+purpose, so a link cannot be forged, altered, or used for another purpose. The row says
+whether it has expired, been used, or been replaced by a newer one.
+
+Also here: where links may lead, in emails (external_url) and back from a page (local_path).
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.core import clock
+from portal.models import ActionLink
+
+
+def _serializer(purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"action-link:{purpose}")
+
+
+def issue(purpose: str, user, lifetime: timedelta, target_id: int | None = None, replace: bool = True) -> str:
+    """A new link. With `replace`, any earlier unused link of the same purpose for the same user and
+    target stops working (a new password link, say); without it, earlier ones keep working (each
+    reminder of a request carries a link, and the first email's link must still answer it)."""
+    now = clock.now()
+    if replace:
+        (ActionLink.update(revoked_at=now)
+         .where((ActionLink.user == user) & (ActionLink.purpose == purpose) & (ActionLink.target_id == target_id)
+                & ActionLink.used_at.is_null() & ActionLink.revoked_at.is_null())
+         .execute())
+    link = ActionLink.create(purpose=purpose, user=user, target_id=target_id, expires_at=now + lifetime)
+    return _serializer(purpose).dumps(link.id)
+
+
+@dataclass
+class Checked:
+    link: ActionLink | None
+    problem: str | None  # None, "forged", "expired", "used" or "revoked"
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def check(purpose: str, token: str) -> Checked:
+    try:
+        link_id = _serializer(purpose).loads(token)
+    except BadSignature:
+        return Checked(None, "forged")
+    link = ActionLink.get_or_none((ActionLink.id == link_id) & (ActionLink.purpose == purpose))
+    if link is None:
+        return Checked(None, "forged")
+    if link.used_at:
+        return Checked(link, "used")
+    if link.revoked_at:
+        return Checked(link, "revoked")
+    if link.expires_at <= clock.now():
+        return Checked(link, "expired")
+    return Checked(link, None)
+
+
+def spend(link: ActionLink) -> bool:
+    """Mark the link used; False when another request spent it first."""
+    return bool(ActionLink.update(used_at=clock.now())
+                .where((ActionLink.id == link.id) & ActionLink.used_at.is_null())
+                .execute())
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: a ?next= or ?back= can be written by
+    anyone into a link, and must never lead to another site or run a script. Browsers read a
+    backslash as a slash and drop tabs and line breaks, so "/\\evil.example" would leave the site."""
+    if target and target.startswith("/") and not any(char == "\\" or ord(char) < 32 or ord(char) == 127
+                                                      for char in target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
+    return fallback
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL on BASE_URL, for emails: built the same in a request, a job or the CLI."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)

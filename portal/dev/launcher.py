@@ -1,0 +1,93 @@
+"""`make run`: the whole portal on one machine, stopped together by Ctrl-C.
+
+Applies migrations, loads the demo people into an empty database, starts Redis when none
+answers at REDIS_URL, then runs the RQ worker (with its scheduler), the cron scheduler for
+the sweeps and the web server as child processes.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from portal.core import db
+from portal.dev import demo
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        return bool(Redis.from_url(url, socket_connect_timeout=1).ping())
+    except (RedisError, OSError):
+        return False
+
+
+def _start_redis(url: str, folder: Path) -> subprocess.Popen:
+    binary = shutil.which("redis-server")
+    if not binary:
+        raise SystemExit("redis-server is not installed: run `make run`, which installs it.")
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = urlsplit(url)
+    # Redis only carries work here (the database holds the truth), so it keeps nothing on disk.
+    process = subprocess.Popen([binary, "--bind", parts.hostname or "127.0.0.1", "--port", str(parts.port or 6379),
+                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL)
+    for _ in range(50):
+        if _redis_answers(url):
+            return process
+        time.sleep(0.1)
+    process.terminate()
+    raise SystemExit(f"Redis did not start on {url}.")
+
+
+def main(app) -> int:
+    with app.app_context():
+        applied = db.upgrade()
+        if applied:
+            print("Database migrated:", ", ".join(applied))
+        if demo.load():
+            print("Demo data loaded.")
+        demo.print_logins()
+
+    children: list[subprocess.Popen] = []
+    redis_url = app.config["REDIS_URL"]
+    if not _redis_answers(redis_url):
+        print(f"Starting Redis at {redis_url}")
+        children.append(_start_redis(redis_url, Path(app.instance_path) / "redis"))
+
+    port = os.environ.get("PORT", "5000")
+    env = {"BASE_URL": f"http://127.0.0.1:{port}", **os.environ, "PORTAL_ENV": app.config["PORTAL_ENV"]}
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    # The sweeps run every minute: at INFO their lines would bury the web server's.
+    for command in (["worker", "--log-level", "WARNING"], ["cron"], ["run", "--host", "127.0.0.1", "--port", port, "--no-reload"]):
+        children.append(subprocess.Popen(flask + command, env=env))
+    print(f"\nThe portal is at http://127.0.0.1:{port}  (emails: http://127.0.0.1:{port}/dev/mail)"
+          "\nPress Ctrl-C to stop.\n", flush=True)
+
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        for child in reversed(children):
+            if child.poll() is None:
+                child.terminate()
+        for child in reversed(children):
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    print("Stopped.")
+    return 0

@@ -1,0 +1,59 @@
+"""The pages anyone can see: home, the mentoring agreement, registering interest in mentoring."""
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from portal.core import content, inbox
+from portal.core.access import me, requires, roles_of
+from portal.core.extensions import limiter
+from portal.home.forms import ConcernForm
+from portal.models import MentorRequest
+from portal.requests import idle, mentor_requests
+from portal.rules.eligibility import deactivation_due
+from portal.rules.requests import PENDING
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    user = me()
+    context = {}
+    if user.mentee:
+        context["waiting"] = mentor_requests.waiting_request(user.mentee)
+        context["reactivation_asked"] = bool(user.mentee.deactivated_at) and idle.reactivation_asked(user)
+        context["relationship"] = mentor_requests.active_relationship(user.mentee)
+        if not user.mentee.matched_at and not user.mentee.deactivated_at:
+            context["deactivation_due"] = deactivation_due(user.mentee.period_started_at,
+                                                           current_app.config["DEACTIVATE_AFTER_MONTHS"])
+    if user.mentor:
+        context["to_answer"] = MentorRequest.select().where((MentorRequest.mentor == user.mentor)
+                                                            & (MentorRequest.status == PENDING)).count()
+    return render_template("home/home.html", **context)
+
+
+@bp.route("/health")
+def health():
+    """For load balancers and monitors: the web server answers. Touches nothing else."""
+    return "ok", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+
+
+@bp.route("/concern", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def concern():
+    """Raise a concern with the admin team, from any page, signed in or not."""
+    user = me() if current_user.is_authenticated else None
+    form = ConcernForm(data={"name": user.name, "email": user.email} if user else None)
+    if form.validate_on_submit():
+        inbox.raise_item("concern", name=form.name.data, email=form.email.data, user=user,
+                         details={"role": ", ".join(sorted(roles_of(user))) if user else "not signed in"},
+                         message=form.message.data)
+        return render_template("home/concern_sent.html")
+    return render_template("home/concern.html", form=form)
+
+
+@bp.route("/resources/<any(before, away, return):stage>")
+@requires()
+def resources(stage):
+    return render_template("home/text.html", agreement=content.current(f"resources-{stage}"))

@@ -1,0 +1,221 @@
+"""Mentoring relationships, from the mentor's yes to their end: contracting, more sessions, the
+mentor's private notes, ending by agreement or when the allowance is used, and withdrawal through
+the admin team. However mentoring ends, wind_up tidies what was left of it.
+
+Nothing said in mentoring is kept: the mentor's notes are theirs alone and go with the relationship
+(SCHEME.md, "Confidentiality").
+"""
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from peewee import fn
+
+from portal.core import audit, clock, inbox, links, mail
+from portal.core.db import database
+from portal.core.refused import Refused
+from portal.core.roles import ADMIN, MENTEE, MENTOR, SYSTEM
+from portal.mentoring import sessions
+from portal.models import InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship, User
+from portal.requests import waitlist
+from portal.rules import allowance
+from portal.rules import mentoring as rules
+from portal.rules import sessions as session_rules
+from portal.rules.moves import MoveRefused
+from portal.survey import evaluation
+
+
+class MentoringRefused(Refused):
+    """Why something cannot be done with a relationship, in words for the person trying."""
+
+
+def tick_contracting(relationship: Relationship, user: User) -> None:
+    if relationship.side_of(user) != MENTOR:
+        raise MentoringRefused("Only the mentor ticks the contracting conversation")
+    Relationship.update(contracting_done_at=clock.now()).where(
+        (Relationship.id == relationship.id) & Relationship.contracting_done_at.is_null()).execute()
+    audit.record(user, "contracting_done", relationship)
+
+
+def ask_for_more(relationship: Relationship, user: User):
+    if relationship.side_of(user) != MENTEE:
+        raise MentoringRefused("The mentee asks the team for more sessions")
+    existing = inbox.open_items().where((InboxItem.kind == "more_sessions") & (InboxItem.user == user)).first()
+    return existing or inbox.raise_item("more_sessions", name=user.name, email=user.email, user=user,
+                                        details={"relationship": relationship.id})
+
+
+def grant_more(relationship: Relationship, by: User, item=None) -> int:
+    """Another set of sessions for the mentee, agreed by an admin; returns the new allowance."""
+    if relationship.status != rules.ACTIVE:
+        raise MentoringRefused("This mentoring has ended, so no sessions can be added to it")
+    extra = current_app.config["EXTRA_SESSIONS"]
+    with database.atomic():
+        MenteeProfile.update(sessions_allowed=MenteeProfile.sessions_allowed + extra).where(
+            MenteeProfile.id == relationship.mentee_id).execute()
+        if item is not None:
+            inbox.close(item.id, by)
+        allowed = MenteeProfile.get_by_id(relationship.mentee_id).sessions_allowed
+        mentee_user = relationship.mentee_user
+        mail.send(mentee_user.email, "sessions_granted", f"{extra} more sessions agreed", user=mentee_user,
+                  name=mentee_user.first_name, extra=extra, allowed=allowed,
+                  url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                  dedupe_key=f"granted:{relationship.id}:{allowed}")
+        audit.record(by, "granted_sessions", relationship, detail=f"+{extra}, now {allowed}")
+    return allowed
+
+
+def ask_to_close(relationship: Relationship, user: User) -> bool:
+    """One side suggests ending; the mentoring closes when the other agrees. True when it closed."""
+    who = relationship.side_of(user)
+    if who is None or relationship.status != rules.ACTIVE:
+        raise MentoringRefused("This mentoring is not yours to close")
+    current = Relationship.get_by_id(relationship.id)
+    if current.close_asked_by and current.close_asked_by != who:
+        return close(relationship, user, who, "agreed")
+    Relationship.update(close_asked_by=who).where(Relationship.id == relationship.id).execute()
+    mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
+    other = mentor_user if who == MENTEE else mentee_user
+    mail.send(other.email, "close_suggested", f"{user.first_name} suggests ending your mentoring", user=other,
+              name=other.first_name, other_name=user.first_name,
+              url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+              dedupe_key=f"close-suggested:{relationship.id}:{who}")
+    audit.record(user, "suggested_closing", relationship)
+    return False
+
+
+def wind_up(relationship: Relationship, now: datetime) -> list[MentoringSession]:
+    """What any ending of mentoring does to what was left of it, inside the caller's transaction:
+    sessions still planned are cancelled, the mentor's notes deleted (SCHEME.md: they go with the
+    relationship), the place given back. Returns the confirmed sessions still to come, whose
+    calendar entries the goodbye emails withdraw."""
+    planned = (MentoringSession.relationship == relationship.id) & MentoringSession.status.in_(session_rules.PLANNED)
+    in_calendars = [s.id for s in MentoringSession.select(MentoringSession.id).where(
+        planned & (MentoringSession.status == session_rules.CONFIRMED) & (MentoringSession.starts_at > now))]
+    MentoringSession.update(status=session_rules.CANCELLED, cancelled_at=now, cancelled_by=SYSTEM,
+                            calendar_sequence=MentoringSession.calendar_sequence + 1).where(planned).execute()
+    MentorNote.delete().where(MentorNote.relationship == relationship.id).execute()
+    waitlist.release_place(relationship.mentor_id, now)
+    return list(MentoringSession.select().where(MentoringSession.id.in_(in_calendars)).order_by(
+        MentoringSession.starts_at)) if in_calendars else []
+
+
+def close(relationship: Relationship, by: User | None, role: str, reason: str, now: datetime | None = None) -> bool:
+    """End the mentoring: sessions still planned are cancelled, the mentor's notes deleted, the place
+    given back, and the mentee invited to the evaluation survey. False if it had ended already."""
+    now = now or clock.now()
+    try:
+        rules.relationship_move(Relationship.get_by_id(relationship.id).status, "close", role)
+    except MoveRefused:
+        return False
+    with database.atomic():
+        if not Relationship.update(status=rules.ENDED, closed_at=now, close_reason=reason,
+                                   close_asked_by=None).where(
+                (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
+            return False
+        cancelled = wind_up(relationship, now)
+        evaluation.invite(relationship)
+        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
+                      name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
+                      cancelled=cancelled, attachments=sessions.cancelled_invites(cancelled, other.first_name),
+                      dedupe_key=f"closed:{relationship.id}:{person.id}")
+        audit.record(by, "closed_relationship", relationship, detail=reason)
+    return True
+
+
+def note_for(relationship: Relationship, user: User) -> MentorNote | None:
+    if relationship.side_of(user) != MENTOR:
+        raise MentoringRefused("Notes are the mentor's own")
+    return MentorNote.get_or_none(MentorNote.relationship == relationship)
+
+
+def save_note(relationship: Relationship, user: User, text: str) -> None:
+    if relationship.side_of(user) != MENTOR or relationship.status != rules.ACTIVE:
+        raise MentoringRefused("Notes are the mentor's own, and only while the mentoring lasts")
+    with database.atomic():
+        note = MentorNote.get_or_none(MentorNote.relationship == relationship)
+        if note is None:
+            MentorNote.create(relationship=relationship, mentor=relationship.mentor_id, text=text)
+        else:
+            MentorNote.update(text=text, updated_at=clock.now()).where(MentorNote.id == note.id).execute()
+
+
+def nudge_windows(now: datetime, limit: int = 500) -> int:
+    """Five months after the match (SESSION_NUDGE_MONTHS), a word to both about the six-month window."""
+    months = current_app.config["SESSION_NUDGE_MONTHS"]
+    due = list(Relationship.select().where((Relationship.status == rules.ACTIVE)
+                                           & (Relationship.opened_at <= now - relativedelta(months=months))
+                                           & Relationship.window_nudged_at.is_null()).limit(limit))
+    for relationship in due:
+        with database.atomic():
+            if not Relationship.update(window_nudged_at=now).where(
+                    (Relationship.id == relationship.id) & Relationship.window_nudged_at.is_null()).execute():
+                continue
+            state = sessions.standing(relationship)
+            mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
+            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+                mail.send(person.email, "window_nudge", "Your mentoring: the last month of the advised window",
+                          user=person, name=person.first_name, other_name=other.first_name, state=state,
+                          window=current_app.config["SESSION_WINDOW_MONTHS"],
+                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
+                          dedupe_key=f"window-nudge:{relationship.id}:{person.id}")
+    return len(due)
+
+
+def close_finished(now: datetime, limit: int = 500) -> int:
+    """Relationships whose allowance is used with nothing more planned close on their own."""
+    held_in = Relationship.alias()
+    held = (MentoringSession.select(fn.COUNT(MentoringSession.id))
+            .join(held_in, on=(MentoringSession.relationship == held_in.id))
+            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == session_rules.HELD)))
+    candidates = list(Relationship.select().join(MenteeProfile)
+                      .where((Relationship.status == rules.ACTIVE) & (MenteeProfile.sessions_allowed <= held))
+                      .limit(limit))
+    closed = 0
+    for relationship in candidates:
+        state = sessions.standing(relationship)
+        if allowance.finished(state["allowed"], state["held"], state["planned"]):
+            closed += close(relationship, None, SYSTEM, "allowance used", now)
+    return closed
+
+
+def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
+    side = MENTOR if relationship.mentor.user_id == user.id else MENTEE
+    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == InboxItem.OPEN)
+                                     & (InboxItem.user == user))
+    if existing and existing.details.get("relationship") == relationship.id:
+        return existing
+    return inbox.raise_item("withdrawal", name=user.name, email=user.email, user=user,
+                            details={"relationship": relationship.id, "asked_by": side}, message=reason.strip())
+
+
+def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None, leaving: User | None = None) -> bool:
+    """End a relationship at either side's request, confirmed by an admin. Sessions already held
+    stay counted for the mentee, who may ask another mentor. `leaving`: a side whose data is being
+    erased, whom the other side's email does not name."""
+    now = clock.now()
+    try:
+        rules.relationship_move(Relationship.get_by_id(relationship.id).status, "withdraw", ADMIN)
+    except MoveRefused:
+        return False
+    with database.atomic():
+        if not Relationship.update(status=rules.WITHDRAWN, closed_at=now, close_reason="withdrawn").where(
+                (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
+            return False
+        cancelled = wind_up(relationship, now)
+        if item is not None:
+            inbox.close(item.id, by)
+        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
+        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
+            is_mentee = person == mentee_user
+            left = leaving is not None and other.id == leaving.id
+            other_name = ("your mentor" if is_mentee else "your mentee") if left else other.first_name
+            mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
+                      name=person.first_name, other_name=other_name, left=left, is_mentee=is_mentee,
+                      url=links.external_url("directory.directory"), cancelled=cancelled,
+                      attachments=sessions.cancelled_invites(cancelled, other_name),
+                      dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
+        audit.record(by, "withdrew_relationship", relationship)
+    return True

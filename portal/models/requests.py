@@ -1,0 +1,67 @@
+"""Asking for a mentor: the requests, and the waiting list for a full mentor."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from portal.core import clock
+from portal.models.base import BaseModel
+from portal.models.people import BetweenMenteeAndMentor, MenteeProfile, MentorProfile, User
+
+
+class MentorRequest(BetweenMenteeAndMentor, BaseModel):
+    """A mentee asking a mentor (states: portal/rules/requests.py). While it waits it holds one of
+    the mentor's places."""
+
+    mentee = ForeignKeyField(MenteeProfile, backref="requests", on_delete="CASCADE")
+    mentor = ForeignKeyField(MentorProfile, backref="requests", on_delete="CASCADE")
+    note = TextField()  # what the mentee would like to talk about: for the mentor, cleared with time
+    status = CharField(max_length=10, default="pending")
+    created_at = DateTimeField(default=clock.now)
+    deadline = DateTimeField()
+    reminders_sent = IntegerField(default=0)
+    next_reminder_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    decided_by = CharField(max_length=10, null=True)  # mentor, mentee, admin or system
+    decided_by_user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    # The mentor's message sent with their answer, accept or decline (named when only a decline carried one);
+    # request words, so purged and erased with the note.
+    decline_message = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("status", "deadline"), False),
+            (("status", "next_reminder_at"), False),
+            (("mentee", "status"), False),
+            (("mentor", "status"), False),
+        )
+
+
+# The database itself keeps a mentee to one waiting request and one active relationship, however
+# many requests arrive at once.
+MentorRequest.add_index(MentorRequest.index(MentorRequest.mentee, unique=True, name="mentor_request_one_pending")
+                        .where(MentorRequest.status == "pending"))
+
+
+class WaitlistEntry(BetweenMenteeAndMentor, BaseModel):
+    """A mentee waiting for a full mentor. When a place frees, the first in line is offered it
+    (the place is held for them) until offer_expires_at; then the next in line is asked."""
+
+    mentor = ForeignKeyField(MentorProfile, backref="waitlist", on_delete="CASCADE")
+    mentee = ForeignKeyField(MenteeProfile, backref="waitlist_entries", on_delete="CASCADE")
+    # In line; offered a place, held for them; took it; let the offer lapse; left the list.
+    WAITING, OFFERED, TAKEN, LAPSED, LEFT = "waiting", "offered", "taken", "lapsed", "left"
+    status = CharField(max_length=10, default=WAITING)
+    joined_at = DateTimeField(default=clock.now)
+    offered_at = DateTimeField(null=True)
+    offer_expires_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("mentor", "status", "joined_at"), False),
+            (("status", "offer_expires_at"), False),
+            (("mentee", "status"), False),
+        )
+
+
+WaitlistEntry.add_index(WaitlistEntry.index(WaitlistEntry.mentor, WaitlistEntry.mentee, unique=True,
+                                            name="waitlist_entry_one_open")
+                        .where(WaitlistEntry.status.in_(["waiting", "offered"])))

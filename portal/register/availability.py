@@ -1,0 +1,77 @@
+"""(from portal.mentors) TODO docstring"""
+from datetime import date
+
+from portal.core import audit
+from portal.core.db import database
+from portal.models import MentorProfile, ProfileChange, User
+from portal.register import profiles
+from portal.requests import mentor_requests, waitlist
+from portal.rules import availability
+
+
+def availability_problems(capacity: int, leave_from: date | None, leave_until: date | None,
+                          places_taken: int) -> dict[str, str]:
+    """Field -> why the availability settings cannot be saved."""
+    problems = {}
+    if capacity < places_taken:
+        problems["capacity"] = (f"You have {places_taken} {'mentee' if places_taken == 1 else 'mentees'} or "
+                                f"{'request' if places_taken == 1 else 'requests'} now, so the number cannot be "
+                                f"lower than {places_taken}")
+    if bool(leave_from) != bool(leave_until):
+        problems["leave_until" if leave_from else "leave_from"] = "Enter both the first and the last day of leave"
+    elif leave_from and leave_until < leave_from:
+        problems["leave_until"] = "The last day of leave must be the same as or after the first day"
+    return problems
+
+
+AVAILABILITY = ("capacity", "paused", "leave_from", "leave_until")
+
+
+def set_availability(mentor: MentorProfile, by: User, **fields) -> dict | None:
+    """Any of capacity, paused, leave_from and leave_until, as checked by availability_problems; only
+    those given are written. Returns what changed, or None when a mentee took a place meanwhile and
+    the capacity would now be below the places taken."""
+    if not fields or not set(fields) <= set(AVAILABILITY):
+        raise TypeError(f"set_availability takes some of {AVAILABILITY}, not {sorted(fields)}")
+    with database.atomic():
+        current = MentorProfile.get_by_id(mentor.id)
+        changes = {f: [profiles.as_history(getattr(current, f)), profiles.as_history(v)] for f, v in fields.items() if getattr(current, f) != v}
+        if not changes:
+            return {}
+        allowed = MentorProfile.id == mentor.id
+        if "capacity" in fields:
+            allowed &= MentorProfile.places_taken <= fields["capacity"]
+        if not MentorProfile.update(**fields).where(allowed).execute():
+            return None
+        ProfileChange.create(mentor=mentor, changed_by=by, changes=changes)
+        # In the same transaction: nobody can answer a request between the mentor going away and it closing.
+        mentor_requests.close_requests_if_away(mentor.id)
+    waitlist.offer_free_places(mentor.id)
+    return changes
+
+
+def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = False) -> None:
+    """`leaving`: off the register because their data is being erased; the mentees whose requests
+    close are not told their name."""
+    with database.atomic():
+        if MentorProfile.update(listed=listed).where(
+                (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
+            ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
+            audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
+        # in the same transaction, as in set_availability
+        if leaving:
+            mentor_requests.close_requests_to(mentor, leaving=True)
+        else:
+            mentor_requests.close_requests_if_away(mentor.id)
+    waitlist.offer_free_places(mentor.id)
+
+
+STATES = {
+    availability.NOT_SET_UP: "Login not set up yet",
+    availability.UNLISTED: "Off the register",
+    availability.PAUSED: "Paused",
+    availability.ON_LEAVE: "On leave",
+    availability.CLOSED: "Not taking mentees",
+    availability.FULL: "Full",
+    availability.OPEN: "Taking mentees",
+}

@@ -1,0 +1,179 @@
+"""Importing mentors from a CSV file: checked row by row with the same form an admin fills in,
+previewed, then imported by a job (jobs/imports.py). Rows are matched by email address, so
+importing the same file twice changes nothing the second time."""
+import csv
+import io
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from portal.core import reference
+from portal.core.refused import Refused
+
+# The columns, in the order of the downloadable template. Multi-valued cells take values
+# separated by semicolons; yes/no cells take yes, no, y, n, true, false, 1 or 0.
+COLUMNS = ["email", "name", "grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt",
+           "experience_away", "why_mentor", "slots", "availability_notes", "meets_online", "platforms",
+           "meets_in_person", "locations", "interests", "contact_details", "capacity"]
+REQUIRED = {"email", "name"}
+MAX_ROWS = 10_000
+MAX_BYTES = 10 * 1024 * 1024
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+EXAMPLE = {
+    "email": "priya.shah@example.nhs.uk", "name": "Priya Shah", "grade": "ST5", "school": "Paediatrics",
+    "specialty": "Neonatology", "trust": "Leeds Teaching Hospitals NHS Trust", "gender": "Woman",
+    "pronouns": "she/her", "experience_rtt": "Came back after a year of parental leave.",
+    "experience_away": "Two periods of parental leave.", "why_mentor": "I wish I had had someone to talk to.",
+    "slots": "mon-evening; wed-evening; sat-morning", "availability_notes": "Not in August",
+    "meets_online": "yes", "platforms": "teams; zoom", "meets_in_person": "yes", "locations": "Leeds; Harrogate",
+    "interests": "Running, baking", "contact_details": "07700 900123", "capacity": "2",
+}
+
+
+class FileRefused(Refused):
+    """Why a whole file cannot be imported, in words for the admin."""
+
+
+@dataclass
+class RowProblem:
+    line: int
+    email: str
+    messages: list[str]
+
+
+@dataclass
+class Checked:
+    rows: list[dict] = field(default_factory=list)  # {"line", "email", "name", "capacity", "values"}
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) + len(self.problems)
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS)
+    writer.writeheader()
+    writer.writerow(EXAMPLE)
+    return out.getvalue()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without the byte-order mark Excel adds), else Windows-1252, Excel's other habit."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise FileRefused("We could not read the letters in this file. In Excel, save it as "
+                              "'CSV UTF-8' and upload it again.") from None
+
+
+def _header(name: str) -> str:
+    return "_".join((name or "").strip().lower().replace("-", " ").split())
+
+
+def check(data: bytes) -> Checked:
+    if len(data) > MAX_BYTES:
+        raise FileRefused("The file is larger than 10 MB. Split it into smaller files.")
+    text = decode(data)
+    if not text.strip():
+        raise FileRefused("The file is empty. Download the template to see what it should hold.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = [_header(h) for h in next(reader)]
+    except csv.Error:
+        raise FileRefused("This does not look like a CSV file. Save it as CSV and upload it again.") from None
+    unknown = [h for h in headers if h and h not in COLUMNS]
+    missing = REQUIRED - set(headers)
+    if unknown or missing:
+        parts = []
+        if missing:
+            parts.append(f"it has no {' or '.join(sorted(missing))} column")
+        if unknown:
+            parts.append(f"we do not know the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+        raise FileRefused(f"The file's first row does not match the template: {'; '.join(parts)}. "
+                          f"The columns are: {', '.join(COLUMNS)}.")
+    if len(set(h for h in headers if h)) < len([h for h in headers if h]):
+        raise FileRefused("A column appears twice in the file's first row.")
+
+    checked, seen = Checked(), {}
+    try:
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if checked.total >= MAX_ROWS:
+                raise FileRefused(f"The file has more than {MAX_ROWS:,} mentors. Split it into smaller files.")
+            _check_row(line, dict(zip(headers, cells)), checked, seen)
+    except csv.Error as error:
+        raise FileRefused(f"Line {line} of the file cannot be read as CSV ({error}).") from None
+    if not checked.total:
+        raise FileRefused("The file has a first row but no mentors in it.")
+    return checked
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.replace(",", ";").split(";") if part.strip()]
+
+
+def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
+    from portal.register.forms import ImportRowForm
+
+    row = {k: (v or "").strip() for k, v in row.items() if k}
+    messages = []
+    formdata = MultiDict()
+    for name in COLUMNS:
+        value = row.get(name, "")
+        if name in ("meets_online", "meets_in_person"):
+            if value.lower() not in YES | NO:
+                messages.append(f"{name} must be yes or no")
+            elif value.lower() in YES:
+                formdata.add(name, "y")
+        elif name == "slots":
+            for slot in _split(value):
+                formdata.add(name, slot.lower())
+        elif name == "platforms":
+            by_label = {label.lower(): key for key, label in reference.PLATFORMS.items()}
+            for platform in _split(value):
+                formdata.add(name, by_label.get(platform.lower(), platform.lower()))
+        elif name == "capacity":
+            formdata.add(name, value or "2")
+        elif name == "locations":
+            formdata.add(name, "; ".join(_split(value)))
+        else:
+            formdata.add(name, value)
+    form = ImportRowForm(formdata=formdata)
+    valid = form.validate()
+    messages += [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
+    email = (form.email.data or row.get("email", ""))
+    if valid and email in seen:
+        messages.append(f"this email address is on line {seen[email]} too")
+    if messages:
+        checked.problems.append(RowProblem(line, row.get("email", ""), messages))
+        return
+    seen[email] = line
+    checked.rows.append({"line": line, "email": email, "name": form.name.data, "capacity": form.capacity.data,
+                         "values": form.values()})
+
+
+def without_person(data: bytes, email: str) -> bytes | None:
+    """The file without the rows for `email` (someone whose data is erased), or None when it has none.
+    Rows that cannot be read are left as they are: they were never imported."""
+    try:
+        rows = list(csv.reader(io.StringIO(decode(data), newline="")))
+    except (FileRefused, csv.Error):
+        return None
+    if not rows:
+        return None
+    headers = [_header(h) for h in rows[0]]
+    if "email" not in headers:
+        return None
+    column = headers.index("email")
+    kept = [r for r in rows[1:] if len(r) <= column or r[column].strip().lower() != email.lower()]
+    if len(kept) == len(rows) - 1:
+        return None
+    out = io.StringIO()
+    csv.writer(out).writerows([rows[0], *kept])
+    return out.getvalue().encode("utf-8")

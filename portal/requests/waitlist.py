@@ -1,0 +1,168 @@
+"""Places with a mentor, and the waiting list for a full one.
+
+A mentor's places_taken counts active relationships, requests waiting for an answer and places
+held for someone on the waiting list. A place is taken and given back by conditional updates,
+so two people can never take the same last place. When a place frees and people are waiting,
+the first in line is offered it and the place is held for them for a few working days; if they
+do not take it, the next in line is asked.
+"""
+from datetime import datetime
+
+from flask import current_app
+from peewee import IntegrityError
+
+from portal.core import audit, clock, links, mail
+from portal.core.db import database
+from portal.core.refused import Refused
+from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, mentor_state
+from portal.rules import availability, mentoring, workdays
+
+OPEN = (WaitlistEntry.WAITING, WaitlistEntry.OFFERED)
+
+
+class WaitlistProblem(Refused):
+    """Why someone cannot join a waiting list, in words for them."""
+
+
+def take_place(mentor_id: int) -> bool:
+    """Take one of the mentor's free places; False when there is none."""
+    return bool(MentorProfile.update(places_taken=MentorProfile.places_taken + 1)
+                .where((MentorProfile.id == mentor_id) & (MentorProfile.places_taken < MentorProfile.capacity))
+                .execute())
+
+
+def release_place(mentor_id: int, now: datetime | None = None) -> None:
+    """Give a place back, and offer it to whoever waits longest for this mentor."""
+    MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
+        (MentorProfile.id == mentor_id) & (MentorProfile.places_taken > 0)).execute()
+    offer_free_places(mentor_id, now)
+
+
+def open_entry(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry | None:
+    return WaitlistEntry.get_or_none((WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
+                                     & WaitlistEntry.status.in_(OPEN))
+
+
+def position(entry: WaitlistEntry) -> int:
+    """1 for the first in line."""
+    return WaitlistEntry.select().where(
+        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING)
+        & (WaitlistEntry.id <= entry.id)).count()
+
+
+def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
+    """Wait for a full mentor: for a mentee who may ask a mentor, of a mentor who is only full."""
+    if mentor.user_id == mentee.user_id:
+        raise WaitlistProblem("You cannot join your own waiting list")
+    if mentee.deactivated_at:
+        raise WaitlistProblem("Your mentee account is paused: ask the team to restart it")
+    if Relationship.select().where((Relationship.mentee == mentee) & (Relationship.status == mentoring.ACTIVE)).exists():
+        raise WaitlistProblem("You already have a mentor")
+    fresh = MentorProfile.get_by_id(mentor.id)
+    standing = mentor_state(fresh, clock.today_london())
+    if standing == availability.OPEN:
+        raise WaitlistProblem("This mentor has a free place, so you can ask them now")
+    if standing != availability.FULL:
+        raise WaitlistProblem("This mentor is not taking mentees just now")
+    try:
+        with database.atomic():
+            entry = WaitlistEntry.create(mentor=mentor, mentee=mentee)
+            audit.record(mentee.user, "joined_waitlist", entry)
+    except IntegrityError:
+        raise WaitlistProblem("You are already on this mentor's waiting list") from None
+    return entry
+
+
+def leave_all(mentee_id: int, by) -> None:
+    """Leave every waiting list (a mentee matched, or paused): held places go to the next in line."""
+    for entry in WaitlistEntry.select().where((WaitlistEntry.mentee == mentee_id) & WaitlistEntry.status.in_(OPEN)):
+        leave(entry, by)
+
+
+def leave(entry: WaitlistEntry, by: User) -> None:
+    with database.atomic():
+        was_offered = entry.status == WaitlistEntry.OFFERED
+        if WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
+                (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute() and was_offered:
+            release_place(entry.mentor_id)
+        audit.record(by, "left_waitlist", entry)
+
+
+def close_list(mentor: MentorProfile) -> int:
+    """A mentor leaving the scheme (their data erased): everyone waiting for them is told to choose
+    again, without the mentor's name."""
+    closed = 0
+    for entry in WaitlistEntry.select().where((WaitlistEntry.mentor == mentor.id) & WaitlistEntry.status.in_(OPEN)):
+        if not WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
+                (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute():
+            continue
+        mentee_user = entry.mentee_user
+        mail.send(mentee_user.email, "waitlist_closed", "A waiting list you were on has closed", user=mentee_user,
+                  name=mentee_user.first_name, url=links.external_url("directory.directory"),
+                  dedupe_key=f"waitlist-closed:{entry.id}")
+        audit.record(None, "closed_waitlist_entry", entry)
+        closed += 1
+    return closed
+
+
+def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
+    """Offer each free place of an available mentor to the next in line; returns how many were offered."""
+    now = now or clock.now()
+    offered = 0
+    if not WaitlistEntry.select().where((WaitlistEntry.mentor == mentor_id)
+                                        & (WaitlistEntry.status == WaitlistEntry.WAITING)).exists():
+        return offered
+    while True:
+        with database.atomic():
+            mentor = MentorProfile.get_by_id(mentor_id)
+            if mentor_state(mentor, clock.to_london(now).date()) != availability.OPEN:
+                return offered
+            waiting = list(WaitlistEntry.select().where(
+                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING))
+                .order_by(WaitlistEntry.id).limit(5))
+            if not waiting or not take_place(mentor_id):
+                return offered
+            for entry in waiting:
+                expires = workdays.deadline(now, current_app.config["WAITLIST_OFFER_WORKING_DAYS"])
+                if WaitlistEntry.update(status=WaitlistEntry.OFFERED, offered_at=now, offer_expires_at=expires).where(
+                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.WAITING)).execute():
+                    _tell_offered(entry, mentor, expires)
+                    offered += 1
+                    break
+            else:
+                # Everyone we looked at was offered a place by someone else meanwhile.
+                MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
+                    MentorProfile.id == mentor_id).execute()
+                return offered
+
+
+def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime) -> None:
+    mentee_user = entry.mentee_user
+    mentor_name = User.get_by_id(mentor.user_id).name
+    mail.send(mentee_user.email, "waitlist_offer", f"A place with {mentor_name} is free for you",
+              user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_name, expires=expires,
+              url=links.external_url("directory.profile", mentor_id=mentor.id),
+              dedupe_key=f"waitlist-offer:{entry.id}")
+    audit.record(None, "offered_waitlist_place", entry)
+
+
+def take_offer(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
+    """The mentee uses the place held for them; True when they held one."""
+    return bool(WaitlistEntry.update(status=WaitlistEntry.TAKEN, closed_at=clock.now()).where(
+        (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
+        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute())
+
+
+def lapse_offers(now: datetime) -> int:
+    """Offers not taken in time lapse; their places go to the next in line."""
+    due = list(WaitlistEntry.select(WaitlistEntry.id, WaitlistEntry.mentor).where(
+        (WaitlistEntry.status == WaitlistEntry.OFFERED) & (WaitlistEntry.offer_expires_at <= now)).limit(500))
+    lapsed = 0
+    for entry in due:
+        with database.atomic():
+            if WaitlistEntry.update(status=WaitlistEntry.LAPSED, closed_at=now).where(
+                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute():
+                audit.record(None, "waitlist_offer_lapsed", entry)
+                release_place(entry.mentor_id, now)
+                lapsed += 1
+    return lapsed
