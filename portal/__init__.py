@@ -9,22 +9,22 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import config
-from portal.core import db, formatting, htmx
-from portal.core.access import nav_items
 from portal.accounts.views import bp as accounts
 from portal.admin import bp as admin
+from portal.cli import register as register_cli
+from portal.core import db, formatting, htmx
+from portal.core.access import nav_items
 from portal.core.extensions import csrf, limiter, login_manager
+from portal.core.forms import whole_number
 from portal.dev.views import bp as dev
 from portal.directory.views import bp as directory
 from portal.home.views import bp as home
 from portal.mentoring.views import bp as mentoring
+from portal.models import User
 from portal.privacy.views import bp as privacy
 from portal.register.views import bp as register
 from portal.requests.views import bp as requests
 from portal.survey.views import bp as survey
-from portal.cli import register as register_cli
-from portal.core.forms import whole_number
-from portal.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
 

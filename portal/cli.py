@@ -1,16 +1,18 @@
-"""Command line: `flask --app app <group> <command>`."""
-import signal
+"""Command line: `flask --app app <group> <command>`. The worker and the cron scheduler are jobs/cli.py's,
+added by the `flask.commands` entry points in pyproject.toml, as the portal never imports jobs/."""
 import sys
-import time
+from datetime import datetime
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 
 from portal.accounts import logins
-from portal.core import db
+from portal.core import clock, db
+from portal.dev import demo, launcher
 from portal.models import User
-from portal.rules import passwords
+from portal.rules import passwords, workdays
 
 db_cli = AppGroup("db", help="The database schema.")
 admin_cli = AppGroup("admin", help="Admin accounts.")
@@ -33,7 +35,6 @@ def db_status():
 
 
 def _valid_email(value: str) -> str:
-    from email_validator import EmailNotValidError, validate_email
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
@@ -65,8 +66,7 @@ def admin_create(email, name, password):
 @demo_cli.command("load")
 def demo_load():
     """Load the demonstration people into an empty database."""
-    from portal.dev.demo import load
-    created = load()
+    created = demo.load()
     click.echo("Demo data loaded." if created else "The database already has people in it: nothing loaded.")
 
 
@@ -75,10 +75,6 @@ def demo_load():
 @click.option("--days", type=int, default=None, help="Working days to answer (default: ANSWER_WORKING_DAYS).")
 def scheme_deadline(made_at, days):
     """When a request made at MADE_AT (London time, e.g. 2026-12-23T16:00) runs out."""
-    from datetime import datetime
-
-    from portal.core import clock
-    from portal.rules import workdays
     try:
         moment = datetime.fromisoformat(made_at)
     except ValueError:
@@ -88,74 +84,12 @@ def scheme_deadline(made_at, days):
     click.echo(clock.to_london(due).isoformat())
 
 
-# How long the worker and the cron scheduler wait before starting again after RQ gave up.
-RESTART_AFTER_SECONDS = 2
-
-
-def _start_again_soon(who: str, why) -> None:
-    """RQ's worker and cron scheduler give up when Redis goes away (restarted, say), and every email
-    and sweep would wait for someone to restart them. Everything they carry is in the database, so
-    they start again by themselves, and carry on once Redis answers."""
-    click.echo(f"The {who} stopped ({why}); it starts again in {RESTART_AFTER_SECONDS} seconds.", err=True)
-    # RQ's signal handlers expect a running worker: while waiting, a stop signal just stops.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    time.sleep(RESTART_AFTER_SECONDS)
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
-@click.option("--log-level", default="INFO", show_default=True, help="WARNING shows only jobs that fail.")
-def worker(burst, log_level):
-    """Run an RQ worker (with its scheduler) for the portal's queue."""
-    from redis.exceptions import RedisError
-    from rq import Worker
-
-    from portal.core.queue import queue
-
-    class PortalWorker(Worker):
-        asked_to_stop = False
-
-        def request_stop(self, signum, frame):
-            self.asked_to_stop = True
-            super().request_stop(signum, frame)
-
-    while True:
-        q = queue()
-        try:
-            running = PortalWorker([q], connection=q.connection)
-            ok = running.work(burst=burst, with_scheduler=True, logging_level=log_level)
-        except RedisError as error:
-            if burst:
-                raise
-            _start_again_soon("worker", error)
-            continue
-        if burst or running.asked_to_stop:
-            sys.exit(0 if ok or burst else 1)
-        _start_again_soon("worker", "RQ gave up: see above")
-
-
-@click.command("cron")
-def cron():
-    """Enqueue the sweeps every minute (RQ's cron scheduler)."""
-    from redis.exceptions import RedisError
-
-    from jobs.schedule import scheduler
-    while True:
-        try:
-            scheduler(current_app.config["RQ_QUEUE"]).start()
-            return
-        except RedisError as error:
-            _start_again_soon("cron scheduler", error)
-
-
 @click.command("dev")
 def dev():
     """Everything `make run` runs: migrations, demo data, Redis, worker, scheduler and web server."""
-    from portal.dev.launcher import main
-    sys.exit(main(current_app._get_current_object()))
+    sys.exit(launcher.main(current_app._get_current_object()))
 
 
 def register(app):
-    for command in (db_cli, admin_cli, demo_cli, scheme_cli, worker, cron, dev):
+    for command in (db_cli, admin_cli, demo_cli, scheme_cli, dev):
         app.cli.add_command(command)

@@ -30,3 +30,4 @@ def test_no_test_file_imports_another_or_a_conftest():
                 for module in imported_modules(path)
                 if module.startswith("tests") and NOT_FOR_IMPORT.search(module)]
     assert reaching == [], "shared helpers belong in tests/support/:\n" + "\n".join(reaching)
+

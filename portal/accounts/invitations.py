@@ -1,18 +1,12 @@
-"""(from portal.accounts) TODO docstring"""
-from datetime import timedelta
+"""Inviting mentors and admins: the team gives someone a role, and an emailed link lets a new person set
+their password."""
 
-from flask import current_app
 
-from portal.accounts import logins
-from portal.core import audit, links, mail
+from portal.accounts import emails, logins
+from portal.core import audit
 from portal.core.db import database
 from portal.core.roles import ADMIN, MENTOR
 from portal.models import MentorProfile, User
-
-INVITE = "invitation"
-
-
-ROLES = {MENTOR: "a peer mentor", ADMIN: "a member of the admin team"}
 
 
 def invite(by: User, name: str, email: str, role: str) -> User:
@@ -33,16 +27,9 @@ def invite(by: User, name: str, email: str, role: str) -> User:
 
 def send_invitation(by: User, user: User, role: str) -> None:
     if user.password_hash:
-        # They can already log in: tell them about the new role, no password needed.
-        mail.send(user.email, "role_added", f"You have been added as {ROLES[role]}", user=user,
-                  name=user.first_name, role=ROLES[role], inviter=by.name,
-                  login_url=links.external_url("accounts.login"))
-        return
-    days = current_app.config["INVITE_LINK_DAYS"]
-    token = links.issue(INVITE, user, timedelta(days=days))
-    mail.send(user.email, "invitation", f"You are invited to join {current_app.config['SCHEME_NAME']}",
-              user=user, name=user.first_name, role=ROLES[role], inviter=by.name, days=days,
-              url=links.external_url("accounts.accept_invitation", token=token))
+        emails.send_role_added(user, role, by)
+    else:
+        emails.send_invitation(user, role, by)
 
 
 def pending_invitations():

@@ -2,17 +2,13 @@
 
 No function here tells its caller whether an email address has an account, so no page
 built on them can reveal it either: where an address is taken, its owner gets an email."""
-from datetime import timedelta
 
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.core import audit, clock, links, mail
+from portal.accounts import emails
+from portal.core import audit, clock, links
 from portal.core.db import database
 from portal.models import MentorProfile, User, new_nonce
-
-RESET = "reset_password"
-
 
 # Checked against when no account matches, so a wrong address takes as long as a wrong password.
 _UNUSED_HASH = generate_password_hash("no account has this password")
@@ -41,10 +37,7 @@ def request_password_reset(email: str) -> None:
     user = find(email)
     if user is None or not user.is_active:
         return
-    minutes = current_app.config["RESET_LINK_MINUTES"]
-    token = links.issue(RESET, user, timedelta(minutes=minutes))
-    mail.send(user.email, "reset_password", "Reset your password", user=user, name=user.first_name,
-              url=links.external_url("accounts.reset_password", token=token), minutes=minutes)
+    emails.send_password_reset(user)
 
 
 def end_sessions(user: User) -> None:
@@ -65,8 +58,7 @@ def set_password(user: User, password: str, *, reason: str) -> User:
         MentorProfile.update().where(MentorProfile.user == user.id).execute()
         audit.record(user, f"password_{reason}", user)
         if reason != "invitation":
-            mail.send(user.email, "password_changed", "Your password has been changed", user=user,
-                      name=user.first_name, reset_url=links.external_url("accounts.forgot_password"))
+            emails.send_password_changed(user)
     return user
 
 

@@ -1,15 +1,12 @@
-"""(from portal.accounts) TODO docstring"""
-from datetime import timedelta
+"""Mentees signing up themselves: the eligibility declaration, the agreement version accepted, and
+confirming their email address; a mentor joining as a mentee too."""
 
-from flask import current_app
 from peewee import IntegrityError
 
-from portal.accounts import logins
-from portal.core import audit, clock, content, links, mail
+from portal.accounts import emails, logins
+from portal.core import audit, clock, content, links
 from portal.core.db import database
 from portal.models import MenteeProfile, User
-
-CONFIRM = "confirm_email"
 
 
 def mentee_profile_values(form) -> dict:
@@ -40,17 +37,12 @@ def sign_up_mentee(form) -> None:
                 user = User.create(email=form.email.data, name=form.name.data, password_hash=password_hash)
                 MenteeProfile.create(user=user, **mentee_profile_values(form))
                 audit.record(user, "signed_up", user)
-                send_confirmation(user)
+                emails.send_confirmation(user)
                 return
     except IntegrityError:
         pass  # the same address signed up a moment ago (a double click): treat it as taken
     existing = logins.find(form.email.data)
-    mail.send(existing.email, "signup_existing", "Someone tried to sign up with your email address",
-              user=existing, name=existing.first_name,
-              login_url=links.external_url("accounts.login"),
-              reset_url=links.external_url("accounts.forgot_password"),
-              join_url=links.external_url("accounts.join_as_mentee"),
-              dedupe_key=f"signup-existing:{existing.id}:{clock.today_london()}")
+    emails.send_signup_attempt(existing)
 
 
 def add_mentee_role(user: User, form) -> MenteeProfile | None:
@@ -70,17 +62,10 @@ def accept_agreement(mentee: MenteeProfile, agreement) -> None:
     audit.record(mentee.user, "accepted_agreement", mentee, detail=f"version {agreement.version}")
 
 
-def send_confirmation(user: User) -> None:
-    token = links.issue(CONFIRM, user, timedelta(hours=current_app.config["CONFIRM_LINK_HOURS"]))
-    mail.send(user.email, "confirm_email", "Confirm your email address", user=user,
-              name=user.first_name, url=links.external_url("accounts.confirm_email", token=token),
-              hours=current_app.config["CONFIRM_LINK_HOURS"])
-
-
 def resend_confirmation(email: str) -> None:
     user = logins.find(email)
     if user and not user.email_confirmed_at and user.is_active:
-        send_confirmation(user)
+        emails.send_confirmation(user)
 
 
 def confirm_email(link) -> User:

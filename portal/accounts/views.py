@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from portal.accounts import invitations, logins, signup
+from portal.accounts import emails, logins, signup
 from portal.accounts.forms import (AcceptAgreementForm, ChangePasswordForm, EmailOnlyForm, InterestForm, LoginForm,
                                    MenteeDetailsForm, SignupForm)
 from portal.accounts.interest import register_interest
@@ -89,7 +89,7 @@ def logout():
 def confirm_email(token):
     """The link in the email: looking (GET) changes nothing, as mail scanners open links; only
     pressing the button (POST, with the form's CSRF token) confirms."""
-    checked = links.check(signup.CONFIRM, token)
+    checked = links.check(emails.CONFIRM, token)
     if checked.problem == "used":
         flash("Your email address is already confirmed.", "success")
         return redirect(url_for("home.home"))
@@ -132,12 +132,12 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
-    return _set_password_through_link(token, logins.RESET, "reset")
+    return _set_password_through_link(token, emails.RESET, "reset")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
-    return _set_password_through_link(token, invitations.INVITE, "invitation")
+    return _set_password_through_link(token, emails.INVITE, "invitation")
 
 
 def _set_password_through_link(token, purpose, reason):

@@ -7,11 +7,11 @@ from redis.exceptions import RedisError
 from portal.admin import bp
 from portal.core import audit, clock, mail
 from portal.core.access import me
+from portal.core.queue import queue
 from portal.models import Email, SweepRun
 
 
 def _queue_figures() -> dict:
-    from portal.core.queue import queue
     try:
         q = queue()
         return {"reachable": True, "queued": q.count, "failed": q.failed_job_registry.count,

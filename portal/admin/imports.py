@@ -11,6 +11,7 @@ from portal.core.access import me
 from portal.core.db import database
 from portal.core.htmx import refusal_shown, render_htmx
 from portal.models import ImportBatch, User
+from portal.register import imports
 from portal.register.imports import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 
 SHOWN_PROBLEMS = 100
@@ -60,7 +61,7 @@ def import_preview(batch_id):
     if form.validate_on_submit() and checked.rows:
         if ImportBatch.update(status="queued", queued_at=clock.now(), send_invitations=form.send_invitations.data).where(
                 (ImportBatch.id == batch.id) & (ImportBatch.status == "previewed")).execute():
-            database.after_commit(lambda: queue_import(batch.id))
+            database.after_commit(lambda: imports.queue_batch(batch.id))
         return redirect(url_for("admin.import_progress", batch_id=batch.id))
     emails = [row["email"] for row in checked.rows]
     existing = set()
@@ -69,12 +70,6 @@ def import_preview(batch_id):
     return render_template("admin/import_preview.html", batch=batch, checked=checked, form=form,
                            problems=checked.problems[:SHOWN_PROBLEMS],
                            new=sum(1 for e in emails if e not in existing), known=len(existing))
-
-
-def queue_import(batch_id: int) -> bool:
-    from jobs.imports import import_mentors
-    from portal.core.queue import try_enqueue
-    return try_enqueue(import_mentors, batch_id, job_timeout=3600)
 
 
 @bp.route("/mentors/import/<int:batch_id>/progress")

@@ -24,10 +24,7 @@ def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | N
                message: str = "") -> InboxItem:
     assert kind in KINDS, kind
     item = InboxItem.create(kind=kind, name=name, email=email, user=user, details=details or {}, message=message)
-    # The notice names the kind of item and links to it; what was written stays in the portal.
-    mail.send(current_app.config["SCHEME_INBOX_EMAIL"], "inbox_new", f"New in the inbox: {KINDS[kind]}",
-              kind=KINDS[kind], url=links.external_url("admin.inbox_item", item_id=item.id),
-              dedupe_key=f"inbox-new:{item.id}")
+    send_team_notice(item)
     return item
 
 
@@ -53,8 +50,19 @@ def assign(item: InboxItem, admin: User | None, by: User) -> None:
 def reply(item: InboxItem, by: User, message: str) -> InboxReply:
     """Answer the person by email from the portal; the reply is kept with the item."""
     with database.atomic():
-        email_id = mail.send(item.email, "inbox_reply", f"A reply from {current_app.config['SCHEME_NAME']}",
-                             name=item.name.split()[0] if item.name else "", message=message)
+        email_id = send_reply(item, message)
         found = InboxReply.create(item=item, by=by, email=email_id)
         audit.record(by, "replied_to_inbox_item", item)
     return found
+
+
+def send_team_notice(item: InboxItem) -> None:
+    """The notice names the kind of item and links to it; what was written stays in the portal."""
+    mail.send(current_app.config["SCHEME_INBOX_EMAIL"], "inbox_new", f"New in the inbox: {KINDS[item.kind]}",
+              kind=KINDS[item.kind], url=links.external_url("admin.inbox_item", item_id=item.id),
+              dedupe_key=f"inbox-new:{item.id}")
+
+
+def send_reply(item: InboxItem, message: str) -> int | None:
+    return mail.send(item.email, "inbox_reply", f"A reply from {current_app.config['SCHEME_NAME']}",
+                     name=item.name.split()[0] if item.name else "", message=message)

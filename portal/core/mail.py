@@ -7,14 +7,14 @@ commits, and a Redis that cannot be reached only delays it: the sweep
 `jobs.sweeps.requeue_emails` queues whatever is left waiting.
 """
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import markdown as markdown_lib
 import nh3
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from portal.core import clock
+from portal.core import clock, queue
 from portal.core.db import database
 from portal.models import Email
 
@@ -94,7 +94,23 @@ def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | N
 
 def queue_delivery(email_id: int) -> bool:
     """Put a delivery job on the queue; with Redis down the outbox keeps the mail for the sweep."""
-    from jobs.email import deliver
-    from portal.core.queue import try_enqueue
+    return queue.try_enqueue(queue.DELIVER_EMAIL, email_id)
 
-    return try_enqueue(deliver, email_id)
+
+# A requeued row waits this long in the queue before the sweep queues it once more.
+REQUEUE_GRACE = timedelta(minutes=5)
+
+
+def requeue_waiting(now: datetime) -> int:
+    """Queue again every outbox row still waiting past its time: how mail survives a Redis or SMTP outage,
+    and a worker dying in the middle of sending (its claim lapses)."""
+    due = list(Email.select(Email.id)
+               .where(Email.status.in_([Email.QUEUED, Email.SENDING]) & (Email.next_attempt_at <= now))
+               .order_by(Email.next_attempt_at)
+               .limit(1000))
+    queued = 0
+    for email in due:
+        # Pushed back before queuing, so the next minute's sweep leaves it alone while it waits.
+        Email.update(next_attempt_at=now + REQUEUE_GRACE).where(Email.id == email.id).execute()
+        queued += queue_delivery(email.id)
+    return queued

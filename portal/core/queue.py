@@ -1,4 +1,12 @@
-"""(from jobs) TODO docstring"""
+"""The queue: Redis carries work, the database holds the truth.
+
+Every job reads its facts from the database, so running one twice, late, or after Redis lost it does no
+harm. Several portals may share one Redis: each has its own queue (RQ_QUEUE), and each job carries the id
+of the portal that queued it (stamp), which jobs.job checks before it touches anything.
+
+The portal names the jobs it queues by their dotted paths, so it never imports jobs/ (which is built on
+the portal); tests/jobs/test_outbox.py checks each name leads to a job.
+"""
 import logging
 
 from flask import current_app
@@ -8,6 +16,8 @@ from rq import Queue
 
 log = logging.getLogger(__name__)
 
+DELIVER_EMAIL = "jobs.email.deliver"
+IMPORT_MENTORS = "jobs.imports.import_mentors"
 
 _connections: dict[str, Redis] = {}
 
@@ -40,5 +50,6 @@ def try_enqueue(func, *args, **kwargs) -> bool:
         enqueue(func, *args, **kwargs)
         return True
     except (RedisError, OSError) as exc:
-        log.warning("%s%s waits for the queue to come back: %s", func.__name__, args, exc)
+        name = func if isinstance(func, str) else func.__name__
+        log.warning("%s%s waits for the queue to come back: %s", name.rsplit(".", 1)[-1], args, exc)
         return False

@@ -98,5 +98,4 @@ def ask(mentor_id):
             mentor_requests.make_request(me(), mentor, form.note.data)
             flash(f"Your request has gone to {mentor.user.first_name}.", "success")
             return redirect(url_for("mentoring.mine"))
-    from portal.directory.views import profile_page
     return profile_page(mentor, request_form=form), 400

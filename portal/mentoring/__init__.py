@@ -1,0 +1,1 @@
+"""Mentoring: relationships from the mentor's yes to their end, and the sessions within them."""

@@ -11,11 +11,11 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from peewee import fn
 
-from portal.core import audit, clock, inbox, links, mail
+from portal.core import audit, clock, inbox
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.core.roles import ADMIN, MENTEE, MENTOR, SYSTEM
-from portal.mentoring import sessions
+from portal.mentoring import emails, sessions
 from portal.models import InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship, User
 from portal.requests import waitlist
 from portal.rules import allowance
@@ -56,11 +56,7 @@ def grant_more(relationship: Relationship, by: User, item=None) -> int:
         if item is not None:
             inbox.close(item.id, by)
         allowed = MenteeProfile.get_by_id(relationship.mentee_id).sessions_allowed
-        mentee_user = relationship.mentee_user
-        mail.send(mentee_user.email, "sessions_granted", f"{extra} more sessions agreed", user=mentee_user,
-                  name=mentee_user.first_name, extra=extra, allowed=allowed,
-                  url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                  dedupe_key=f"granted:{relationship.id}:{allowed}")
+        emails.send_sessions_granted(relationship, extra, allowed)
         audit.record(by, "granted_sessions", relationship, detail=f"+{extra}, now {allowed}")
     return allowed
 
@@ -74,12 +70,7 @@ def ask_to_close(relationship: Relationship, user: User) -> bool:
     if current.close_asked_by and current.close_asked_by != who:
         return close(relationship, user, who, "agreed")
     Relationship.update(close_asked_by=who).where(Relationship.id == relationship.id).execute()
-    mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-    other = mentor_user if who == MENTEE else mentee_user
-    mail.send(other.email, "close_suggested", f"{user.first_name} suggests ending your mentoring", user=other,
-              name=other.first_name, other_name=user.first_name,
-              url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-              dedupe_key=f"close-suggested:{relationship.id}:{who}")
+    emails.send_close_suggested(relationship, user, who)
     audit.record(user, "suggested_closing", relationship)
     return False
 
@@ -115,12 +106,7 @@ def close(relationship: Relationship, by: User | None, role: str, reason: str, n
             return False
         cancelled = wind_up(relationship, now)
         evaluation.invite(relationship)
-        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-            mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
-                      name=person.first_name, other_name=other.first_name, is_mentee=person == mentee_user,
-                      cancelled=cancelled, attachments=sessions.cancelled_invites(cancelled, other.first_name),
-                      dedupe_key=f"closed:{relationship.id}:{person.id}")
+        emails.send_closed(relationship, cancelled)
         audit.record(by, "closed_relationship", relationship, detail=reason)
     return True
 
@@ -153,14 +139,7 @@ def nudge_windows(now: datetime, limit: int = 500) -> int:
             if not Relationship.update(window_nudged_at=now).where(
                     (Relationship.id == relationship.id) & Relationship.window_nudged_at.is_null()).execute():
                 continue
-            state = sessions.standing(relationship)
-            mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-            for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-                mail.send(person.email, "window_nudge", "Your mentoring: the last month of the advised window",
-                          user=person, name=person.first_name, other_name=other.first_name, state=state,
-                          window=current_app.config["SESSION_WINDOW_MONTHS"],
-                          url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                          dedupe_key=f"window-nudge:{relationship.id}:{person.id}")
+            emails.send_window_nudge(relationship, sessions.standing(relationship))
     return len(due)
 
 
@@ -207,15 +186,6 @@ def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None
         cancelled = wind_up(relationship, now)
         if item is not None:
             inbox.close(item.id, by)
-        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-            is_mentee = person == mentee_user
-            left = leaving is not None and other.id == leaving.id
-            other_name = ("your mentor" if is_mentee else "your mentee") if left else other.first_name
-            mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
-                      name=person.first_name, other_name=other_name, left=left, is_mentee=is_mentee,
-                      url=links.external_url("directory.directory"), cancelled=cancelled,
-                      attachments=sessions.cancelled_invites(cancelled, other_name),
-                      dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
+        emails.send_withdrawn(relationship, cancelled, leaving)
         audit.record(by, "withdrew_relationship", relationship)
     return True

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.core import audit, calendar, clock, inbox, links, mail, reference
+from portal.core import audit, clock, inbox, reference
 from portal.core.db import database
 from portal.core.refused import Refused
-from portal.core.roles import MENTEE
+from portal.mentoring import emails
 from portal.models import MenteeProfile, MentoringSession, Relationship, User
 from portal.rules import allowance
 from portal.rules import mentoring as mentoring_rules
@@ -74,10 +74,10 @@ def propose(relationship: Relationship, user: User, values: dict) -> MentoringSe
         problems = check(relationship, values)
         if problems:
             raise SessionRefused(next(iter(problems.values())))
-        session = MentoringSession.create(relationship=relationship, proposed_by=who, **_clean(values))
-        _tell_other(session, relationship, who, "session_proposed", "A session has been suggested")
-        audit.record(user, "proposed_session", session)
-    return session
+        mentoring_session = MentoringSession.create(relationship=relationship, proposed_by=who, **_clean(values))
+        emails.send_session_suggested(mentoring_session, relationship, who, changed=False)
+        audit.record(user, "proposed_session", mentoring_session)
+    return mentoring_session
 
 
 def _clean(values: dict) -> dict:
@@ -88,14 +88,14 @@ def _clean(values: dict) -> dict:
             "place": values["place"].strip() if in_person else ""}
 
 
-def change(session: MentoringSession, user: User, values: dict) -> MentoringSession:
+def change(mentoring_session: MentoringSession, user: User, values: dict) -> MentoringSession:
     """Another time (or place): the session waits for the other side again; once they confirm,
     both calendars get the change."""
-    relationship = Relationship.get_by_id(session.relationship_id)
+    relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)
     if who is None or relationship.status != mentoring_rules.ACTIVE:
         raise SessionRefused("This is not a session you can change")
-    problems = check(relationship, values, excluding=session.id)
+    problems = check(relationship, values, excluding=mentoring_session.id)
     if problems:
         raise SessionRefused(next(iter(problems.values())))
     with database.atomic():
@@ -103,123 +103,83 @@ def change(session: MentoringSession, user: User, values: dict) -> MentoringSess
                                        proposed_at=clock.now(), confirmed_at=None,
                                        calendar_sequence=MentoringSession.calendar_sequence + 1,
                                        reminded_at=None).where(
-                (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
+                (MentoringSession.id == mentoring_session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
             raise SessionRefused("This session can no longer be changed")
-        session = MentoringSession.get_by_id(session.id)
-        _tell_other(session, relationship, who, "session_proposed", "A new time has been suggested for a session")
-        audit.record(user, "changed_session", session)
-    return session
+        mentoring_session = MentoringSession.get_by_id(mentoring_session.id)
+        emails.send_session_suggested(mentoring_session, relationship, who, changed=True)
+        audit.record(user, "changed_session", mentoring_session)
+    return mentoring_session
 
 
-def confirm(session: MentoringSession, user: User) -> MentoringSession:
-    relationship = Relationship.get_by_id(session.relationship_id)
+def confirm(mentoring_session: MentoringSession, user: User) -> MentoringSession:
+    relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)
     if who is None:
         raise SessionRefused("This is not a session you can confirm")
-    if session.proposed_by == who and session.status == rules.PROPOSED:
+    if mentoring_session.proposed_by == who and mentoring_session.status == rules.PROPOSED:
         raise SessionRefused("The other person needs to confirm a time you suggested")
     with database.atomic():
         if not MentoringSession.update(status=rules.CONFIRMED, confirmed_at=clock.now()).where(
-                (MentoringSession.id == session.id) & (MentoringSession.status == rules.PROPOSED)).execute():
-            current = MentoringSession.get_by_id(session.id)
+                (MentoringSession.id == mentoring_session.id) & (MentoringSession.status == rules.PROPOSED)).execute():
+            current = MentoringSession.get_by_id(mentoring_session.id)
             raise SessionRefused("This session is already confirmed" if current.status == rules.CONFIRMED
                                  else "This session can no longer be confirmed")
-        session = MentoringSession.get_by_id(session.id)
-        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-            mail.send(person.email, "session_confirmed", "Your mentoring session is confirmed", user=person,
-                      name=person.first_name, other_name=other.first_name, session=session,
-                      platform=reference.PLATFORMS.get(session.platform, ""),
-                      url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                      attachments=[calendar.attachment(session, other_name=other.first_name)],
-                      dedupe_key=f"session-confirmed:{session.id}:{session.calendar_sequence}:{person.id}")
-        audit.record(user, "confirmed_session", session)
-    return session
+        mentoring_session = MentoringSession.get_by_id(mentoring_session.id)
+        emails.send_session_confirmed(mentoring_session, relationship)
+        audit.record(user, "confirmed_session", mentoring_session)
+    return mentoring_session
 
 
-def cancel(session: MentoringSession, user: User) -> MentoringSession:
+def cancel(mentoring_session: MentoringSession, user: User) -> MentoringSession:
     """Either side cancels a session still to come; the other side and the admin inbox are told
     (who and when and how much notice: no reasons)."""
-    relationship = Relationship.get_by_id(session.relationship_id)
+    relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)
     if who is None:
         raise SessionRefused("This is not a session you can cancel")
     now = clock.now()
     with database.atomic():
-        was = MentoringSession.get_by_id(session.id)
+        was = MentoringSession.get_by_id(mentoring_session.id)
         if not MentoringSession.update(status=rules.CANCELLED, cancelled_at=now, cancelled_by=who,
                                        calendar_sequence=MentoringSession.calendar_sequence + 1).where(
-                (MentoringSession.id == session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
+                (MentoringSession.id == mentoring_session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
             raise SessionRefused("Only a session still to come can be cancelled"
                                  if was.status in (rules.HELD, rules.NOT_HELD) else "This session is already cancelled")
-        session = MentoringSession.get_by_id(session.id)
-        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-        other = mentor_user if who == MENTEE else mentee_user
-        notice = rules.notice_hours(session.starts_at, now)
-        attachments = ([calendar.attachment(session, other_name=user.first_name, method="CANCEL")]
-                       if was.status == rules.CONFIRMED else [])
-        mail.send(other.email, "session_cancelled", f"{user.first_name} has cancelled a session", user=other,
-                  name=other.first_name, other_name=user.first_name, session=session, attachments=attachments,
-                  url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                  dedupe_key=f"session-cancelled:{session.id}")
-        if was.status == rules.CONFIRMED:
-            mail.send(user.email, "session_cancelled_own", "Your cancelled session", user=user,
-                      name=user.first_name, session=session, dedupe_key=f"session-cancelled-own:{session.id}",
-                      attachments=[calendar.attachment(session, other_name=other.first_name,
-                                                               method="CANCEL")])
+        mentoring_session = MentoringSession.get_by_id(mentoring_session.id)
+        notice = rules.notice_hours(mentoring_session.starts_at, now)
+        emails.send_session_cancelled(mentoring_session, relationship, user, was_confirmed=was.status == rules.CONFIRMED)
         inbox.raise_item("cancellation", name=user.name, email=user.email, user=user, details={
-            "cancelled_by": who, "session_was": clock.to_london(session.starts_at).strftime("%d %B %Y %H:%M"),
+            "cancelled_by": who, "session_was": clock.to_london(mentoring_session.starts_at).strftime("%d %B %Y %H:%M"),
             "notice_hours": notice, "relationship": relationship.id})
-        audit.record(user, "cancelled_session", session, detail=f"{notice} hours' notice")
-    return session
+        audit.record(user, "cancelled_session", mentoring_session, detail=f"{notice} hours' notice")
+    return mentoring_session
 
 
-def record_outcome(session: MentoringSession, user: User, held: bool) -> MentoringSession:
+def record_outcome(mentoring_session: MentoringSession, user: User, held: bool) -> MentoringSession:
     """Whether a session that has begun took place: held ones count towards the allowance."""
-    relationship = Relationship.get_by_id(session.relationship_id)
+    relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)
     if who is None:
         raise SessionRefused("This is not a session you can answer for")
-    if session.starts_at > clock.now():
+    if mentoring_session.starts_at > clock.now():
         raise SessionRefused("You can say whether a session took place once it has begun")
     with database.atomic():
         if not MentoringSession.update(status=rules.HELD if held else rules.NOT_HELD, outcome_by=who).where(
-                (MentoringSession.id == session.id)
+                (MentoringSession.id == mentoring_session.id)
                 & MentoringSession.status.in_([rules.CONFIRMED, rules.HELD, rules.NOT_HELD])).execute():
             raise SessionRefused("Only a confirmed session can be marked as held")
-        audit.record(user, "session_held" if held else "session_not_held", session)
-    return MentoringSession.get_by_id(session.id)
+        audit.record(user, "session_held" if held else "session_not_held", mentoring_session)
+    return MentoringSession.get_by_id(mentoring_session.id)
 
 
-def cancelled_invites(cancelled: list[MentoringSession], other_name: str) -> list[dict]:
-    return [calendar.attachment(session, other_name=other_name, method="CANCEL")
-            for session in cancelled]
-
-
-def _tell_other(session: MentoringSession, relationship: Relationship, who: str, template: str, subject: str):
-    mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-    proposer, other = (mentee_user, mentor_user) if who == MENTEE else (mentor_user, mentee_user)
-    mail.send(other.email, template, subject, user=other, name=other.first_name, other_name=proposer.first_name,
-              session=session, platform=reference.PLATFORMS.get(session.platform, ""),
-              url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-              dedupe_key=f"{template}:{session.id}:{session.calendar_sequence}")
-
-
-def _tell_both_once(session: MentoringSession, marked, now: datetime, template: str, subject: str,
-                    dedupe: str, **values) -> bool:
-    """Mark the session (the `marked` column) and email both people, in one transaction: a sweep that
-    finds it marked already, here or in another worker, sends nothing."""
+def _tell_both_once(mentoring_session: MentoringSession, marked, now: datetime, send) -> bool:
+    """Mark the session (the `marked` column) and email both people (send), in one transaction: a sweep
+    that finds it marked already, here or in another worker, sends nothing."""
     with database.atomic():
         if not MentoringSession.update({marked: now}).where(
-                (MentoringSession.id == session.id) & marked.is_null()).execute():
+                (MentoringSession.id == mentoring_session.id) & marked.is_null()).execute():
             return False
-        relationship = Relationship.get_by_id(session.relationship_id)
-        mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
-        for person, other in ((mentee_user, mentor_user), (mentor_user, mentee_user)):
-            mail.send(person.email, template, subject, user=person, name=person.first_name,
-                      other_name=other.first_name, session=session,
-                      url=links.external_url("mentoring.relationship", relationship_id=relationship.id),
-                      dedupe_key=f"{dedupe}:{person.id}", **values)
+        send(mentoring_session, Relationship.get_by_id(mentoring_session.relationship_id))
     return True
 
 
@@ -230,11 +190,8 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
                                           & (MentoringSession.starts_at > now)
                                           & (MentoringSession.starts_at <= ahead)
                                           & MentoringSession.reminded_at.is_null()).limit(limit)
-    return sum(_tell_both_once(session, MentoringSession.reminded_at, now, "session_reminder",
-                               "Your mentoring session is tomorrow",
-                               f"session-reminder:{session.id}:{session.calendar_sequence}",
-                               platform=reference.PLATFORMS.get(session.platform, ""))
-               for session in list(due))
+    return sum(_tell_both_once(mentoring_session, MentoringSession.reminded_at, now, emails.send_session_reminder)
+               for mentoring_session in list(due))
 
 
 def ask_outcomes(now: datetime, limit: int = 1000) -> int:
@@ -242,7 +199,6 @@ def ask_outcomes(now: datetime, limit: int = 1000) -> int:
     due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
                                           & (MentoringSession.starts_at <= now)
                                           & MentoringSession.outcome_asked_at.is_null()).limit(limit)
-    return sum(_tell_both_once(session, MentoringSession.outcome_asked_at, now, "session_outcome",
-                               "Did your session take place?", f"session-outcome:{session.id}")
-               for session in list(due)
-               if session.starts_at + timedelta(minutes=session.length_minutes) <= now)
+    return sum(_tell_both_once(mentoring_session, MentoringSession.outcome_asked_at, now, emails.send_outcome_question)
+               for mentoring_session in list(due)
+               if mentoring_session.starts_at + timedelta(minutes=mentoring_session.length_minutes) <= now)

@@ -102,16 +102,16 @@ def propose(relationship_id):
 @bp.route("/sessions/<int:session_id>/change", methods=["GET", "POST"])
 @requires(MENTEE, MENTOR)
 def change(session_id):
-    session, found = _session(session_id)
-    local = clock.to_london(session.starts_at)
-    form = SessionForm(data={"date": local.date(), "start": local.time(), "length": session.length_minutes,
-                             "mode": session.mode, "platform": session.platform,
-                             "joining_link": session.joining_link, "place": session.place})
+    mentoring_session, found = _session(session_id)
+    local = clock.to_london(mentoring_session.starts_at)
+    form = SessionForm(data={"date": local.date(), "start": local.time(), "length": mentoring_session.length_minutes,
+                             "mode": mentoring_session.mode, "platform": mentoring_session.platform,
+                             "joining_link": mentoring_session.joining_link, "place": mentoring_session.place})
     user = me()
-    if _take(form, found, lambda values: sessions.change(session, user, values), session.id):
+    if _take(form, found, lambda values: sessions.change(mentoring_session, user, values), mentoring_session.id):
         flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")
         return redirect(url_for("mentoring.relationship", relationship_id=found.id))
-    return render_template("mentoring/change.html", form=form, session=session, relationship=found), \
+    return render_template("mentoring/change.html", form=form, mentoring_session=mentoring_session, relationship=found), \
         400 if form.errors else 200
 
 
@@ -125,8 +125,8 @@ def _respond(relationship: Relationship, act, done):
 
 
 def _act(session_id: int, act, done: str):
-    session, found = _session(session_id)
-    return _respond(found, lambda user: act(session, user), done)
+    mentoring_session, found = _session(session_id)
+    return _respond(found, lambda user: act(mentoring_session, user), done)
 
 
 @bp.route("/sessions/<int:session_id>/confirm", methods=["POST"])
@@ -138,19 +138,19 @@ def confirm(session_id):
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @requires(MENTEE, MENTOR)
 def cancel(session_id):
-    session, found = _session(session_id)
+    mentoring_session, found = _session(session_id)
     if request.method == "POST":
         return _act(session_id, sessions.cancel, "The session is cancelled. We have told the other person and "
                                                  "the team.")
     hours = current_app.config["CANCEL_NOTICE_HOURS"]
-    return render_template("mentoring/cancel.html", session=session, relationship=found,
-                           short=session_rules.short_notice(session.starts_at, clock.now(), hours), hours=hours)
+    return render_template("mentoring/cancel.html", mentoring_session=mentoring_session, relationship=found,
+                           short=session_rules.short_notice(mentoring_session.starts_at, clock.now(), hours), hours=hours)
 
 
 @bp.route("/sessions/<int:session_id>/outcome", methods=["POST"])
 @requires(MENTEE, MENTOR)
 def outcome(session_id):
-    session, found = _session(session_id)
+    mentoring_session, found = _session(session_id)
     form = OutcomeForm()
     if not form.validate_on_submit():
         flash(form.held.errors[0] if form.held.errors else "Say whether the session took place", "error")

@@ -1,0 +1,1 @@
+"""A person's data rights (UK GDPR): a copy of their data, erasure, and the retention purge."""

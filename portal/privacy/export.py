@@ -1,4 +1,5 @@
-"""(from portal.personal_data) TODO docstring"""
+"""A copy of everything the portal holds about a person, and who in the team has looked at it (their
+"Your data" page and its download)."""
 import base64
 import json
 from datetime import date, datetime

@@ -1,10 +1,12 @@
-"""(from portal.mentors) TODO docstring"""
-from datetime import date
+"""A mentor's availability as they and the team set it: how many mentees at once, a pause, leave, and
+whether they are on the register. A mentor going away closes the requests waiting for them in the same
+transaction, so no one can accept one in between; a freed place goes to their waiting list."""
+from datetime import date, datetime
 
-from portal.core import audit
+from portal.core import audit, clock
 from portal.core.db import database
-from portal.models import MentorProfile, ProfileChange, User
-from portal.register import profiles
+from portal.models import MentorProfile, ProfileChange, User, mentor_state
+from portal.register import emails, profiles
 from portal.requests import mentor_requests, waitlist
 from portal.rules import availability
 
@@ -75,3 +77,24 @@ STATES = {
     availability.FULL: "Full",
     availability.OPEN: "Taking mentees",
 }
+
+
+def return_from_leave(now: datetime) -> int:
+    """Mentors whose leave has ended are back in the directory (it reads the dates); tell them so,
+    once, and offer their free places to anyone waiting."""
+    today = clock.to_london(now).date()
+    ended = list(MentorProfile.select(MentorProfile.id, MentorProfile.leave_until)
+                 .where(MentorProfile.leave_until < today).limit(500))
+    returned = 0
+    for mentor in ended:
+        with database.atomic():
+            if not MentorProfile.update(leave_from=None, leave_until=None).where(
+                    (MentorProfile.id == mentor.id) & (MentorProfile.leave_until == mentor.leave_until)).execute():
+                continue
+            profile = MentorProfile.get_by_id(mentor.id)
+            user = User.get_by_id(profile.user_id)
+            emails.send_welcome_back(mentor, user, visible=mentor_state(profile, today) in availability.OFFERED)
+            audit.record(None, "returned_from_leave", profile)
+            returned += 1
+        waitlist.offer_free_places(mentor.id, now)
+    return returned

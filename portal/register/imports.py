@@ -1,14 +1,21 @@
 """Importing mentors from a CSV file: checked row by row with the same form an admin fills in,
-previewed, then imported by a job (jobs/imports.py). Rows are matched by email address, so
-importing the same file twice changes nothing the second time."""
+previewed, then imported by a job (jobs/imports.py runs `run`) a chunk at a time, with progress the
+admin can watch. Rows are matched by email address, so importing the same file twice changes
+nothing the second time."""
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from werkzeug.datastructures import MultiDict
 
-from portal.core import reference
+from portal.accounts import invitations
+from portal.core import clock, queue, reference
+from portal.core.db import database, refresh_statistics
 from portal.core.refused import Refused
+from portal.models import ImportBatch, MentorProfile, User
+from portal.register import availability, profiles
+from portal.register.forms import ImportRowForm
 
 # The columns, in the order of the downloadable template. Multi-valued cells take values
 # separated by semicolons; yes/no cells take yes, no, y, n, true, false, 1 or 0.
@@ -119,8 +126,6 @@ def _split(cell: str) -> list[str]:
 
 
 def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
-    from portal.register.forms import ImportRowForm
-
     row = {k: (v or "").strip() for k, v in row.items() if k}
     messages = []
     formdata = MultiDict()
@@ -177,3 +182,78 @@ def without_person(data: bytes, email: str) -> bytes | None:
     out = io.StringIO()
     csv.writer(out).writerows([rows[0], *kept])
     return out.getvalue().encode("utf-8")
+
+
+# Running a confirmed import -----------------------------------------------------------------------
+
+# An import with no progress for this long has lost its worker.
+STALLED = timedelta(minutes=30)
+CHUNK = 200
+
+
+def run(batch_id: int) -> str:
+    """Import a queued batch; what became of it (done, failed, or not queued: run already)."""
+    if not ImportBatch.update(status="running", progress_at=clock.now()).where(
+            (ImportBatch.id == batch_id) & (ImportBatch.status == "queued")).execute():
+        return "not queued"
+    batch = ImportBatch.get_by_id(batch_id)
+    try:
+        counts = _import(batch)
+    except Exception as error:  # any failure is reported on the progress page, not left running
+        message = str(error) if isinstance(error, FileRefused) else f"The import stopped: {error}"
+        # The admin uploads the file again, so the copy (names, contact details) is not kept.
+        ImportBatch.update(status="failed", error=message[:500], finished_at=clock.now(), data=None).where(
+            ImportBatch.id == batch_id).execute()
+        return "failed"
+    # The file is not needed once imported: the register now holds what it said.
+    ImportBatch.update(status="done", counts=counts, data=None, finished_at=clock.now()).where(
+        ImportBatch.id == batch_id).execute()
+    return "done"
+
+
+def _import(batch: ImportBatch) -> dict:
+    """Import the batch's rows a chunk at a time (each chunk one transaction); the counts."""
+    rows = check(bytes(batch.data)).rows
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for start in range(0, len(rows), CHUNK):
+        with database.atomic():
+            for row in rows[start:start + CHUNK]:
+                counts[_import_row(row, batch)] += 1
+            ImportBatch.update(processed_rows=start + len(rows[start:start + CHUNK]), counts=counts,
+                               progress_at=clock.now()).where(ImportBatch.id == batch.id).execute()
+    refresh_statistics()
+    return counts
+
+
+def _import_row(row: dict, batch: ImportBatch) -> str:
+    by = batch.created_by
+    user = User.get_or_none(User.email == row["email"])
+    mentor = MentorProfile.get_or_none(MentorProfile.user == user) if user else None
+    if mentor is None:
+        mentor = profiles.create(by, name=row["name"], email=row["email"], values=row["values"],
+                                capacity=row["capacity"])
+        if batch.send_invitations and by is not None:
+            invitations.send_invitation(by, mentor.user, "mentor")
+        return "created"
+    changed = profiles.update(mentor, by, values=row["values"], name=row["name"])
+    # Only the capacity: a pause or leave is the mentor's own. A capacity below the places already
+    # taken is left as it is (set_availability returns None).
+    if mentor.capacity != row["capacity"]:
+        changed = bool(availability.set_availability(mentor, by, capacity=row["capacity"])) or changed
+    return "updated" if changed else "unchanged"
+
+
+def queue_batch(batch_id: int) -> bool:
+    return queue.try_enqueue(queue.IMPORT_MENTORS, batch_id, job_timeout=3600)
+
+
+def requeue(now: datetime) -> int:
+    """A confirmed import whose job never arrived (Redis was down) is queued again; one whose worker
+    died part way is marked failed, to be uploaded again (rows are matched by email, so that is safe)."""
+    ImportBatch.update(status="failed", finished_at=now, data=None,
+                       error="The import stopped part way. Upload the file again: rows already imported "
+                             "are matched by email and will not be doubled.").where(
+        (ImportBatch.status == "running") & (ImportBatch.progress_at < now - STALLED)).execute()
+    waiting = ImportBatch.select(ImportBatch.id).where(
+        (ImportBatch.status == "queued") & (ImportBatch.queued_at < now - timedelta(minutes=2)))
+    return sum(queue_batch(batch.id) for batch in waiting)

@@ -1,14 +1,16 @@
-"""A headshot arriving with a profile form.
+"""Uploads: a headshot arriving with a profile form, and tidying away what nobody went on to use.
 
 A valid photo is processed and kept at once, and the form carries a signed reference to it,
 so when something else on the form needs correcting the photo is not lost: it is shown and
 kept without being chosen again.
 """
+from datetime import datetime, timedelta
+
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.core.htmx import refusal_shown
-from portal.models import StoredPhoto
+from portal.models import ImportBatch, MentorProfile, StoredPhoto
 from portal.register import photos
 from portal.register.profiles import keep_photo
 
@@ -44,3 +46,17 @@ def pending_key(form) -> str | None:
         return _signer().loads(form.photo_pending.data) if form.photo_pending.data else None
     except BadSignature:
         return None
+
+
+# Uploads nobody went on to save or confirm are kept this long.
+KEEP_UNUSED = timedelta(days=1)
+
+
+def tidy(now: datetime) -> int:
+    """Drop headshots no profile uses and CSV files never confirmed, a day after they came."""
+    before = now - KEEP_UNUSED
+    used = MentorProfile.select(MentorProfile.photo).where(MentorProfile.photo.is_null(False))
+    dropped = StoredPhoto.delete().where((StoredPhoto.created_at < before) & StoredPhoto.key.not_in(used)).execute()
+    files = ImportBatch.update(status="expired", data=None).where(
+        (ImportBatch.status == "previewed") & (ImportBatch.created_at < before)).execute()
+    return dropped + files

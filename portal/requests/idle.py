@@ -1,12 +1,13 @@
-"""(from portal.matching) TODO docstring"""
+"""Mentees who have not found a mentor: warned, then deactivated after DEACTIVATE_AFTER_MONTHS (time
+spent waiting for an answer does not count), and reactivated by the team when they ask."""
 from datetime import datetime
 
 from flask import current_app
 
-from portal.core import audit, clock, inbox, links, mail
+from portal.core import audit, clock, inbox
 from portal.core.db import database
 from portal.models import InboxItem, MenteeProfile, MentorRequest, User
-from portal.requests import mentor_requests, waitlist
+from portal.requests import emails, mentor_requests, waitlist
 from portal.rules import eligibility
 from portal.rules import requests as rules
 
@@ -43,15 +44,11 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
                 continue
             if moved and now >= due:
                 waitlist.leave_all(mentee.id, None)
-                mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
-                          name=user.first_name, months=months, url=links.external_url("accounts.login"),
-                          dedupe_key=f"deactivated:{mentee.id}:{mentee.period_started_at.isoformat()}")
+                emails.send_deactivated(user, mentee.id, mentee.period_started_at)
                 audit.record(None, "deactivated_mentee", mentee)
                 acted += 1
             elif moved:
-                mail.send(user.email, "deactivation_warning", "Choose a mentor to keep your account open",
-                          user=user, name=user.first_name, due=due, url=links.external_url("directory.directory"),
-                          dedupe_key=f"deactivation-warning:{mentee.id}:{due.isoformat()}:{len(warnings)}")
+                emails.send_deactivation_warning(user, mentee.id, due, len(warnings))
                 audit.record(None, "warned_mentee", mentee)
                 acted += 1
     return acted
@@ -79,8 +76,6 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
         for item in InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
                                              & (InboxItem.status == InboxItem.OPEN)):
             inbox.close(item.id, by)
-        mail.send(user.email, "mentee_reactivated", "Your mentee account is open again", user=user,
-                  name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"],
-                  url=links.external_url("directory.directory"), dedupe_key=f"reactivated:{mentee.id}:{now.isoformat()}")
+        emails.send_reactivated(user, mentee.id, now)
         audit.record(by, "reactivated_mentee", mentee)
     return True

@@ -1,5 +1,6 @@
-"""Requests for a mentor, their answers and deadlines, the relationships they start, withdrawals,
-and deactivating mentees who have not found a mentor.
+"""The life of a MentorRequest: made, answered (accepted, which opens the relationship, or declined),
+cancelled by the mentee, closed when the mentor goes away, expired at its deadline, and the reminders
+before it. Its states and who may move them are rules/requests.py.
 
 Every move of a request is a conditional update from "pending", so of two people acting at
 once (a mentor clicking twice, or in the email and the portal) exactly one succeeds; emails
@@ -9,19 +10,17 @@ from datetime import datetime
 from flask import current_app
 from peewee import IntegrityError, fn
 
-from portal.core import audit, clock, links, mail
+from portal.core import audit, clock, links
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.models import (MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry, away_on,
                            mentor_state)
-from portal.requests import waitlist
+from portal.requests import emails, waitlist
 from portal.rules import availability
 from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as rules
 from portal.rules import workdays
 from portal.rules.moves import MoveRefused
-
-DECISION = "request_decision"
 
 
 class RequestRefused(Refused):
@@ -74,36 +73,26 @@ def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
                                                         config["REMINDER_HOUR"]) if t > now]
         try:
             with database.atomic():
-                request = MentorRequest.create(mentee=mentee, mentor=mentor, note=note.strip(), created_at=now,
+                mentor_request = MentorRequest.create(mentee=mentee, mentor=mentor, note=note.strip(), created_at=now,
                                                deadline=deadline,
                                                next_reminder_at=reminders[0] if reminders else None)
         except IntegrityError:
             # Another request of theirs got in first (two tabs, say): one waiting request at a time.
             raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a "
                                  "time") from None
-        mentor_user = User.get_by_id(mentor.user_id)
-        token = links.issue(DECISION, mentor_user, deadline - now, target_id=request.id, replace=False)
-        mail.send(mentor_user.email, "request_new", f"{user.first_name} would like you as their mentor",
-                  user=mentor_user, **_request_context(request, mentee, user, mentor_user),
-                  url=links.external_url("requests.respond", token=token),
-                  dedupe_key=f"request-new:{request.id}")
-        audit.record(user, "requested_mentor", request)
-    return request
+        emails.send_request(mentor_request, now)
+        audit.record(user, "requested_mentor", mentor_request)
+    return mentor_request
 
 
-def _request_context(request: MentorRequest, mentee: MenteeProfile, mentee_user: User, mentor_user: User) -> dict:
-    return {"name": mentor_user.first_name, "mentee_name": mentee_user.first_name, "grade": mentee.grade,
-            "specialty": mentee.specialty or mentee.school, "note": request.note, "deadline": request.deadline}
-
-
-def decide(request: MentorRequest, action: str, by: User, role: str, message: str = "", link=None) -> MentorRequest:
+def decide(mentor_request: MentorRequest, action: str, by: User, role: str, message: str = "", link=None) -> MentorRequest:
     """Accept or decline a waiting request. Raises RequestRefused saying what happened when it is
     no longer waiting (answered already, cancelled, expired)."""
     now = clock.now()
     problem = rules.check_decline_message(message)  # a message goes with either answer
     if problem:
         raise RequestRefused(problem)
-    current = MentorRequest.get_by_id(request.id)
+    current = MentorRequest.get_by_id(mentor_request.id)
     try:
         move = rules.request_move(current.status, action, role)
     except MoveRefused as refused:
@@ -111,96 +100,69 @@ def decide(request: MentorRequest, action: str, by: User, role: str, message: st
     with database.atomic():
         moved = MentorRequest.update(status=move.after, decided_at=now, decided_by=role, decided_by_user=by,
                                      decline_message=(message or "").strip()).where(
-            (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)
+            (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
             & (MentorRequest.deadline > now)).execute()
         if not moved:
-            raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id)))
+            raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
         if link is not None:
             links.spend(link)
-        request = MentorRequest.get_by_id(request.id)
+        mentor_request = MentorRequest.get_by_id(mentor_request.id)
         if action == "accept":
-            _start_relationship(request, by, now)
+            _start_relationship(mentor_request, by, now)
         else:
-            _end_unmatched(request, now, "request_declined", by)
-    return request
+            _end_unmatched(mentor_request, now, "request_declined", by)
+    return mentor_request
 
 
-def _what_happened(request: MentorRequest, fallback: str = "") -> str:
-    if request.status == rules.PENDING and request.deadline <= clock.now():
+def _what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
+    if mentor_request.status == rules.PENDING and mentor_request.deadline <= clock.now():
         return "This request has run out of time"
-    if request.status in rules.FINISHED:
-        return f"This request has already been {rules.FINISHED[request.status]}"
+    if mentor_request.status in rules.FINISHED:
+        return f"This request has already been {rules.FINISHED[mentor_request.status]}"
     return fallback or "This request can no longer be answered"
 
 
-def _start_relationship(request: MentorRequest, by: User, now: datetime) -> Relationship:
-    relationship = Relationship.create(request=request, mentee=request.mentee_id, mentor=request.mentor_id,
+def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) -> Relationship:
+    relationship = Relationship.create(request=mentor_request, mentee=mentor_request.mentee_id, mentor=mentor_request.mentor_id,
                                        opened_at=now)
     MenteeProfile.update(matched_at=now).where(
-        (MenteeProfile.id == request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()
+        (MenteeProfile.id == mentor_request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()
     # Matched now: any other waiting lists are left, and places held there go to the next in line.
-    waitlist.leave_all(request.mentee_id, by)
-    mentee_user = request.mentee_user
-    mentor = MentorProfile.get_by_id(request.mentor_id)
-    mentor_user = User.get_by_id(mentor.user_id)
-    url = links.external_url("mentoring.relationship", relationship_id=relationship.id)
-    mail.send(mentee_user.email, "request_accepted_mentee", f"{mentor_user.first_name} will be your mentor",
-              user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_user.name,
-              contact=mentor.contact_details, mentor_email=mentor_user.email, message=request.decline_message,
-              url=url, dedupe_key=f"request-accepted:{request.id}:mentee")
-    mail.send(mentor_user.email, "request_accepted_mentor", f"You are now {mentee_user.first_name}'s mentor",
-              user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.name,
-              mentee_email=mentee_user.email, url=url, dedupe_key=f"request-accepted:{request.id}:mentor")
-    audit.record(by, "accepted_request", request)
+    waitlist.leave_all(mentor_request.mentee_id, by)
+    emails.send_accepted(mentor_request, relationship)
+    audit.record(by, "accepted_request", mentor_request)
     return relationship
 
 
-def _end_unmatched(request: MentorRequest, now: datetime, action: str, by: User | None,
-                   mentor_leaving: bool = False) -> tuple[User, User]:
+def _end_unmatched(mentor_request: MentorRequest, now: datetime, action: str, by: User | None,
+                   mentor_leaving: bool = False) -> None:
     """A request that ended without a match: the place goes back (perhaps to the waiting list),
     the mentee's time spent waiting does not count towards deactivation, and the mentee is told
-    (without the mentor's name when the mentor's data is being erased).
-    Returns (mentee's user, mentor's user)."""
-    waitlist.release_place(request.mentor_id, now)
-    mentee = MenteeProfile.get_by_id(request.mentee_id)
+    (without the mentor's name when the mentor's data is being erased)."""
+    waitlist.release_place(mentor_request.mentor_id, now)
+    mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
     # The time waited does not count, and any warnings start again for the new date.
-    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - request.created_at),
+    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - mentor_request.created_at),
                          deactivation_warnings=0).where(MenteeProfile.id == mentee.id).execute()
-    mentee_user = request.mentee_user
-    mentor_user = request.mentor_user
-    directory = links.external_url("directory.directory")
-    template, subject = {
-        "request_declined": ("request_declined", f"{mentor_user.first_name} cannot be your mentor just now"),
-        "request_expired": ("request_expired_mentee", "Your request has closed: please choose another mentor"),
-        "request_closed": ("request_closed_mentee", "Your request has closed: please choose another mentor"
-                           if mentor_leaving else f"{mentor_user.first_name} is not taking mentees just now"),
-    }.get(action, (None, None))
-    if template:
-        mail.send(mentee_user.email, template, subject, user=mentee_user, name=mentee_user.first_name,
-                  mentor_name="" if mentor_leaving else mentor_user.first_name, left=mentor_leaving,
-                  message=request.decline_message, url=directory, dedupe_key=f"{action}:{request.id}")
-    audit.record(by, action, request)
-    return mentee_user, mentor_user
+    emails.send_unmatched(mentor_request, action, mentor_leaving)
+    audit.record(by, action, mentor_request)
 
 
-def cancel(request: MentorRequest, user: User, leaving: bool = False) -> None:
+def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> None:
     """The mentee takes back their request; `leaving`: because their data is being erased, so the
     mentor is not told their name."""
     now = clock.now()
     try:
-        rules.request_move(MentorRequest.get_by_id(request.id).status, "cancel", rules.MENTEE)
+        rules.request_move(MentorRequest.get_by_id(mentor_request.id).status, "cancel", rules.MENTEE)
     except MoveRefused:
-        raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id))) from None
+        raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id))) from None
     with database.atomic():
         if not MentorRequest.update(status=rules.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
                                     decided_by_user=user).where(
-                (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
-            raise RequestRefused(_what_happened(MentorRequest.get_by_id(request.id)))
-        _, mentor_user = _end_unmatched(request, now, "request_cancelled", user)
-        mail.send(mentor_user.email, "request_cancelled", "A request to you has been withdrawn" if leaving
-                  else f"{user.first_name} has withdrawn their request", user=mentor_user,
-                  name=mentor_user.first_name, mentee_name="" if leaving else user.first_name, left=leaving,
-                  dedupe_key=f"request-cancelled:{request.id}")
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
+            raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
+        _end_unmatched(mentor_request, now, "request_cancelled", user)
+        emails.send_cancelled(mentor_request, mentee_leaving=leaving)
 
 
 def close_requests_if_away(mentor_id: int, now: datetime | None = None) -> int:
@@ -223,13 +185,13 @@ def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on
     closed = 0
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor.id)
                                            & (MentorRequest.status == rules.PENDING))
-    for request in waiting:
-        if due_on_or_after and clock.to_london(request.deadline).date() < due_on_or_after:
+    for mentor_request in waiting:
+        if due_on_or_after and clock.to_london(mentor_request.deadline).date() < due_on_or_after:
             continue
         with database.atomic():
             if MentorRequest.update(status=rules.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
-                _end_unmatched(request, now, "request_closed", None, mentor_leaving=leaving)
+                    (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
+                _end_unmatched(mentor_request, now, "request_closed", None, mentor_leaving=leaving)
                 closed += 1
     return closed
 
@@ -240,15 +202,13 @@ def expire_due(now: datetime, limit: int = 1000) -> int:
                                             & (MentorRequest.deadline <= now)).order_by(MentorRequest.deadline)
                .limit(limit))
     expired = 0
-    for request in due:
+    for mentor_request in due:
         with database.atomic():
             if not MentorRequest.update(status=rules.EXPIRED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == request.id) & (MentorRequest.status == rules.PENDING)).execute():
+                    (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
                 continue
-            mentee_user, mentor_user = _end_unmatched(request, now, "request_expired", None)
-            mail.send(mentor_user.email, "request_expired_mentor", "A request to you has closed",
-                      user=mentor_user, name=mentor_user.first_name, mentee_name=mentee_user.first_name,
-                      dedupe_key=f"request-expired:{request.id}:mentor")
+            _end_unmatched(mentor_request, now, "request_expired", None)
+            emails.send_expired_to_mentor(mentor_request)
             expired += 1
     return expired
 
@@ -258,26 +218,18 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
     due = list(MentorRequest.select().where((MentorRequest.status == rules.PENDING)
                                             & (MentorRequest.next_reminder_at <= now)).limit(limit))
     sent = 0
-    for request in due:
-        times = [t for t in workdays.reminder_times(request.deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
+    for mentor_request in due:
+        times = [t for t in workdays.reminder_times(mentor_request.deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
                                                     config["REMINDER_HOUR"]) if t > now]
         with database.atomic():
             if not MentorRequest.update(reminders_sent=MentorRequest.reminders_sent + 1,
                                         next_reminder_at=times[0] if times else None).where(
-                    (MentorRequest.id == request.id) & (MentorRequest.reminders_sent == request.reminders_sent)
+                    (MentorRequest.id == mentor_request.id) & (MentorRequest.reminders_sent == mentor_request.reminders_sent)
                     & (MentorRequest.status == rules.PENDING)).execute():
                 continue
-            mentee = MenteeProfile.get_by_id(request.mentee_id)
-            mentee_user = User.get_by_id(mentee.user_id)
-            mentor_user = request.mentor_user
-            token = links.issue(DECISION, mentor_user, request.deadline - now, target_id=request.id, replace=False)
-            last_day = workdays.working_days_left(now, request.deadline) == 0
-            mail.send(mentor_user.email, "request_reminder",
-                      "Today is the last day to answer a request" if last_day else "A reminder: a request is waiting",
-                      user=mentor_user, **_request_context(request, mentee, mentee_user, mentor_user),
-                      last_day=last_day, url=links.external_url("requests.respond", token=token),
-                      dedupe_key=f"request-reminder:{request.id}:{request.reminders_sent + 1}")
-            audit.record(None, "reminded_mentor", request)
+            last_day = workdays.working_days_left(now, mentor_request.deadline) == 0
+            emails.send_reminder(mentor_request, now, last_day, mentor_request.reminders_sent + 1)
+            audit.record(None, "reminded_mentor", mentor_request)
             sent += 1
     return sent
 

@@ -9,7 +9,7 @@ from portal.core.access import ADMIN, MENTEE, MENTOR, answers_request, me, requi
 from portal.core.htmx import refusal_shown
 from portal.core.refused import Refused
 from portal.models import MenteeProfile, MentorRequest, Relationship, User
-from portal.requests import idle, mentor_requests
+from portal.requests import emails, idle, mentor_requests
 from portal.requests.forms import AnswerForm
 from portal.rules import requests as rules
 
@@ -71,7 +71,7 @@ def answer(request_id):
 def respond(token):
     """The link in the mentor's email: looking (GET) changes nothing, as mail scanners open links;
     only pressing a button (POST) answers. A spent or stale link shows what happened instead."""
-    checked = links.check(mentor_requests.DECISION, token)
+    checked = links.check(emails.DECISION, token)
     if checked.problem == "forged":
         return render_template("accounts/link_problem.html", problem="forged", kind="request"), 404
     found = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)

@@ -11,10 +11,11 @@ from datetime import datetime
 from flask import current_app
 from peewee import IntegrityError
 
-from portal.core import audit, clock, links, mail
+from portal.core import audit, clock
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, mentor_state
+from portal.requests import emails
 from portal.rules import availability, mentoring, workdays
 
 OPEN = (WaitlistEntry.WAITING, WaitlistEntry.OFFERED)
@@ -96,10 +97,7 @@ def close_list(mentor: MentorProfile) -> int:
         if not WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
                 (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute():
             continue
-        mentee_user = entry.mentee_user
-        mail.send(mentee_user.email, "waitlist_closed", "A waiting list you were on has closed", user=mentee_user,
-                  name=mentee_user.first_name, url=links.external_url("directory.directory"),
-                  dedupe_key=f"waitlist-closed:{entry.id}")
+        emails.send_waitlist_closed(entry)
         audit.record(None, "closed_waitlist_entry", entry)
         closed += 1
     return closed
@@ -137,12 +135,7 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
 
 
 def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime) -> None:
-    mentee_user = entry.mentee_user
-    mentor_name = User.get_by_id(mentor.user_id).name
-    mail.send(mentee_user.email, "waitlist_offer", f"A place with {mentor_name} is free for you",
-              user=mentee_user, name=mentee_user.first_name, mentor_name=mentor_name, expires=expires,
-              url=links.external_url("directory.profile", mentor_id=mentor.id),
-              dedupe_key=f"waitlist-offer:{entry.id}")
+    emails.send_waitlist_offer(entry, expires)
     audit.record(None, "offered_waitlist_place", entry)
 
 

@@ -1,0 +1,1 @@
+"""The evaluation survey: inviting mentees when their mentoring ends, and anonymous answers."""

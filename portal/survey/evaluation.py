@@ -4,14 +4,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.core import clock, links, mail
+from portal.core import clock, links
 from portal.core.db import database
 from portal.models import MenteeProfile, MentoringSession, Relationship, SurveyInvite, SurveyResponse, User
 from portal.rules import allowance
 from portal.rules.sessions import HELD
 from portal.rules.survey import summarise
-
-PURPOSE = "survey"
+from portal.survey import emails
 
 
 def invite(relationship: Relationship) -> None:
@@ -25,17 +24,7 @@ def _mentee_user(invite_row: SurveyInvite) -> User:
 
 
 def _send(invite_row: SurveyInvite, reminder: bool) -> None:
-    user = _mentee_user(invite_row)
-    external = current_app.config["SURVEY_URL"]
-    if external:
-        url = external
-    else:
-        days = current_app.config["SURVEY_LINK_DAYS"]
-        token = links.issue(PURPOSE, user, timedelta(days=days), target_id=invite_row.id, replace=False)
-        url = links.external_url("survey.answer", token=token)
-    mail.send(user.email, "survey_invite", "A reminder: how was your peer mentoring?" if reminder
-              else "How was your peer mentoring? Five minutes of your time", user=user, name=user.first_name,
-              url=url, reminder=reminder, dedupe_key=f"survey:{invite_row.id}:{'reminder' if reminder else 'first'}")
+    emails.send_survey(invite_row, _mentee_user(invite_row), reminder)
 
 
 def send_due(now: datetime, limit: int = 500) -> int:

@@ -3,14 +3,14 @@ from flask import Blueprint, render_template, request
 
 from portal.core import links
 from portal.rules.survey import FREE_TEXT_LIMIT, QUESTIONS, check
-from portal.survey import evaluation
+from portal.survey import emails, evaluation
 
 bp = Blueprint("survey", __name__)
 
 
 @bp.route("/survey/<token>", methods=["GET", "POST"])
 def answer(token):
-    checked = links.check(evaluation.PURPOSE, token)
+    checked = links.check(emails.PURPOSE, token)
     if checked.problem == "forged":
         return render_template("accounts/link_problem.html", problem="forged", kind="survey"), 404
     if checked.problem in ("used", "revoked"):

@@ -66,14 +66,14 @@ CONTEXTS = {
     "reset_password": [dict(name="Jo", minutes=30, url="http://portal.test/password/reset/AbC_d-9")],
     "role_added": [dict(name="Bea", inviter="Ada Admin", role="a member of the admin team",
                         login_url="http://portal.test/login")],
-    "session_cancelled": [dict(name="Jo", other_name="Priya", session=VIDEO, attachments=True, url=URL),
-                          dict(name="Jo", other_name="Priya", session=VIDEO, attachments=False, url=URL)],
-    "session_cancelled_own": [dict(name="Priya", session=VIDEO)],
-    "session_confirmed": [dict(name="Jo", other_name="Priya", session=VIDEO, platform="Zoom", url=URL),
-                          dict(name="Jo", other_name="Priya", session=IN_PERSON, platform="", url=URL)],
-    "session_outcome": [dict(name="Jo", other_name="Priya", session=VIDEO, url=URL)],
-    "session_proposed": [dict(name="Jo", other_name="Priya", session=VIDEO, platform="", url=URL)],
-    "session_reminder": [dict(name="Jo", other_name="Priya", session=IN_PERSON, platform="", url=URL)],
+    "session_cancelled": [dict(name="Jo", other_name="Priya", mentoring_session=VIDEO, attachments=True, url=URL),
+                          dict(name="Jo", other_name="Priya", mentoring_session=VIDEO, attachments=False, url=URL)],
+    "session_cancelled_own": [dict(name="Priya", mentoring_session=VIDEO)],
+    "session_confirmed": [dict(name="Jo", other_name="Priya", mentoring_session=VIDEO, platform="Zoom", url=URL),
+                          dict(name="Jo", other_name="Priya", mentoring_session=IN_PERSON, platform="", url=URL)],
+    "session_outcome": [dict(name="Jo", other_name="Priya", mentoring_session=VIDEO, url=URL)],
+    "session_proposed": [dict(name="Jo", other_name="Priya", mentoring_session=VIDEO, platform="", url=URL)],
+    "session_reminder": [dict(name="Jo", other_name="Priya", mentoring_session=IN_PERSON, platform="", url=URL)],
     "sessions_granted": [dict(name="Jo", extra=2, allowed=8, url=URL)],
     "signup_existing": [dict(name="Jo", login_url="http://portal.test/login",
                              reset_url="http://portal.test/password/forgot",
@@ -127,7 +127,7 @@ def test_what_people_typed_cannot_add_html_to_an_email(app_context):
 def test_a_cancelled_session_email_mentions_the_calendar_update_it_carries(app_context):
     def sent(attachments):
         email_id = mail.send("jo@example.org", "session_cancelled", "Priya has cancelled a session", name="Jo",
-                             other_name="Priya", session=VIDEO, url=URL, attachments=attachments)
+                             other_name="Priya", mentoring_session=VIDEO, url=URL, attachments=attachments)
         return Email.get_by_id(email_id)
 
     update = "The attached update removes it from your calendar."

@@ -18,16 +18,14 @@ from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed
 
 from portal import create_app
-from portal.accounts.invitations import INVITE
-from portal.accounts.logins import RESET
-from portal.accounts.signup import CONFIRM
+from portal.accounts.emails import CONFIRM, INVITE, RESET
 from portal.core import clock, db, inbox, links
 from portal.mentoring import sessions
 from portal.models import ImportBatch, Relationship, StoredPhoto, SurveyInvite, User
 from portal.register.imports import template_csv
 from portal.requests import mentor_requests
-from portal.requests.mentor_requests import DECISION
-from portal.survey.evaluation import PURPOSE as SURVEY
+from portal.requests.emails import DECISION
+from portal.survey.emails import PURPOSE as SURVEY
 from tests.support.factories import PASSWORD, make_mentor, make_user
 from tests.support.mentoring import NOTE
 from tests.support.portal import portal_environ, reset_database

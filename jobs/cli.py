@@ -1,0 +1,71 @@
+"""The processes that carry the work: `flask --app app worker` and `flask --app app cron` (added to
+Flask's command line by the entry points in pyproject.toml)."""
+import signal
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from redis.exceptions import RedisError
+from rq import Worker
+
+from jobs.schedule import scheduler
+from portal.core.queue import queue
+
+
+# How long the worker and the cron scheduler wait before starting again after RQ gave up.
+RESTART_AFTER_SECONDS = 2
+
+
+def _start_again_soon(who: str, why) -> None:
+    """RQ's worker and cron scheduler give up when Redis goes away (restarted, say), and every email
+    and sweep would wait for someone to restart them. Everything they carry is in the database, so
+    they start again by themselves, and carry on once Redis answers."""
+    click.echo(f"The {who} stopped ({why}); it starts again in {RESTART_AFTER_SECONDS} seconds.", err=True)
+    # RQ's signal handlers expect a running worker: while waiting, a stop signal just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    time.sleep(RESTART_AFTER_SECONDS)
+
+
+@click.command("worker")
+@with_appcontext
+@click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
+@click.option("--log-level", default="INFO", show_default=True, help="WARNING shows only jobs that fail.")
+def worker(burst, log_level):
+    """Run an RQ worker (with its scheduler) for the portal's queue."""
+    class PortalWorker(Worker):
+        asked_to_stop = False
+
+        def request_stop(self, signum, frame):
+            self.asked_to_stop = True
+            super().request_stop(signum, frame)
+
+    while True:
+        q = queue()
+        try:
+            running = PortalWorker([q], connection=q.connection)
+            ok = running.work(burst=burst, with_scheduler=True, logging_level=log_level)
+        except RedisError as error:
+            if burst:
+                raise
+            _start_again_soon("worker", error)
+            continue
+        if burst or running.asked_to_stop:
+            sys.exit(0 if ok or burst else 1)
+        _start_again_soon("worker", "RQ gave up: see above")
+
+
+@click.command("cron")
+@with_appcontext
+def cron():
+    """Enqueue the sweeps every minute (RQ's cron scheduler)."""
+    while True:
+        try:
+            scheduler(current_app.config["RQ_QUEUE"]).start()
+            return
+        except RedisError as error:
+            _start_again_soon("cron scheduler", error)
+
+
