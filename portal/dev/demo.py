@@ -146,9 +146,9 @@ def load() -> bool:
         first, second = (MentorProfile.get(MentorProfile.user == User.get(User.email == MENTORS[n]["email"]))
                          for n in (0, 1))
         mentor_requests.make_request(waiting, first, "I am off sick and would like to talk about planning my return.")
-        request = mentor_requests.make_request(matched, second, "I am finishing a research degree and want to plan "
+        mentor_request = mentor_requests.make_request(matched, second, "I am finishing a research degree and want to plan "
                                                          "my way back to theatre.")
-        relationship = mentor_requests.decide(request, "accept", second.user, MENTOR).relationships.get()
+        relationship = mentor_requests.decide(mentor_request, "accept", second.user, MENTOR).relationships.get()
         booked = sessions.propose(relationship, matched, {
             "starts_at": (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0),
             "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})

@@ -17,7 +17,8 @@ from portal.models.requests import MentorRequest
 class Relationship(BetweenMenteeAndMentor, BaseModel):
     """Mentoring that began when a mentor accepted a request."""
 
-    request = ForeignKeyField(MentorRequest, unique=True, backref="relationships", on_delete="CASCADE")
+    mentor_request = ForeignKeyField(MentorRequest, column_name="request_id", unique=True, backref="relationships",
+                                     on_delete="CASCADE")
     mentee = ForeignKeyField(MenteeProfile, backref="relationships", on_delete="CASCADE")
     mentor = ForeignKeyField(MentorProfile, backref="relationships", on_delete="CASCADE")
     status = CharField(max_length=10, default="active")  # active, closed, withdrawn

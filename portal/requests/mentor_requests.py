@@ -123,7 +123,8 @@ def _what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
 
 
 def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) -> Relationship:
-    relationship = Relationship.create(request=mentor_request, mentee=mentor_request.mentee_id, mentor=mentor_request.mentor_id,
+    relationship = Relationship.create(mentor_request=mentor_request, mentee=mentor_request.mentee_id,
+                                       mentor=mentor_request.mentor_id,
                                        opened_at=now)
     MenteeProfile.update(matched_at=now).where(
         (MenteeProfile.id == mentor_request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()

@@ -19,52 +19,52 @@ bp = Blueprint("requests", __name__)
 @bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
 @requires(MENTEE)
 def cancel(request_id):
-    found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
-    if found.mentee_id != current_user.mentee.id:
+    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+    if mentor_request.mentee_id != current_user.mentee.id:
         abort(403)
     with refusal_shown(category="info"):
-        mentor_requests.cancel(found, me())
+        mentor_requests.cancel(mentor_request, me())
         flash("Your request is cancelled. You can ask another mentor.", "success")
     return redirect(url_for("mentoring.mine"))
 
 
-def _answer_page(found: MentorRequest, form: AnswerForm, token: str | None = None, status=200):
-    mentee = MenteeProfile.get_by_id(found.mentee_id)
-    return render_template("requests/answer.html", request_=found, mentee=mentee, mentee_user=mentee.user,
+def _answer_page(mentor_request: MentorRequest, form: AnswerForm, token: str | None = None, status=200):
+    mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
+    return render_template("requests/answer.html", mentor_request=mentor_request, mentee=mentee, mentee_user=mentee.user,
                            form=form, token=token), status
 
 
-def _answer(found: MentorRequest, form: AnswerForm, by: User, role: str, link=None, token=None):
+def _answer(mentor_request: MentorRequest, form: AnswerForm, by: User, role: str, link=None, token=None):
     """Act on a submitted answer; the page to show next."""
     if not form.validate_on_submit():
-        return _answer_page(found, form, token, 400)
+        return _answer_page(mentor_request, form, token, 400)
     try:
-        decided = mentor_requests.decide(found, form.action.data, by, role, form.message.data or "", link=link)
+        decided = mentor_requests.decide(mentor_request, form.action.data, by, role, form.message.data or "", link=link)
     except Refused as refused:
-        return render_template("requests/answered.html", request_=MentorRequest.get_by_id(found.id),
+        return render_template("requests/answered.html", mentor_request=MentorRequest.get_by_id(mentor_request.id),
                                problem=str(refused)), 409
-    return render_template("requests/answered.html", request_=decided, relationship=Relationship.get_or_none(
-        Relationship.request == decided.id))
+    return render_template("requests/answered.html", mentor_request=decided, relationship=Relationship.get_or_none(
+        Relationship.mentor_request == decided.id))
 
 
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 @requires(MENTOR, ADMIN)
 def answer(request_id):
-    found = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
-    if not answers_request(current_user, found):
+    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+    if not answers_request(current_user, mentor_request):
         abort(403)
     form = AnswerForm()
-    is_mentor = current_user.mentor is not None and current_user.mentor.id == found.mentor_id
+    is_mentor = current_user.mentor is not None and current_user.mentor.id == mentor_request.mentor_id
     if request.method == "GET" and not is_mentor:
         # The team opening what the mentee wrote and their training: a look, as at their record.
         audit.record(me(), "viewed_request",
-                     found.mentee_user)
+                     mentor_request.mentee_user)
     if request.method == "POST":
-        return _answer(found, form, me(), rules.MENTOR if is_mentor else rules.ADMIN)
-    if found.status != rules.PENDING:
-        return render_template("requests/answered.html", request_=found,
-                               relationship=Relationship.get_or_none(Relationship.request == found.id))
-    return _answer_page(found, form)
+        return _answer(mentor_request, form, me(), rules.MENTOR if is_mentor else rules.ADMIN)
+    if mentor_request.status != rules.PENDING:
+        return render_template("requests/answered.html", mentor_request=mentor_request,
+                               relationship=Relationship.get_or_none(Relationship.mentor_request == mentor_request.id))
+    return _answer_page(mentor_request, form)
 
 
 @bp.route("/respond/<token>", methods=["GET", "POST"])
@@ -74,18 +74,18 @@ def respond(token):
     checked = links.check(emails.DECISION, token)
     if checked.problem == "forged":
         return render_template("accounts/link_problem.html", problem="forged", kind="request"), 404
-    found = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)
-    if not checked.ok or found.status != rules.PENDING or found.deadline <= clock.now():
-        page = render_template("requests/answered.html", request_=found,
-                               relationship=Relationship.get_or_none(Relationship.request == found.id),
-                               problem=None if found.status != rules.PENDING else "This request has run out of time")
+    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)
+    if not checked.ok or mentor_request.status != rules.PENDING or mentor_request.deadline <= clock.now():
+        page = render_template("requests/answered.html", mentor_request=mentor_request,
+                               relationship=Relationship.get_or_none(Relationship.mentor_request == mentor_request.id),
+                               problem=None if mentor_request.status != rules.PENDING else "This request has run out of time")
         return page, 409 if request.method == "POST" else 200  # a press that changed nothing is a conflict
     form = AnswerForm()
     if request.method == "POST":
         # Whoever holds the emailed link answers as the mentor it was sent to.
         mentor_user = User.get_by_id(checked.link.user_id)
-        return _answer(found, form, mentor_user, rules.MENTOR, link=checked.link, token=token)
-    return _answer_page(found, form, token)
+        return _answer(mentor_request, form, mentor_user, rules.MENTOR, link=checked.link, token=token)
+    return _answer_page(mentor_request, form, token)
 
 
 @bp.route("/reactivation", methods=["POST"])

@@ -41,13 +41,13 @@ def test_a_mentor_accepting_from_several_places_at_once_accepts_once(app, mailbo
     jo.submit(f"/mentors/{mentor.id}/request", {"note": NOTE})
     work(app)
     link = decision_link(mailbox)
-    request = MentorRequest.get()
+    mentor_request = MentorRequest.get()
 
     tabs = []
     for _ in range(3):  # three tabs of the portal, each with its own session and token
         tab = Web(app.test_client())
         tab.login("priya@example.org", PASSWORD)
-        tabs.append((tab, f"/requests/{request.id}/answer", tab.token()))
+        tabs.append((tab, f"/requests/{mentor_request.id}/answer", tab.token()))
     for _ in range(3):  # the email link, clicked three times
         tab = Web(app.test_client())
         tab.get(link)
@@ -69,13 +69,13 @@ def test_a_mentor_accepting_from_several_places_at_once_accepts_once(app, mailbo
 def test_accept_and_decline_at_the_same_moment_do_one_thing(app, app_context):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     mentor = make_mentor("priya@example.org", "Priya Shah")
-    request = mentor_requests.make_request(jo, mentor, NOTE)
+    mentor_request = mentor_requests.make_request(jo, mentor, NOTE)
     priya = User.get(User.email == "priya@example.org")
 
     def answer(action):
         def act():
             with app.app_context():
-                return mentor_requests.decide(request, action, priya, "mentor").status
+                return mentor_requests.decide(mentor_request, action, priya, "mentor").status
         return act
 
     results = all_at_once([answer("accept"), answer("decline")] * 3)
@@ -279,7 +279,7 @@ def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(ap
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     admin = User.get(User.is_admin)
-    request = mentor_requests.make_request(jo, priya, NOTE)
+    mentor_request = mentor_requests.make_request(jo, priya, NOTE)
 
     def go_away():
         if away == "paused":
@@ -287,17 +287,17 @@ def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(ap
         else:
             availability.set_listed(priya, admin, False)
 
-    with holding(MentorRequest, request.id):  # the mentor accepting, in the middle of it
+    with holding(MentorRequest, mentor_request.id):  # the mentor accepting, in the middle of it
         going = Started(app, go_away)
         wait_until_waiting(1)
         # What the accept sees of the mentor: gone away, with this request not yet closed, would be
         # the moment an accept slips in after the mentor stopped taking mentees.
         seen = MentorProfile.get_by_id(priya.id)
         assert not seen.paused and seen.listed
-        mentor_requests.decide(request, "accept", User.get_by_id(priya.user_id), "mentor")
+        mentor_requests.decide(mentor_request, "accept", User.get_by_id(priya.user_id), "mentor")
     assert not isinstance(going.result(), Exception), going.result()
 
     # The accept came first, so Jo keeps her mentor; then the mentor went away.
-    assert MentorRequest.get_by_id(request.id).status == "accepted" and Relationship.get().status == "active"
+    assert MentorRequest.get_by_id(mentor_request.id).status == "accepted" and Relationship.get().status == "active"
     gone = MentorProfile.get_by_id(priya.id)
     assert gone.paused if away == "paused" else not gone.listed

@@ -24,9 +24,9 @@ def request_made(app_context):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with at("2026-12-23T16:00"):
-        request = mentor_requests.make_request(jo, priya, NOTE)
-    assert request.deadline == datetime(2027, 1, 4, 23, 59)
-    return request
+        mentor_request = mentor_requests.make_request(jo, priya, NOTE)
+    assert mentor_request.deadline == datetime(2027, 1, 4, 23, 59)
+    return mentor_request
 
 
 def sweep(job, moment: str, times: int = 1):
@@ -65,15 +65,15 @@ def test_at_the_deadline_the_request_is_rejected_for_the_team(app, request_made,
     assert MentorRequest.get().status == "pending"
     sweep(expire_requests, "2027-01-04T23:59", times=2)
     work(app)
-    request = MentorRequest.get()
-    assert (request.status, request.decided_by) == ("expired", "system")
+    mentor_request = MentorRequest.get()
+    assert (mentor_request.status, mentor_request.decided_by) == ("expired", "system")
     assert MentorProfile.get().places_taken == 0
     to_mentee = text_of(mailbox.wait_for("jo@example.org", "Your request has closed"))
     assert "nothing about you" in to_mentee and "http://portal.test/mentors/" in to_mentee
     assert mailbox.wait_for("priya@example.org", "A request to you has closed")
     assert len(mailbox.to("jo@example.org")) == 1 and len(mailbox.to("priya@example.org")) == 2
     event = AuditEvent.get(AuditEvent.action == "request_expired")
-    assert event.actor is None and event.object_id == request.id
+    assert event.actor is None and event.object_id == mentor_request.id
 
 
 def test_two_workers_sweeping_at_once_send_nothing_twice(app, request_made, mailbox):
@@ -123,13 +123,13 @@ def test_a_waiting_request_counts_as_having_chosen(app, app_context, mailbox):
         jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with at("2026-11-25T10:00"):
-        request = mentor_requests.make_request(jo, priya, NOTE)
+        mentor_request = mentor_requests.make_request(jo, priya, NOTE)
     sweep(deactivate_idle_mentees, "2026-12-01T10:00")
     work(app)
     assert MenteeProfile.get().deactivated_at is None
     # Declined after a week of waiting: that week does not count, so the deadline moves a week on.
     with at("2026-12-02T10:00"):
-        mentor_requests.decide(request, "decline", priya.user, "mentor")
+        mentor_requests.decide(mentor_request, "decline", priya.user, "mentor")
     assert MenteeProfile.get().period_started_at == datetime(2026, 9, 8, 10, 0)
     sweep(deactivate_idle_mentees, "2026-12-07T10:00")
     work(app)

@@ -19,7 +19,7 @@ def make_pair(app, n, *, accept=True, when="2026-11-02T10:00"):
     with app.app_context(), at(when):
         mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
         mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
-        request = mentor_requests.make_request(mentee, mentor, NOTE)
+        mentor_request = mentor_requests.make_request(mentee, mentor, NOTE)
         if accept:
-            mentor_requests.decide(request, "accept", mentor.user, "mentor")
-    return mentee, mentor, request
+            mentor_requests.decide(mentor_request, "accept", mentor.user, "mentor")
+    return mentee, mentor, mentor_request

@@ -247,7 +247,7 @@ def build(app) -> Scenario:
             asked[mentee.email] = mentor_requests.make_request(mentee, mentor, NOTE)
         for email, mentor in (("jo@example.org", priya), ("sam@example.org", ola)):
             mentor_requests.decide(asked[email], "accept", mentor.user, "mentor")
-        ours, theirs = (Relationship.get(Relationship.request == asked[email].id)
+        ours, theirs = (Relationship.get(Relationship.mentor_request == asked[email].id)
                         for email in ("jo@example.org", "sam@example.org"))
         next_week = clock.now().replace(microsecond=0) + timedelta(days=7)
         planned = [sessions.propose(relationship, user, {

@@ -151,7 +151,7 @@ def test_the_dashboard_asks_the_same_few_queries_for_ten_or_ten_thousand(app, ad
 
 
 def test_a_persons_record_and_what_admins_can_do_there(app, ada, mailbox):
-    mentee, mentor, request = make_pair(app, 1)
+    mentee, mentor, mentor_request = make_pair(app, 1)
     relationship = Relationship.get()
     MentoringSession.create(relationship=relationship, starts_at=datetime(2026, 11, 10, 18), length_minutes=60,
                             mode="video", platform="zoom", status="held", proposed_by="mentee")
@@ -465,9 +465,9 @@ def events(response) -> str:
 
 
 def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
-    mentee, mentor, request = make_pair(app, 1, accept=False)
+    mentee, mentor, mentor_request = make_pair(app, 1, accept=False)
     with app.app_context():
-        mentor_requests.expire_due(request.deadline)
+        mentor_requests.expire_due(mentor_request.deadline)
     item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
     ada.submit(f"/admin/inbox/{item.id}/close")
     system = events(ada.get("/admin/audit?who=system"))
@@ -506,7 +506,7 @@ def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):
 
 
 def test_old_words_are_purged_and_the_counts_kept(app, ada):
-    mentee, mentor, request = make_pair(app, 1)
+    mentee, mentor, mentor_request = make_pair(app, 1)
     MentorRequest.update(decided_at=datetime(2026, 1, 1)).execute()
     Relationship.update(status="closed", closed_at=datetime(2024, 1, 1)).execute()
     MentoringSession.create(relationship=Relationship.get(), starts_at=datetime(2023, 12, 1), length_minutes=60,

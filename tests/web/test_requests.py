@@ -36,9 +36,9 @@ def test_the_mentor_is_emailed_everything_needed_to_answer(app, people, run_jobs
     with at("2026-12-23T16:00"):
         response = ask(jo, mentor)
     assert response.headers["Location"] == "/mentoring"
-    request = MentorRequest.get()
-    assert (request.status, request.note) == ("pending", NOTE)
-    assert request.deadline == datetime(2027, 1, 4, 23, 59)
+    mentor_request = MentorRequest.get()
+    assert (mentor_request.status, mentor_request.note) == ("pending", NOTE)
+    assert mentor_request.deadline == datetime(2027, 1, 4, 23, 59)
     assert MentorProfile.get_by_id(mentor.id).places_taken == 1
     page = words(jo.get("/mentoring"))
     assert "You asked Priya Shah on Wednesday 23 December 2026" in page
@@ -65,8 +65,8 @@ def test_opening_the_link_changes_nothing_and_only_a_button_answers(app, people,
     accepted = scanner.submit(link, {"action": "accept"})
     assert "You are Jo's mentor" in words(accepted)
     assert "jo@example.org" not in text(accepted)  # a link can be forwarded: contact details go by email
-    request = MentorRequest.get()
-    assert (request.status, request.decided_by) == ("accepted", "mentor")
+    mentor_request = MentorRequest.get()
+    assert (mentor_request.status, mentor_request.decided_by) == ("accepted", "mentor")
     relationship = Relationship.get()
     assert (relationship.mentee_id, relationship.mentor_id, relationship.status) == (mentee.mentee.id, mentor.id,
                                                                                     "active")
@@ -90,9 +90,9 @@ def test_matched_people_see_each_others_contact_details(app, people):
     mentee, mentor = people
     ask(signed_in(app, "jo@example.org"), mentor)
     priya = signed_in(app, "priya@example.org")
-    request = MentorRequest.get()
+    mentor_request = MentorRequest.get()
     assert "07700 900123" not in text(signed_in(app, "jo@example.org").get(f"/mentors/{mentor.id}"))
-    priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    priya.submit(f"/requests/{mentor_request.id}/answer", {"action": "accept"})
     relationship = Relationship.get()
     jo = signed_in(app, "jo@example.org")
     assert "07700 900123" in text(jo.get(f"/mentoring/{relationship.id}"))
@@ -113,14 +113,14 @@ def test_a_decline_carries_a_kind_message_and_sends_the_mentee_back_to_the_direc
     mentee, mentor = people
     ask(signed_in(app, "jo@example.org"), mentor)
     priya = signed_in(app, "priya@example.org")
-    request = MentorRequest.get()
-    page = priya.get(f"/requests/{request.id}/answer")
+    mentor_request = MentorRequest.get()
+    page = priya.get(f"/requests/{mentor_request.id}/answer")
     assert NOTE in words(page)
-    too_long = priya.submit(f"/requests/{request.id}/answer", {"action": "decline", "message": "x" * 501})
+    too_long = priya.submit(f"/requests/{mentor_request.id}/answer", {"action": "decline", "message": "x" * 501})
     assert "500 characters or fewer" in errors(too_long)["message"]
     assert 'x' * 501 in text(too_long)
     assert MentorRequest.get().status == "pending"
-    priya.submit(f"/requests/{request.id}/answer", {"action": "decline",
+    priya.submit(f"/requests/{mentor_request.id}/answer", {"action": "decline",
                                                     "message": "My rota is full until March, sorry."})
     assert MentorRequest.get().status == "declined"
     assert MentorProfile.get_by_id(mentor.id).places_taken == 0
@@ -179,11 +179,11 @@ def test_the_mentee_cancels_a_waiting_request(app, people, run_jobs, mailbox):
     mentee, mentor = people
     jo = signed_in(app, "jo@example.org")
     ask(jo, mentor)
-    request = MentorRequest.get()
-    jo.submit(f"/requests/{request.id}/cancel")
+    mentor_request = MentorRequest.get()
+    jo.submit(f"/requests/{mentor_request.id}/cancel")
     assert MentorRequest.get().status == "cancelled"
     assert MentorProfile.get_by_id(mentor.id).places_taken == 0
-    again = jo.submit(f"/requests/{request.id}/cancel", follow_redirects=True)
+    again = jo.submit(f"/requests/{mentor_request.id}/cancel", follow_redirects=True)
     assert "already been cancelled by the mentee" in words(again)
     run_jobs()
     assert mailbox.wait_for("priya@example.org", "Jo has withdrawn their request")
@@ -244,11 +244,11 @@ def test_answers_that_come_too_late_are_explained(app, people, run_jobs, mailbox
     ask(signed_in(app, "jo@example.org"), mentor)
     run_jobs()
     link = decision_link(mailbox)
-    request = MentorRequest.get()
-    with clock.travel(request.deadline - clock.now()):
+    mentor_request = MentorRequest.get()
+    with clock.travel(mentor_request.deadline - clock.now()):
         expired_link = Web(app.test_client()).get(link)
         assert "This link has expired" in words(expired_link) or "run out of time" in words(expired_link)
-        in_portal = signed_in(app, "priya@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+        in_portal = signed_in(app, "priya@example.org").submit(f"/requests/{mentor_request.id}/answer", {"action": "accept"})
         assert in_portal.status_code == 409 and "run out of time" in words(in_portal)
     assert MentorRequest.get().status == "pending" and not Relationship.select().exists()
 
@@ -257,9 +257,9 @@ def test_accepting_after_declining_changes_nothing(app, people):
     mentee, mentor = people
     ask(signed_in(app, "jo@example.org"), mentor)
     priya = signed_in(app, "priya@example.org")
-    request = MentorRequest.get()
-    priya.submit(f"/requests/{request.id}/answer", {"action": "decline"})
-    late = priya.submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    mentor_request = MentorRequest.get()
+    priya.submit(f"/requests/{mentor_request.id}/answer", {"action": "decline"})
+    late = priya.submit(f"/requests/{mentor_request.id}/answer", {"action": "accept"})
     assert late.status_code == 409 and "already been declined" in words(late)
     assert not Relationship.select().exists()
 
@@ -296,13 +296,13 @@ def test_a_forged_or_tampered_link_is_refused_kindly(app, people, run_jobs, mail
 def test_only_the_mentor_asked_or_an_admin_can_answer(app, people):
     mentee, mentor = people
     ask(signed_in(app, "jo@example.org"), mentor)
-    request = MentorRequest.get()
+    mentor_request = MentorRequest.get()
     make_mentor("tom@example.org", "Tom Lee")
-    assert signed_in(app, "tom@example.org").submit(f"/requests/{request.id}/answer",
+    assert signed_in(app, "tom@example.org").submit(f"/requests/{mentor_request.id}/answer",
                                                     {"action": "accept"}).status_code == 403
-    assert signed_in(app, "jo@example.org").get(f"/requests/{request.id}/answer").status_code == 403
+    assert signed_in(app, "jo@example.org").get(f"/requests/{mentor_request.id}/answer").status_code == 403
     make_user("ada@example.org", "Ada Admin", admin=True)
-    signed_in(app, "ada@example.org").submit(f"/requests/{request.id}/answer", {"action": "accept"})
+    signed_in(app, "ada@example.org").submit(f"/requests/{mentor_request.id}/answer", {"action": "accept"})
     assert MentorRequest.get().decided_by == "admin"
 
 
@@ -331,8 +331,8 @@ def test_leave_booked_before_a_deadline_closes_the_request(app, people):
     mentee, mentor = people
     with at("2026-12-01T10:00"):
         ask(signed_in(app, "jo@example.org"), mentor)
-        request = MentorRequest.get()
-        assert request.deadline == datetime(2026, 12, 8, 23, 59)
+        mentor_request = MentorRequest.get()
+        assert mentor_request.deadline == datetime(2026, 12, 8, 23, 59)
         signed_in(app, "priya@example.org").submit_page("/mentor/availability", {
             "capacity": "2", "leave_from": "2026-12-07", "leave_until": "2026-12-20"})
     assert MentorRequest.get().status == "closed"

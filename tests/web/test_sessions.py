@@ -23,8 +23,8 @@ def matched(app):
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
     priya = make_mentor("priya@example.org", "Priya Shah")
     with app.app_context(), at("2026-11-25T12:00"):
-        request = mentor_requests.make_request(jo, priya, NOTE)
-        mentor_requests.decide(request, "accept", priya.user, "mentor")
+        mentor_request = mentor_requests.make_request(jo, priya, NOTE)
+        mentor_requests.decide(mentor_request, "accept", priya.user, "mentor")
     return Relationship.get()
 
 

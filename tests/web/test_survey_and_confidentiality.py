@@ -20,9 +20,9 @@ def closed_mentoring(app, n: int = 0) -> Relationship:
     mentee = make_user(f"mentee{n}@example.org", f"Mentee Number{n}", mentee=True)
     mentor = make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
     with app.app_context(), at("2026-11-25T12:00"):
-        request = mentor_requests.make_request(mentee, mentor, NOTE)
-        mentor_requests.decide(request, "accept", mentor.user, "mentor")
-        relationship = Relationship.get(Relationship.request == request.id)
+        mentor_request = mentor_requests.make_request(mentee, mentor, NOTE)
+        mentor_requests.decide(mentor_request, "accept", mentor.user, "mentor")
+        relationship = Relationship.get(Relationship.mentor_request == mentor_request.id)
         relationships.close(relationship, None, "admin", "closed by the team")
     return relationship
 
