@@ -1,9 +1,10 @@
-"""The queue: Redis carries work, the database holds the truth.
+"""The jobs the worker runs, each a thin wrapper calling the subject that owns the work.
 
 Every job reads its facts from the database, so running one twice, late, or after Redis
-lost it does no harm. Several portals may share one Redis: each has its own queue (RQ_QUEUE),
-and each job carries the id of the portal that queued it, so a worker never acts on another
-portal's job by looking its ids up in the wrong database."""
+lost it does no harm. Several portals may share one Redis: each job carries the id of the
+portal that queued it (portal.core.queue.stamp), and `job` refuses one from another portal
+before it touches the database.
+"""
 import logging
 from functools import wraps
 

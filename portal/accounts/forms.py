@@ -1,3 +1,5 @@
+"""The forms of accounts: signing up (with the eligibility declaration), logging in, passwords, the
+agreement, joining as a mentee, and registering interest in mentoring."""
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField

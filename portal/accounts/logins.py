@@ -1,7 +1,9 @@
-"""Logins: signing up, confirming an address, passwords, invitations.
+"""Logins and passwords: finding an account, checking a password, resetting and setting one, and
+ending every session of a login.
 
 No function here tells its caller whether an email address has an account, so no page
-built on them can reveal it either: where an address is taken, its owner gets an email."""
+built on them can reveal it either: where an address is taken, its owner gets an email.
+"""
 
 from werkzeug.security import check_password_hash, generate_password_hash
 

@@ -1,3 +1,4 @@
+"""The team's invitation form."""
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 

@@ -1,4 +1,5 @@
-"""Mentees looking through the mentors: the directory, a mentor's profile, waiting lists, photos."""
+"""Mentees looking through the mentors: the directory, a mentor's profile, and what a mentee can do
+from it: ask the mentor, or join or leave their waiting list."""
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404

@@ -1,3 +1,4 @@
+"""Raising a concern with the admin team: open to anyone, signed in or not."""
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length

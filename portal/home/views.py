@@ -1,4 +1,5 @@
-"""The pages anyone can see: home, the mentoring agreement, registering interest in mentoring."""
+"""The pages for everyone: each role's home page, raising a concern with the team, the resources for
+each stage, and the health check."""
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 

@@ -1,3 +1,4 @@
+"""The forms of mentoring: a session (when, how long, how and where), its outcome, the mentor's notes."""
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -56,3 +57,9 @@ class NotesForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     held = RadioField("Did the session take place?", choices=choices([("yes", "Yes"), ("no", "No")]),
                       validators=[InputRequired("Say whether the session took place")])
+
+
+class WithdrawalForm(FlaskForm):
+    reason = TextAreaField("Anything the team should know (optional)", filters=[strip],
+                           description="Only the admin team will see this.",
+                           validators=[Length(max=1000, message="This must be 1,000 characters or fewer")])

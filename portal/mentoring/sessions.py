@@ -184,7 +184,7 @@ def _tell_both_once(mentoring_session: MentoringSession, marked, now: datetime, 
 
 
 def remind_due(now: datetime, limit: int = 1000) -> int:
-    """A reminder to both, a day (CANCEL_NOTICE_HOURS) before each confirmed session."""
+    """A reminder to both, SESSION_REMINDER_HOURS (a day) before each confirmed session."""
     ahead = now + timedelta(hours=current_app.config["SESSION_REMINDER_HOURS"])
     due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
                                           & (MentoringSession.starts_at > now)

@@ -10,10 +10,9 @@ from portal.core import clock, content
 from portal.core.access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
 from portal.core.htmx import refusal_shown
 from portal.mentoring import relationships, sessions
-from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm
+from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, WithdrawalForm
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.requests import mentor_requests
-from portal.requests.forms import WithdrawalForm
 from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as request_rules
 from portal.rules import sessions as session_rules

@@ -1,4 +1,4 @@
-"""What every table shares. Times are naive UTC (see portal.clock)."""
+"""What every table shares. Times are naive UTC (see portal.core.clock)."""
 import json
 import secrets
 

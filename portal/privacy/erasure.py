@@ -1,10 +1,11 @@
-"""A person's rights over their data (UK GDPR, SCHEME.md): a copy of what the portal holds about
-them, and erasure.
+"""Erasure (UK GDPR, SCHEME.md): asked for by the person, or done by the team for someone who asked
+by phone.
 
 Erasure keeps the shape of what happened (that a request was made, a session held, on which
 dates, and the broad reason for time away) so the scheme's counts stay right, and removes
 everything that says who it was or what they wrote. Survey answers were never linked to anyone,
-so there is nothing of theirs to remove."""
+so there is nothing of theirs to remove.
+"""
 import re
 
 from markupsafe import escape

@@ -1,3 +1,4 @@
+"""The forms of requests: asking a mentor (with a note) and answering one."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
@@ -25,9 +26,3 @@ class AnswerForm(FlaskForm):
                             validators=[Length(max=rules.DECLINE_MESSAGE_LIMIT,
                                                message=f"The message must be {rules.DECLINE_MESSAGE_LIMIT} "
                                                        "characters or fewer")])
-
-
-class WithdrawalForm(FlaskForm):
-    reason = TextAreaField("Anything the team should know (optional)", filters=[strip],
-                           description="Only the admin team will see this.",
-                           validators=[Length(max=1000, message="This must be 1,000 characters or fewer")])

@@ -1,5 +1,5 @@
-"""Asking a mentor, answering (in the portal or from the email link), cancelling, and the
-mentoring relationship a yes begins."""
+"""Answering a request (in the portal, or from the emailed link without a password), cancelling one,
+and asking the team to reopen a paused mentee account."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
