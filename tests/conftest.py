@@ -4,16 +4,27 @@ Every test that uses the app runs twice, once on each database. Nothing is mocke
 fixtures start what is missing and stop what they started.
 """
 import os
+from datetime import timedelta
 
 import pytest
 
 from portal import create_app
-from portal.core import db
+from portal.core import clock, db
 from portal.models import MODELS
 from tests.support.jobs import work
 from tests.support.portal import portal_environ, reset_database
 from tests.support.servers import PostgresServer, RedisServer, SmtpServer
 from tests.support.web import Web
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _days_from_now():
+    """TEST_DAYS_FROM_NOW=400 make test runs the suite as if it were 400 days later, so a test that
+    depends on today's date (rather than a clock stopped with tests.support.clock.at) shows itself
+    before the calendar catches up with it."""
+    days = int(os.environ.get("TEST_DAYS_FROM_NOW", "0"))
+    with clock.travel(timedelta(days=days)):
+        yield
 
 
 @pytest.fixture(scope="session")
