@@ -203,15 +203,16 @@ def email_choices():
 
 def _what_became_of(moved: dict, hour: int) -> list[str]:
     """What happened to news that was waiting for a summary, in words for the person who moved it."""
+    def waiting(count: int) -> str:
+        return f"{'1 message' if count == 1 else f'{count} messages'} waiting for your summary"
+
     said = []
-    for key, words in (("released", "{n} waiting for your summary {are} on {their} way now."),
-                       ("moved", "{n} waiting for your summary will come in the next one, at " f"{hour:02d}:00."),
-                       ("withdrawn", "{n} waiting for your summary will not be sent: you can see it all when you "
-                                     "log in.")):
-        count = moved[key]
-        if count:
-            said.append(words.format(n="1 message" if count == 1 else f"{count} messages",
-                                     are="is" if count == 1 else "are", their="its" if count == 1 else "their"))
+    if moved["released"]:
+        said.append(f"{waiting(moved['released'])} {'is' if moved['released'] == 1 else 'are'} on the way now.")
+    if moved["moved"]:
+        said.append(f"{waiting(moved['moved'])} will come in the next one, at {hour:02d}:00.")
+    if moved["withdrawn"]:
+        said.append(f"{waiting(moved['withdrawn'])} will not be sent: you can see it all when you log in.")
     return said
 
 
@@ -226,8 +227,7 @@ def unsubscribe(what, token):
         abort(404)
     checked = links.check(mail.unsubscribe_purpose(what), token)
     if not checked.ok or not checked.link.user.is_active:
-        return render_template("accounts/link_problem.html", problem="forged", kind="unsubscribe",
-                               form=EmailOnlyForm()), 404
+        return render_template("accounts/link_problem.html", problem="forged"), 404
     if request.method == "POST":
         digest.stop(checked.link.user, what)
     return render_template("accounts/unsubscribe.html", what=what, stopped=request.method == "POST")

@@ -26,8 +26,8 @@ def figures(now: datetime, monday: date) -> dict:
     }
 
 
-def admins_keeping_a_copy() -> list[User]:
-    """Every admin who can log in: mail.send leaves out those who turned their copy off."""
+def admins_who_can_log_in() -> list[User]:
+    """Each is sent a copy: mail.send leaves out those who turned theirs off."""
     return list(User.select().where(User.is_admin & User.is_active & User.password_hash.is_null(False))
                 .order_by(User.id))
 
@@ -38,4 +38,4 @@ def send_due(now: datetime) -> int:
     if monday is None or Email.select().where(Email.dedupe_key == emails.weekly_key(monday, None)).exists():
         return 0
     with database.atomic():
-        return emails.send_weekly_summary(figures(now, monday), monday, admins_keeping_a_copy())
+        return emails.send_weekly_summary(figures(now, monday), monday, admins_who_can_log_in())

@@ -79,7 +79,8 @@ def attachment(session, *, other_name: str, method: str = "REQUEST") -> dict:
 def feed(sessions: list[tuple], name: str) -> str:
     """A subscription feed of (session, the other person's first name) pairs: no METHOD, as it is
     published rather than sent; each entry stamped with its session's last change."""
-    calendar = _calendar(**{"x-wr-calname": name, "refresh-interval": REFRESH, "x-published-ttl": REFRESH})
+    calendar = _calendar(**{"x-wr-calname": name, "refresh-interval": REFRESH,
+                            "x-published-ttl": icalendar.vDuration(REFRESH)})
     calendar["refresh-interval"].params["VALUE"] = "DURATION"
     for session, other_name in sessions:
         if session.status not in FEED_STATUS:

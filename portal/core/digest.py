@@ -6,8 +6,9 @@ summary (its next_attempt_at). Each minute the sweep gathers, for each person, w
 with a section per item, sent through the outbox like any other, and marks those items as carried by it
 in the same transaction: a sweep run twice, or on two workers at once, sends each item once, and a
 summary is never sent empty. Changing one's choices moves what is waiting along with them, under the same
-lock as the sweep and as mail.send: released at once, moved to the new time, or, when such news is turned
-off, not sent.
+lock as the sweep: released at once, moved to the new time, or, when such news is turned off, not sent.
+News held in the moment of a change (mail.send reads the choice without waiting for it) is not lost: it
+goes in the next summary, or, turned off, is marked not sent then.
 """
 from datetime import datetime
 
@@ -21,14 +22,23 @@ from portal.rules import emails as email_rules
 
 def send_due(now: datetime, limit: int = 500) -> int:
     """One summary for each person whose held news is due; returns how many were sent."""
-    people = [row.user_id for row in Email.select(Email.user).where(
-        (Email.status == Email.HELD) & (Email.next_attempt_at <= now)).distinct().limit(limit)]
+    # The oldest due first, through the (status, next_attempt_at) index; a DISTINCT here would lead SQLite to
+    # walk the (user, status) index instead, every minute. Whoever is left out goes at the next run.
+    due = Email.select(Email.user).where((Email.status == Email.HELD) & (Email.next_attempt_at <= now)).order_by(
+        Email.next_attempt_at).limit(10 * limit)
+    people = list(dict.fromkeys(row.user_id for row in due))[:limit]
     return sum(_summarise(user_id, now) for user_id in people)
+
+
+def _lock(user) -> None:
+    """Hold the person's choices still until the transaction ends (on PostgreSQL; SQLite writes one
+    transaction at a time anyway): their summary and a change of their choices never interleave."""
+    EmailPreference.update(updated_at=EmailPreference.updated_at).where(EmailPreference.user == user).execute()
 
 
 def _summarise(user_id: int, now: datetime) -> bool:
     with database.atomic():
-        mail.lock_choices(user_id)
+        _lock(user_id)
         items = list(Email.select().where((Email.user == user_id) & (Email.status == Email.HELD)
                                           & (Email.next_attempt_at <= now)).order_by(Email.id))
         if not items:
@@ -72,7 +82,7 @@ def choose(user: User, news: str | None = None, summary_hour: int | None = None,
     released, moved or withdrawn."""
     now = clock.now()
     with database.atomic():
-        mail.lock_choices(user)
+        _lock(user)
         before = mail.choices_of(user)
         chosen = {"news": before.news if news is None else news,
                   "summary_hour": before.summary_hour if summary_hour is None else summary_hour,

@@ -84,13 +84,6 @@ def choices_of(user) -> EmailPreference:
     return found or EmailPreference(user=user)
 
 
-def lock_choices(user) -> None:
-    """Hold the person's choices still until the transaction ends (on PostgreSQL; SQLite writes one
-    transaction at a time anyway), so news is never held by the old choice while a new one releases what
-    was held: changing them (portal.core.digest) takes the same lock first."""
-    EmailPreference.update(updated_at=EmailPreference.updated_at).where(EmailPreference.user == user).execute()
-
-
 def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None,
          attachments: list[dict] | None = None, urgent: bool = False, **context) -> int | None:
     """Record an email and queue its delivery, or hold it for the person's daily summary when it is news
@@ -103,46 +96,45 @@ def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | N
     context.setdefault("inbox_email", current_app.config["SCHEME_INBOX_EMAIL"])
     # Whether a calendar update goes with it: a sentence about the attachment shows only then.
     context.setdefault("attachments", bool(attachments))
-    with database.atomic():
-        if user is not None and kind == email_rules.NEWS:
-            lock_choices(user)
-        choices = choices_of(user)
-        way = email_rules.delivery(kind, choices.news, choices.weekly_summary)
-        if way == email_rules.SKIP:
-            return None
-        # A message that can be turned off says how, in its footer and in its List-Unsubscribe header.
-        stop = email_rules.stoppable(kind) if user is not None else None
-        unsubscribe_url = None
-        if stop:
-            unsubscribe_url = links.external_url("accounts.unsubscribe", what=stop,
-                                                 token=links.lasting(unsubscribe_purpose(stop), user))
-            context.update(stop=stop, unsubscribe_url=unsubscribe_url,
-                           preferences_url=links.external_url("accounts.emails"))
-        source = render_source(template, **context)
-        text_body, html_body = bodies(source, subject, **context)
-        now = clock.now()
-        held = way == email_rules.HOLD
-        inserted = (Email.insert(
-            to_address=to,
-            user=user,
-            template=template,
-            subject=subject,
-            text_body=text_body,
-            html_body=html_body,
-            dedupe_key=dedupe_key,
-            attachments=attachments or [],
-            created_at=now,
-            status=Email.HELD if held else Email.QUEUED,
-            next_attempt_at=email_rules.next_summary(now, choices.summary_hour) if held else now + REQUEUE_AFTER,
-            held_body=source if held else "",
-            unsubscribe_url=unsubscribe_url,
-        ).on_conflict_ignore().returning(Email.id).execute())
-        rows = list(inserted or [])
-        if not rows:
-            return None  # that dedupe_key was sent before
-        email_id = rows[0].id
-        if not held:
-            database.after_commit(lambda: queue_delivery(email_id))
+    # Read without waiting for a change of choice in progress: news held just as one commits goes in the
+    # next summary all the same (portal.core.digest).
+    choices = choices_of(user)
+    way = email_rules.delivery(kind, choices.news, choices.weekly_summary)
+    if way == email_rules.SKIP:
+        return None
+    # A message that can be turned off says how, in its footer and in its List-Unsubscribe header.
+    stop = email_rules.stoppable(kind) if user is not None else None
+    unsubscribe_url = None
+    if stop:
+        unsubscribe_url = links.external_url("accounts.unsubscribe", what=stop,
+                                             token=links.lasting(unsubscribe_purpose(stop), user))
+        context.update(stop=stop, unsubscribe_url=unsubscribe_url,
+                       preferences_url=links.external_url("accounts.emails"))
+    source = render_source(template, **context)
+    text_body, html_body = bodies(source, subject, **context)
+    now = clock.now()
+    held = way == email_rules.HOLD
+    inserted = (Email.insert(
+        to_address=to,
+        user=user,
+        template=template,
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        dedupe_key=dedupe_key,
+        attachments=attachments or [],
+        created_at=now,
+        status=Email.HELD if held else Email.QUEUED,
+        next_attempt_at=email_rules.next_summary(now, choices.summary_hour) if held else now + REQUEUE_AFTER,
+        held_body=source if held else "",
+        unsubscribe_url=unsubscribe_url,
+    ).on_conflict_ignore().returning(Email.id).execute())
+    rows = list(inserted or [])
+    if not rows:
+        return None  # that dedupe_key was sent before
+    email_id = rows[0].id
+    if not held:
+        database.after_commit(lambda: queue_delivery(email_id))
     return email_id
 
 

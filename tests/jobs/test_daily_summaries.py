@@ -8,7 +8,7 @@ import pytest
 from jobs.sweeps import send_daily_summaries
 from portal.core import digest, mail
 from portal.mentoring import sessions
-from portal.models import Email, Relationship, User
+from portal.models import Email, EmailPreference, Relationship, User
 from portal.rules import emails as email_rules
 from tests.support.clock import at
 from tests.support.concurrency import all_at_once
@@ -198,3 +198,15 @@ def test_the_summary_carries_the_calendar_updates_of_its_items(app, mailbox):
     assert "A calendar invitation is attached" in text_of(summary)
     # The mentor chose nothing: theirs came at once, before any summary.
     assert [m["Subject"] for m in mailbox.to(mentor.user.email)][-1] == "Your mentoring session is confirmed"
+
+
+@pytest.mark.parametrize("choice, goes", [(email_rules.AT_ONCE, True), (email_rules.OFF, False)])
+def test_news_held_in_the_moment_of_a_change_is_not_lost(app, jo, mailbox, choice, goes):
+    """mail.send reads the choice without waiting for a change in progress: an item it held just as the
+    change committed (which then could not release it) is as if the choice had changed a moment later."""
+    with at("2026-11-25T10:00"):
+        held = news(jo, 1)
+        EmailPreference.update(news=choice).where(EmailPreference.user == jo.id).execute()
+    sweep(app, send_daily_summaries, "2026-11-26T08:00")
+    assert subjects(mailbox) == (["Your daily summary: 1 update"] if goes else [])
+    assert Email.get_by_id(held).status == (Email.SUMMARISED if goes else Email.NOT_SENT)

@@ -80,7 +80,7 @@ def test_the_page_says_what_is_waiting_and_where_it_went_after_a_change(app, jo)
     assert "2 messages are waiting for your next daily summary, due 26 November 2026 at 8:00am" in page
     with at("2026-11-25T11:00"):
         done = words(jo.submit("/account/emails", {"news": "at_once", "summary_hour": "8"}, follow_redirects=True))
-    assert "2 messages waiting for your summary are on their way now." in done
+    assert "2 messages waiting for your summary are on the way now." in done
 
 
 def test_an_admin_can_turn_off_their_own_copy_of_the_weekly_summary(app):
