@@ -114,8 +114,9 @@ class EmailChoicesForm(FlaskForm):
                       description="For example: a session confirmed, a waiting list closed, a reminder about the "
                                   "survey.",
                       choices=choices(email_rules.NEWS_CHOICES.items()), validate_choice=False)
-    summary_hour = SelectField("Time of your daily summary", description="UK time. Used when you choose a daily "
-                               "summary.", choices=choices((hour, f"{hour:02d}:00") for hour in email_rules.SUMMARY_HOURS),
+    summary_hour = SelectField("Time of your daily summary",
+                               description="UK time. Used when you choose a daily summary.",
+                               choices=choices((hour, f"{hour:02d}:00") for hour in email_rules.SUMMARY_HOURS),
                                coerce=_hour, validate_choice=False)
     weekly_summary = BooleanField("Send me my own copy of the team's weekly summary, on Monday mornings")
 

@@ -50,10 +50,10 @@ def lasting(purpose: str, user) -> str:
     return _serializer(purpose).dumps(link.id)
 
 
-def lasting_if_any(purpose: str, user) -> tuple[str, ActionLink] | tuple[None, None]:
-    """The person's lasting link for `purpose` and its row, if they have one."""
+def lasting_if_any(purpose: str, user) -> str | None:
+    """The person's lasting link for `purpose`, if they have one."""
     link = _lasting(purpose, user)
-    return (_serializer(purpose).dumps(link.id), link) if link else (None, None)
+    return _serializer(purpose).dumps(link.id) if link else None
 
 
 def revoke(purpose: str, user) -> int:

@@ -15,8 +15,7 @@ NAME = "Mentoring sessions"
 
 def address(user: User) -> str | None:
     """The token of the person's calendar address, if they have one."""
-    token, _ = links.lasting_if_any(PURPOSE, user)
-    return token
+    return links.lasting_if_any(PURPOSE, user)
 
 
 def start(user: User) -> str:
