@@ -97,6 +97,11 @@ def build_message(email: Email) -> EmailMessage:
     message["To"] = email.to_address
     message["Subject"] = email.subject
     message["Message-ID"] = message_id(email)
+    if email.unsubscribe_url:
+        # RFC 8058: a mail program may offer its own "unsubscribe" button, which POSTs this body to the
+        # link (portal.accounts.views.unsubscribe), without a login or a cookie.
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.text_body)
     message.add_alternative(email.html_body, subtype="html")
     for attached in email.attachments or []:

@@ -9,7 +9,8 @@ from datetime import datetime
 from functools import wraps
 
 from jobs import job
-from portal.core import clock, mail
+from portal.admin import summary
+from portal.core import clock, digest, mail
 from portal.mentoring import relationships, sessions
 from portal.models import SweepRun
 from portal.privacy import retention
@@ -36,6 +37,18 @@ def sweep(func):
 def requeue_emails(now: datetime) -> int:
     """Mail left waiting (Redis or SMTP away, a worker lost mid-send) is queued again."""
     return mail.requeue_waiting(now)
+
+
+@sweep
+def send_daily_summaries(now: datetime) -> int:
+    """News held for those who chose a daily summary goes, one email each, at the time they chose."""
+    return digest.send_due(now)
+
+
+@sweep
+def send_weekly_summary(now: datetime) -> int:
+    """Monday at 08:00 London time: the team's summary of the week ahead (it checks the time itself)."""
+    return summary.send_due(now)
 
 
 @sweep
@@ -128,10 +141,11 @@ def purge_old_records(now: datetime) -> int:
     return retention.purge(now)
 
 
+# The summaries last: they gather what the sweeps before them wrote in the same minute.
 EVERY_MINUTE = [requeue_emails, expire_requests, remind_mentors, close_requests_for_away_mentors,
                 deactivate_idle_mentees, return_from_leave, lapse_waitlist_offers, remind_sessions,
                 ask_session_outcomes, nudge_session_windows, close_finished_relationships, send_surveys,
-                remind_surveys, tidy_uploads, requeue_imports]
+                remind_surveys, tidy_uploads, requeue_imports, send_daily_summaries, send_weekly_summary]
 
 # Run once a day, in the small hours: they go through old records rather than due ones.
 DAILY = [purge_old_records]

@@ -2,6 +2,7 @@
 (and no conftest, whose fixtures pytest finds without an import) is imported by another."""
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 TESTS = Path(__file__).parent
@@ -31,3 +32,13 @@ def test_no_test_file_imports_another_or_a_conftest():
                 if module.startswith("tests") and NOT_FOR_IMPORT.search(module)]
     assert reaching == [], "shared helpers belong in tests/support/:\n" + "\n".join(reaching)
 
+
+def test_every_module_of_core_has_its_layer_in_the_import_contract():
+    """portal/core holds modules above the tables and below them; the layers contract names each one,
+    so a new module left out of it would escape the checks."""
+    config = tomllib.loads((TESTS.parent / "pyproject.toml").read_text())
+    layers = next(c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    named = {part.strip() for layer in layers for part in re.split(r"[:|]", layer)}
+    modules = {f"core.{path.stem}" for path in (TESTS.parent / "portal" / "core").glob("*.py")
+               if path.stem != "__init__"}
+    assert modules - named == set()

@@ -7,7 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from portal.core import clock, reference
 from portal.core.forms import (PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field,
-                               new_password_fields, strip)
+                               new_password_fields, strip, whole_number)
+from portal.rules import emails as email_rules
 from portal.rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
 
 
@@ -101,3 +102,30 @@ class AcceptAgreementForm(FlaskForm):
     agree = BooleanField("I have read this version of the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the new version")])
     version = agreement_version_field()
+
+
+def _hour(value):
+    """The hour a form sent, or None when it is not one (so the field's own check gives the message)."""
+    return value if isinstance(value, int) else whole_number(value, digits=2)
+
+
+class EmailChoicesForm(FlaskForm):
+    """Account → Emails: how news comes, when the daily summary does, and an admin's weekly copy."""
+
+    news = RadioField("How would you like news that needs nothing from you?",
+                      description="For example: a session confirmed, a waiting list closed, a reminder about the "
+                                  "survey.",
+                      choices=choices(email_rules.NEWS_CHOICES.items()), validate_choice=False)
+    summary_hour = SelectField("Time of your daily summary",
+                               description="UK time. Used when you choose a daily summary.",
+                               choices=choices((hour, f"{hour:02d}:00") for hour in email_rules.SUMMARY_HOURS),
+                               coerce=_hour, validate_choice=False)
+    weekly_summary = BooleanField("Send me my own copy of the team's weekly summary, on Monday mornings")
+
+    def validate_news(self, field):
+        if field.data not in email_rules.NEWS_CHOICES:
+            raise ValidationError("Choose how you would like your news")
+
+    def validate_summary_hour(self, field):
+        if field.data not in email_rules.SUMMARY_HOURS:
+            raise ValidationError("Choose a time for your daily summary")

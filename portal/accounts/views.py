@@ -6,14 +6,15 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from portal.accounts import emails, logins, signup
-from portal.accounts.forms import (AcceptAgreementForm, ChangePasswordForm, EmailOnlyForm, InterestForm, LoginForm,
-                                   MenteeDetailsForm, SignupForm)
+from portal.accounts.forms import (AcceptAgreementForm, ChangePasswordForm, EmailChoicesForm, EmailOnlyForm,
+                                   InterestForm, LoginForm, MenteeDetailsForm, SignupForm)
 from portal.accounts.interest import register_interest
-from portal.core import content, links
+from portal.core import content, digest, links, mail
 from portal.core.access import ADMIN, MENTEE, MENTOR, me, requires, roles_of
-from portal.core.extensions import address_and_email, limiter
+from portal.core.extensions import address_and_email, csrf, limiter
 from portal.core.forms import NewPasswordForm
 from portal.core.htmx import inline_checks, is_inline_check
+from portal.rules import emails as email_rules
 
 bp = Blueprint("accounts", __name__)
 
@@ -182,6 +183,56 @@ def change_password():
     return render_template("accounts/password.html", form=form)
 
 
+@bp.route("/account/emails", methods=["GET", "POST"], endpoint="emails")
+@requires()
+def email_choices():
+    """Account → Emails: news as it happens, in a daily summary or not at all; an admin's weekly copy."""
+    user = me()
+    # What was sent, or what they chose before: a field left out of a form sent is a question unanswered.
+    form = EmailChoicesForm(obj=None if request.method == "POST" else mail.choices_of(user))
+    if not user.is_admin:
+        del form.weekly_summary
+    if form.validate_on_submit():
+        moved = digest.choose(user, form.news.data, form.summary_hour.data,
+                              form.weekly_summary.data if user.is_admin else None)
+        flash(" ".join(["Your email choices are saved.", *_what_became_of(moved, form.summary_hour.data)]), "success")
+        return redirect(url_for("accounts.emails"))
+    waiting, due = digest.waiting(user)
+    return render_template("accounts/emails.html", form=form, waiting=waiting, due=due), 400 if form.errors else 200
+
+
+def _what_became_of(moved: dict, hour: int) -> list[str]:
+    """What happened to news that was waiting for a summary, in words for the person who moved it."""
+    def waiting(count: int) -> str:
+        return f"{'1 message' if count == 1 else f'{count} messages'} waiting for your summary"
+
+    said = []
+    if moved["released"]:
+        said.append(f"{waiting(moved['released'])} {'is' if moved['released'] == 1 else 'are'} on the way now.")
+    if moved["moved"]:
+        said.append(f"{waiting(moved['moved'])} will come in the next one, at {hour:02d}:00.")
+    if moved["withdrawn"]:
+        said.append(f"{waiting(moved['withdrawn'])} will not be sent: you can see it all when you log in.")
+    return said
+
+
+@bp.route("/unsubscribe/<what>/<token>", methods=["GET", "POST"])
+# One click in a mail program (RFC 8058) POSTs here with no cookie and no CSRF token: the signed link,
+# made for this person and this kind of email, is the key.
+@csrf.exempt
+def unsubscribe(what, token):
+    """The link in an email that can be turned off: looking (GET) shows what it stops, as mail scanners
+    open links; pressing the button, or a mail program's own unsubscribe, POSTs and stops it."""
+    if what not in email_rules.STOPPABLE:
+        abort(404)
+    checked = links.check(mail.unsubscribe_purpose(what), token)
+    if not checked.ok or not checked.link.user.is_active:
+        return render_template("accounts/link_problem.html", problem="forged"), 404
+    if request.method == "POST":
+        digest.stop(checked.link.user, what)
+    return render_template("accounts/unsubscribe.html", what=what, stopped=request.method == "POST")
+
+
 @bp.route("/account/join-as-mentee", methods=["GET", "POST"])
 @requires()
 def join_as_mentee():
@@ -198,7 +249,7 @@ def join_as_mentee():
 
 # Pages a mentee can reach before accepting a new version of the agreement.
 BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts.logout", "static", "home.concern",
-                    "home.health"}
+                    "home.health", "accounts.emails", "accounts.unsubscribe", "mentoring.calendar_feed"}
 
 
 @bp.before_app_request

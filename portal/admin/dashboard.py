@@ -63,8 +63,15 @@ def waiting_requests(now: datetime) -> list[dict]:
     return found
 
 
-def stalled(now: datetime) -> dict:
-    """Cases the team may want to follow up, each its first rows and a count."""
+def due_soon(now: datetime) -> int:
+    """Requests waiting for an answer whose deadline is within DUE_SOON_WORKING_DAYS working days."""
+    return MentorRequest.select().where((MentorRequest.status == request_rules.PENDING)
+                                        & (MentorRequest.deadline <= workdays.deadline(now, DUE_SOON_WORKING_DAYS))
+                                        ).count()
+
+
+def _stalled_cases(now: datetime) -> dict:
+    """Each kind of case the team may want to follow up: (its rows, oldest first, the condition)."""
     window = current_app.config["SESSION_WINDOW_MONTHS"]
     # NOT EXISTS, not NOT IN: each match is checked against its own sessions through an index,
     # rather than every session in the scheme being gathered first.
@@ -72,7 +79,7 @@ def stalled(now: datetime) -> dict:
         (MentoringSession.relationship == Relationship.id) & MentoringSession.status.in_([*PLANNED, HELD]))
     relationships = Relationship.select(Relationship, MenteeProfile, User).join(MenteeProfile).join(User)
     mentees = MenteeProfile.select(MenteeProfile, User).join(User)
-    cases = {
+    return {
         "quiet_match": (relationships, Relationship.opened_at, (Relationship.status == mentoring_rules.ACTIVE)
                         & (Relationship.opened_at <= now - STALLED_MATCH) & ~fn.EXISTS(any_session)),
         "quiet_signup": (mentees, MenteeProfile.created_at,
@@ -81,7 +88,16 @@ def stalled(now: datetime) -> dict:
         "past_window": (relationships, Relationship.opened_at, (Relationship.status == mentoring_rules.ACTIVE)
                         & (Relationship.opened_at <= now - relativedelta(months=window))),
     }
+
+
+def stalled_counts(now: datetime) -> dict:
     # Every row has its mentee and user (the keys are NOT NULL), so each count needs no join.
-    return {name: {"rows": list(rows.where(condition).order_by(oldest_first).limit(SHOWN)),
-                   "count": rows.model.select().where(condition).count()}
-            for name, (rows, oldest_first, condition) in cases.items()}
+    return {name: rows.model.select().where(condition).count()
+            for name, (rows, _, condition) in _stalled_cases(now).items()}
+
+
+def stalled(now: datetime) -> dict:
+    """Cases the team may want to follow up, each its first rows and a count."""
+    counts = stalled_counts(now)
+    return {name: {"rows": list(rows.where(condition).order_by(oldest_first).limit(SHOWN)), "count": counts[name]}
+            for name, (rows, oldest_first, condition) in _stalled_cases(now).items()}

@@ -1,8 +1,10 @@
-"""Links sent by email that act once without a password: confirm, reset, accept an invitation.
+"""Links that act without a password: sent by email to act once (confirm, reset, accept an invitation),
+or lasting (a private calendar address, a link in every email that stops such emails).
 
 The URL carries the id of an ActionLink row, signed with the secret key and the link's
 purpose, so a link cannot be forged, altered, or used for another purpose. The row says
-whether it has expired, been used, or been replaced by a newer one.
+whether it has expired, been used, or been replaced by a newer one; a lasting link never
+expires, and works until it is revoked (or its person erased, which deletes the row).
 
 Also here: where links may lead, in emails (external_url) and back from a page (local_path).
 """
@@ -35,6 +37,33 @@ def issue(purpose: str, user, lifetime: timedelta, target_id: int | None = None,
     return _serializer(purpose).dumps(link.id)
 
 
+def _lasting(purpose: str, user):
+    return (ActionLink.select().where((ActionLink.user == user) & (ActionLink.purpose == purpose)
+                                      & ActionLink.expires_at.is_null() & ActionLink.revoked_at.is_null())
+            .order_by(ActionLink.id).first())
+
+
+def lasting(purpose: str, user) -> str:
+    """The person's one lasting link for `purpose`, made now if they have none: every email carries the
+    same link to stop such emails, so an old email's link still works."""
+    link = _lasting(purpose, user) or ActionLink.create(purpose=purpose, user=user, expires_at=None)
+    return _serializer(purpose).dumps(link.id)
+
+
+def lasting_if_any(purpose: str, user) -> str | None:
+    """The person's lasting link for `purpose`, if they have one."""
+    link = _lasting(purpose, user)
+    return _serializer(purpose).dumps(link.id) if link else None
+
+
+def revoke(purpose: str, user) -> int:
+    """Stop every lasting link of `purpose` the person has."""
+    return (ActionLink.update(revoked_at=clock.now())
+            .where((ActionLink.user == user) & (ActionLink.purpose == purpose) & ActionLink.expires_at.is_null()
+                   & ActionLink.revoked_at.is_null())
+            .execute())
+
+
 @dataclass
 class Checked:
     link: ActionLink | None
@@ -57,7 +86,7 @@ def check(purpose: str, token: str) -> Checked:
         return Checked(link, "used")
     if link.revoked_at:
         return Checked(link, "revoked")
-    if link.expires_at <= clock.now():
+    if link.expires_at is not None and link.expires_at <= clock.now():
         return Checked(link, "expired")
     return Checked(link, None)
 

@@ -2,9 +2,10 @@
 its words (templates/emails/<template>.md) are given, its calendar attachments and its dedupe key."""
 from flask import current_app
 
-from portal.core import calendar, links, mail, reference
+from portal.core import calendar, clock, links, mail, reference
 from portal.core.roles import MENTEE
 from portal.models import MentoringSession, Relationship, User
+from portal.rules.sessions import short_notice
 
 
 def _page(relationship: Relationship) -> str:
@@ -15,6 +16,12 @@ def _both(relationship: Relationship):
     """(person, the other one), for each of the two people in the mentoring."""
     mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
     return ((mentee_user, mentor_user), (mentor_user, mentee_user))
+
+
+def _soon(cancelled: list[MentoringSession]) -> bool:
+    """A cancellation within the usual notice is time-critical: it never waits for a daily summary."""
+    now, hours = clock.now(), current_app.config["CANCEL_NOTICE_HOURS"]
+    return any(short_notice(mentoring_session.starts_at, now, hours) for mentoring_session in cancelled)
 
 
 def _cancelling(cancelled: list[MentoringSession], other_name: str) -> list[dict]:
@@ -50,14 +57,15 @@ def send_session_cancelled(mentoring_session: MentoringSession, relationship: Re
     its own)."""
     mentee_user, mentor_user = relationship.mentee_user, relationship.mentor_user
     other = mentor_user if by.id == mentee_user.id else mentee_user
+    urgent = _soon([mentoring_session])
     mail.send(other.email, "session_cancelled", f"{by.first_name} has cancelled a session", user=other,
               name=other.first_name, other_name=by.first_name, mentoring_session=mentoring_session,
               attachments=_cancelling([mentoring_session], by.first_name) if was_confirmed else [],
-              url=_page(relationship), dedupe_key=f"session-cancelled:{mentoring_session.id}")
+              url=_page(relationship), urgent=urgent, dedupe_key=f"session-cancelled:{mentoring_session.id}")
     if was_confirmed:
         mail.send(by.email, "session_cancelled_own", "Your cancelled session", user=by, name=by.first_name,
                   mentoring_session=mentoring_session, attachments=_cancelling([mentoring_session], other.first_name),
-                  dedupe_key=f"session-cancelled-own:{mentoring_session.id}")
+                  urgent=urgent, dedupe_key=f"session-cancelled-own:{mentoring_session.id}")
 
 
 def send_session_reminder(mentoring_session: MentoringSession, relationship: Relationship) -> None:
@@ -96,7 +104,7 @@ def send_closed(relationship: Relationship, cancelled: list[MentoringSession]) -
         mail.send(person.email, "relationship_closed", "Your mentoring has come to an end", user=person,
                   name=person.first_name, other_name=other.first_name,
                   is_mentee=person.id == relationship.mentee_user.id, cancelled=cancelled,
-                  attachments=_cancelling(cancelled, other.first_name),
+                  attachments=_cancelling(cancelled, other.first_name), urgent=_soon(cancelled),
                   dedupe_key=f"closed:{relationship.id}:{person.id}")
 
 
@@ -109,7 +117,8 @@ def send_withdrawn(relationship: Relationship, cancelled: list[MentoringSession]
         mail.send(person.email, "relationship_withdrawn", "Your mentoring has ended", user=person,
                   name=person.first_name, other_name=other_name, left=left, is_mentee=is_mentee,
                   url=links.external_url("directory.directory"), cancelled=cancelled,
-                  attachments=_cancelling(cancelled, other_name), dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
+                  attachments=_cancelling(cancelled, other_name), urgent=_soon(cancelled),
+                  dedupe_key=f"withdrawn:{relationship.id}:{person.id}")
 
 
 def send_window_nudge(relationship: Relationship, standing: dict) -> None:

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
-from portal.core import clock, content
+from portal.core import clock, content, links
 from portal.core.access import ADMIN, MENTEE, MENTOR, in_relationship, me, requires
 from portal.core.htmx import refusal_shown
-from portal.mentoring import relationships, sessions
+from portal.mentoring import feed, relationships, sessions
 from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, WithdrawalForm
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.requests import mentor_requests
@@ -242,3 +242,35 @@ def mine():
                                   .where((Relationship.mentor == user.mentor) & (Relationship.status == mentoring_rules.ACTIVE))
                                   .order_by(Relationship.opened_at))
     return render_template("mentoring/mine.html", **context)
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"], endpoint="calendar")
+@requires(MENTEE, MENTOR)
+def calendar_page():
+    """Account → Calendar: a private address for a calendar program to subscribe to, made, replaced and
+    stopped here."""
+    user = me()
+    if request.method == "POST":
+        action = {"start": feed.start, "replace": feed.replace, "stop": feed.stop}.get(request.form.get("action"))
+        if action is None:
+            abort(400)
+        action(user)
+        flash({"start": "Your calendar address is ready.",
+               "replace": "Your new calendar address is ready. The old one no longer works.",
+               "stop": "Your calendar address no longer works."}[request.form["action"]], "success")
+        return redirect(url_for("mentoring.calendar"))
+    token = feed.address(user)
+    https = links.external_url("mentoring.calendar_feed", token=token) if token else None
+    return render_template("mentoring/calendar.html", https=https,
+                           webcal="webcal://" + https.split("://", 1)[1] if https else None)
+
+
+@bp.route("/calendar/<token>.ics")
+def calendar_feed(token):
+    """The feed a calendar program fetches, with no login: the address is the key. A stopped, replaced
+    or closed one answers 410 Gone, which tells calendar programs to stop asking."""
+    found, problem = feed.feed_of(token)
+    if problem:
+        abort(404 if problem == "forged" else 410)
+    return found, 200, {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-cache",
+                        "Content-Disposition": 'inline; filename="mentoring-sessions.ics"'}

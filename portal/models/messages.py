@@ -1,21 +1,25 @@
-"""What the portal sends and receives: emailed links, the outbox, the admin team's inbox."""
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+"""What the portal sends and receives: emailed links, the outbox, each person's choices about email, the
+admin team's inbox."""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.core import clock
 from portal.models.base import BaseModel, JSONField
 from portal.models.people import User
+from portal.rules import emails as email_rules
 
 
 class ActionLink(BaseModel):
-    """A link sent by email that acts once: the URL carries this row's id, signed."""
+    """A link sent by email (or given on a page) that acts without a password: the URL carries this row's
+    id, signed. Most act once and expire; a lasting one (a calendar address, a link to stop emails) has no
+    expiry and works until it is revoked."""
 
     purpose = CharField(max_length=30)
     user = ForeignKeyField(User, null=True, backref="action_links", on_delete="CASCADE")
     target_id = IntegerField(null=True)  # the row the link acts on, when it is not the user
     created_at = DateTimeField(default=clock.now)
-    expires_at = DateTimeField()
+    expires_at = DateTimeField(null=True)  # none: lasting
     used_at = DateTimeField(null=True)
-    revoked_at = DateTimeField(null=True)  # a newer link of the same kind was sent
+    revoked_at = DateTimeField(null=True)  # a newer link of the same kind was sent, or the person stopped it
 
     class Meta:
         indexes = ((("user", "purpose"), False),)
@@ -32,19 +36,37 @@ class Email(BaseModel):
     html_body = TextField()
     attachments = JSONField(default=list)  # [{"filename", "content_type", "text"}], e.g. a calendar invite
     dedupe_key = CharField(max_length=120, null=True, unique=True)
-    # Waiting to go (or to go again), claimed by a worker, gone, given up on.
+    # Waiting to go (or to go again), claimed by a worker, gone, given up on; or news held for the person's
+    # daily summary, then carried by one (summary), or not sent because they turned such news off meanwhile.
     QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+    HELD, SUMMARISED, NOT_SENT = "held", "summarised", "not_sent"
     status = CharField(max_length=10, default=QUEUED)
     attempts = IntegerField(default=0)
     last_error = CharField(max_length=500, null=True)
-    # When a queued row is due to be (re)queued by the sweep if it has not gone by then.
+    # When a queued row is due to be (re)queued by the sweep if it has not gone by then; for a held one,
+    # when its daily summary is due.
     next_attempt_at = DateTimeField(default=clock.now)
     claimed_until = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
     sent_at = DateTimeField(null=True)
+    # While held: its words as written (Markdown), for its section of the daily summary.
+    held_body = TextField(default="")
+    summary = ForeignKeyField("self", null=True, backref="items", on_delete="SET NULL")
+    # The one-click unsubscribe of a message that can be turned off (RFC 8058), for its List-Unsubscribe.
+    unsubscribe_url = CharField(max_length=300, null=True)
 
     class Meta:
-        indexes = ((("status", "next_attempt_at"), False),)
+        indexes = ((("status", "next_attempt_at"), False), (("user", "status"), False))
+
+
+class EmailPreference(BaseModel):
+    """How a person wants their news (see portal/rules/emails.py); no row: the defaults."""
+
+    user = ForeignKeyField(User, unique=True, backref="email_preferences", on_delete="CASCADE")
+    news = CharField(max_length=10, default=email_rules.AT_ONCE)  # a key of NEWS_CHOICES
+    summary_hour = IntegerField(default=email_rules.DEFAULT_SUMMARY_HOUR)  # London time
+    weekly_summary = BooleanField(default=True)  # an admin's own copy of the team's weekly summary
+    updated_at = DateTimeField(default=clock.now)
 
 
 class InboxItem(BaseModel):

@@ -15,9 +15,9 @@ from portal.core import audit, clock, inbox
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import relationships
-from portal.models import (ActionLink, AuditEvent, Email, ImportBatch, InboxItem, MenteeProfile, MentoringSession,
-                           MentorNote, MentorOption, MentorProfile, MentorRequest, ProfileChange, Relationship, User,
-                           WaitlistEntry)
+from portal.models import (ActionLink, AuditEvent, Email, EmailPreference, ImportBatch, InboxItem, MenteeProfile,
+                           MentoringSession, MentorNote, MentorOption, MentorProfile, MentorRequest, ProfileChange,
+                           Relationship, User, WaitlistEntry)
 from portal.models.base import new_nonce
 from portal.register import availability, imports, profiles
 from portal.requests import mentor_requests, waitlist
@@ -122,7 +122,8 @@ def _forget_address(address: str, user: User | None = None) -> None:
         mine, sent = mine | (Email.user == user.id), sent | (InboxItem.user == user.id)
     # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
     Email.delete().where(mine & (Email.status != Email.SENT)).execute()
-    Email.update(to_address="erased", text_body="", html_body="", attachments=[]).where(mine).execute()
+    Email.update(to_address="erased", text_body="", html_body="", held_body="", attachments=[],
+                 unsubscribe_url=None).where(mine).execute()
     InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
     # A file kept for an import not yet done (never confirmed, say) still holds their row.
     for batch in ImportBatch.select(ImportBatch.id, ImportBatch.data).where(ImportBatch.data.is_null(False)):
@@ -165,7 +166,9 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
                      ).where(theirs).execute()
     if user.is_admin:
         _forget_admin(user)
+    # Every link made for them goes: emailed ones, their calendar address, the links that stop their emails.
     ActionLink.delete().where(ActionLink.user == user.id).execute()
+    EmailPreference.delete().where(EmailPreference.user == user.id).execute()
     if mentee:
         MenteeProfile.update(grade="", school="", specialty="", trust="", deactivated_at=mentee.deactivated_at or now
                              ).where(MenteeProfile.id == mentee.id).execute()

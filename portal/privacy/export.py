@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from flask import Response
 
-from portal.core import clock, inbox
-from portal.models import (AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile,
-                           MentorRequest, ProfileChange, Relationship, StoredPhoto, User, WaitlistEntry)
+from portal.core import clock, inbox, mail
+from portal.mentoring import feed
+from portal.models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
+                           MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User, WaitlistEntry)
 
 MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
                  "agreement_version", "agreement_accepted_at", "sessions_allowed", "period_started_at",
@@ -67,6 +68,14 @@ def export(user: User) -> dict:
         found["mentor"]["profile_changes"] = [
             {"changed_at": _plain(c.changed_at), "changes": c.changes}
             for c in ProfileChange.select().where(ProfileChange.mentor == mentor.id).order_by(ProfileChange.id)]
+    choices = mail.choices_of(user)
+    found["email_choices"] = {"news": choices.news, "daily_summary_hour": choices.summary_hour,
+                              **({"weekly_summary_copy": choices.weekly_summary} if user.is_admin else {})}
+    # That a lasting link exists and since when, not the link itself: the download may be kept anywhere.
+    found["private_links"] = [
+        {"for": LASTING.get(link.purpose, link.purpose), **_fields(link, ("created_at", "revoked_at"))}
+        for link in ActionLink.select().where((ActionLink.user == user.id) & ActionLink.expires_at.is_null())
+        .order_by(ActionLink.id)]
     found["emails_sent_to_you"] = [
         _fields(e, ("subject", "created_at", "sent_at", "status"))
         for e in Email.select().where((Email.user == user.id) | (Email.to_address == user.email)).order_by(Email.id)]
@@ -86,6 +95,11 @@ def download(user: User) -> Response:
     filename = f"peer-mentoring-data-{clock.today_london().isoformat()}.json"
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+# What each lasting link of a person's is for, in words for them.
+LASTING = {feed.PURPOSE: "your calendar address", mail.unsubscribe_purpose("news"): "stopping news emails",
+           mail.unsubscribe_purpose("weekly"): "stopping your copy of the weekly summary"}
 
 
 # An admin opening someone's data (recorded in the audit log by the admin pages), in words for that person.

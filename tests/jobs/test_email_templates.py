@@ -29,6 +29,11 @@ REQUEST = dict(name="Priya", mentee_name="Jo", grade="ST3", specialty="Respirato
 CONTEXTS = {
     "close_suggested": [dict(name="Jo", other_name="Priya", url=URL)],
     "confirm_email": [dict(name="Jo", url="http://portal.test/confirm/AbC_d-9", hours=48)],
+    "daily_summary": [dict(name="Jo", items=[{"subject": "Your mentoring session is confirmed",
+                                              "body": "Your session with Priya is confirmed:\n\n> 1 December 2026"}]),
+                      dict(name="Jo", items=[{"subject": "A waiting list you were on has closed",
+                                              "body": "That waiting list has closed.\n\n<http://portal.test/mentors>"},
+                                             {"subject": "2 more sessions agreed", "body": "You have 6 in all."}])],
     "deactivation_warning": [dict(name="Jo", due=date(2026, 12, 1), url="http://portal.test/mentors")],
     "inbox_new": [dict(kind="A concern raised", url="http://portal.test/admin/inbox/3")],
     "inbox_reply": [dict(name="Sam", message="Thank you.\nWe have contacted your mentor."),
@@ -82,6 +87,13 @@ CONTEXTS = {
                       dict(name="Jo", reminder=True, url="http://portal.test/survey/AbC_d-9")],
     "waitlist_closed": [dict(name="Jo", url="http://portal.test/mentors")],
     "waitlist_offer": [dict(name="Jo", mentor_name="Priya", expires=date(2026, 12, 4), url="http://portal.test/mentors/2")],
+    "weekly_summary": [dict(week_of=date(2026, 11, 30), due_days=2, quiet_match_weeks=3, quiet_signup_months=2,
+                            window_months=6, figures={"due_soon": 1, "quiet_match": 0, "quiet_signup": 3,
+                                                      "past_window": 0, "open_items": 2, "failed_emails": 0,
+                                                      "back_from_leave": 1},
+                            dashboard_url="http://portal.test/admin/", inbox_url="http://portal.test/admin/inbox",
+                            health_url="http://portal.test/admin/health",
+                            register_url="http://portal.test/admin/mentors?state=leave")],
     "window_nudge": [dict(name="Jo", other_name="Priya", window=6, state={"text": "0 of 4"}, url=URL)],
 }
 

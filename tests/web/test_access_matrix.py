@@ -20,7 +20,8 @@ from werkzeug.exceptions import MethodNotAllowed
 from portal import create_app
 from portal.accounts.emails import CONFIRM, INVITE, RESET
 from portal.core import clock, db, inbox, links
-from portal.mentoring import sessions
+from portal.core.mail import unsubscribe_purpose
+from portal.mentoring import feed, sessions
 from portal.models import ImportBatch, Relationship, StoredPhoto, SurveyInvite, User
 from portal.register.imports import template_csv
 from portal.requests import mentor_requests
@@ -69,16 +70,17 @@ class Own:
 
 class Link:
     """A real signed link for `purpose`, emailed to the person whose object it is: the role's own, or
-    someone else's. A fresh one each time, as opening some links spends them."""
+    someone else's (with any fixed arguments beside it). A fresh one each time, as opening some links
+    spends them."""
 
-    def __init__(self, purpose, kind="person"):
-        self.purpose, self.kind = purpose, kind
+    def __init__(self, purpose, kind="person", **fixed):
+        self.purpose, self.kind, self.fixed = purpose, kind, fixed
 
     def __call__(self, scenario, role, mine):
         thing = scenario.pick(self.kind, role, mine)
         if thing is None:
             return None
-        return {"token": scenario.token(self.purpose, thing, self.kind)}
+        return {"token": scenario.token(self.purpose, thing, self.kind), **self.fixed}
 
 
 NONE = Fixed()
@@ -87,6 +89,7 @@ REQUEST, RELATIONSHIP, SESSION = Own("request", "request_id"), Own("relationship
     Own("session", "session_id")
 ITEM, BATCH, PHOTO = Own("item", "item_id"), Own("batch", "batch_id"), Own("photo", "key", size="card")
 ANSWER_LINK, SURVEY_LINK = Link(DECISION, "answer_link"), Link(SURVEY, "survey")
+STOP_NEWS, CALENDAR_ADDRESS = Link(unsubscribe_purpose("news"), what="news"), Link(feed.PURPOSE)
 AGREEMENT, AGREEMENT_V1 = Fixed(key="agreement"), Fixed(key="agreement", version=1)
 STYLESHEET, STAGE = Fixed(filename="css/portal.css"), Fixed(stage="before")
 
@@ -139,6 +142,10 @@ ROUTES = {
     "accounts.account":                Route(NONE,          SIGNED_IN),
     "accounts.change_password":     Route(NONE,          SIGNED_IN),
     "accounts.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
+    "accounts.emails":              Route(NONE,          SIGNED_IN),
+    "accounts.unsubscribe":         Route(STOP_NEWS,     ANYONE),
+    "mentoring.calendar":           Route(NONE,          "login     200       200       200       200       403"),
+    "mentoring.calendar_feed":      Route(CALENDAR_ADDRESS, ANYONE),
     "privacy.data":                Route(NONE,          SIGNED_IN),
     "privacy.data_download":       Route(NONE,          SIGNED_IN),
     "directory.directory":            Route(NONE,          "login     200       200       403       403       200"),
@@ -376,10 +383,18 @@ def test_each_role_gets_what_the_table_says(matrix, role):
     assert not wrong, "\n".join(wrong)
 
 
+# POSTs that carry no CSRF token by design, and why: each is made by something that holds no session.
+WITHOUT_CSRF = {
+    # RFC 8058: a mail program's one-click unsubscribe POSTs with no cookie; the signed link is the key
+    # (tests/web/test_email_choices.py).
+    "accounts.unsubscribe",
+}
+
+
 def test_every_post_refuses_a_missing_or_foreign_csrf_token(matrix):
     wrong = []
     for rule in rules_of(matrix):
-        if "POST" not in rule.methods:
+        if "POST" not in rule.methods or rule.endpoint in WITHOUT_CSRF:
             continue
         route = ROUTES[rule.endpoint]
         for role in ROLES:
@@ -398,7 +413,8 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token(matrix):
     assert not wrong, "\n".join(wrong)
 
 
-PURPOSES = (CONFIRM, RESET, INVITE, DECISION, SURVEY)
+PURPOSES = (CONFIRM, RESET, INVITE, DECISION, SURVEY, unsubscribe_purpose("news"), unsubscribe_purpose("weekly"),
+            feed.PURPOSE)
 
 
 def test_a_signed_link_made_for_something_else_is_refused(matrix):
@@ -413,7 +429,7 @@ def test_a_signed_link_made_for_something_else_is_refused(matrix):
         genuine = route.args(matrix, "mentee", False)["token"]
         for how, token in (("a link for something else", matrix.token(elsewhere, jo, "person")),
                            ("an altered link", genuine[:-3] + ("abc" if genuine[-3:] != "abc" else "xyz"))):
-            address = url(matrix, rule.endpoint, {"token": token})
+            address = url(matrix, rule.endpoint, {**route.args.fixed, "token": token})
             for role in ("anonymous", "mentee"):
                 asked = [("GET", matrix.browsers[role].get(address))]
                 if "POST" in rule.methods:

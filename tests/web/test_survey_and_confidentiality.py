@@ -130,6 +130,10 @@ ALLOWED = {
     ("content", "body"): "texts the scheme publishes (agreement, help)",
     ("email", "text_body"): "the outbox: emails the portal sends",
     ("email", "html_body"): "the outbox: emails the portal sends",
+    ("email", "held_body"): "the outbox: news waiting for a person's daily summary, cleared once it is sent",
+    ("email", "summary_id"): "the daily summary email that carried a held one",
+    ("email_preference", "summary_hour"): "when a person's daily summary of emails comes",
+    ("email_preference", "weekly_summary"): "whether an admin keeps a copy of the team's weekly summary email",
     ("survey_response", "answers"): "anonymous survey answers about the scheme",
     ("audit_event", "detail"): "who did what: never content",
 }
