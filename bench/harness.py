@@ -114,14 +114,21 @@ def gunicorn(database_url: str, redis_url: str, app: str = "app:app", workers: i
         stop(process)
 
 
-def wrk(port: int, path: str, cookie: str = "", seconds: float = 5.0, connections: int = 32) -> dict:
+def wrk(port: int, path: str, cookie: str | list[str] = "", seconds: float = 5.0, connections: int = 32) -> dict:
     """wrk against GET path: requests per second, p50/p95/p99 (ms), and errors (non-2xx/3xx answers,
-    connection errors, timeouts)."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(WRK_SCRIPT)]
-    if cookie:
+    connection errors, timeouts). A list of cookies: one wrk thread and connection per cookie, each
+    signed in as its own person."""
+    env = dict(os.environ)
+    threads = 1
+    command = ["wrk", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(WRK_SCRIPT)]
+    if isinstance(cookie, list):
+        env["WRK_COOKIES"] = "\n".join(cookie)
+        threads = connections = len(cookie)
+        command[1] = f"-c{connections}"
+    elif cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    command.append(f"http://127.0.0.1:{port}{path}")
-    output = subprocess.run(pinned(command, CLIENT_CORE), capture_output=True, text=True, check=True).stdout
+    command += [f"-t{threads}", f"http://127.0.0.1:{port}{path}"]
+    output = subprocess.run(pinned(command, CLIENT_CORE), capture_output=True, text=True, check=True, env=env).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT "))
     found = json.loads(line.removeprefix("WRK_RESULT "))
     errors = sum(found[k] for k in ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts"))
@@ -130,20 +137,21 @@ def wrk(port: int, path: str, cookie: str = "", seconds: float = 5.0, connection
             "max": found["max_us"] / 1000, "errors": errors}
 
 
-def check_page(port: int, path: str, cookie: str = "", expect: int = 200) -> None:
+def check_page(port: int, path: str, cookie: str | list[str] = "", expect: int = 200) -> None:
     """One GET first: a route that does not answer `expect` would measure an error page."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-    response = connection.getresponse()
-    response.read()
-    if response.status != expect:
-        raise RuntimeError(f"GET {path} answered {response.status}, not {expect}")
+    for one in (cookie if isinstance(cookie, list) else [cookie]):
+        connection = HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", path, headers={"Cookie": one} if one else {})
+        response = connection.getresponse()
+        response.read()
+        if response.status != expect:
+            raise RuntimeError(f"GET {path} answered {response.status}, not {expect}")
 
 
 def compare(routes: dict, rounds: int = 3, seconds: float = 5.0, connections: int = 32, warm: float = 1.0) -> dict:
-    """routes: name -> (port, path, cookie). Each is warmed up, then measured in turn, round after round,
-    so a busy moment on a shared machine lands on all of them alike; the round with the median
-    throughput stands for each route."""
+    """routes: name -> (port, path, cookie), the cookie a string or a list (one connection per cookie).
+    Each is warmed up, then measured in turn, round after round, so a busy moment on a shared machine
+    lands on all of them alike; the round with the median throughput stands for each route."""
     for port, path, cookie in routes.values():
         check_page(port, path, cookie)
         if warm:
