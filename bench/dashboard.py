@@ -38,14 +38,16 @@ def short(sql: str) -> str:
 
 def main() -> None:
     from tests.support.servers import PostgresServer
-    print(f"\nDashboard on the national data (PostgreSQL): gunicorn 2 workers x 4 threads; wrk with 1 and with 4 admins "
+    print("\nDashboard on the national data (PostgreSQL): gunicorn 2 workers x 4 threads; wrk with 1 and with 4 "
+          "admins "
           f"at once (a connection and a session each), 3 rounds of {SECONDS:g} s, median round shown; {pinning()}")
     server = PostgresServer()
     try:
         with redis() as redis_url, national.national_database(server, redis_url) as url:
             with portal_app(url, redis_url) as app:
                 slowest = count_queries(app)
-            print(f"  one dashboard request makes {len(slowest)} SQL queries ({sum(e.duration for e in slowest) * 1000:.0f} "
+            total = sum(e.duration for e in slowest) * 1000
+            print(f"  one dashboard request makes {len(slowest)} SQL queries ({total:.0f} "
                   "ms in all, in-process); the slowest:")
             for event in slowest[:5]:
                 print(f"  {event.duration * 1000:>7.1f} ms  {short(event.sql)}")

@@ -1,6 +1,8 @@
 """Email delivery: the portal's own worker (`flask --app app worker --burst`) sending outbox rows to a
 local aiosmtpd, on PostgreSQL.
 
+0. For comparison, 300 emails delivered in this process by calling the worker's job function in turn:
+   what one email costs without RQ and without the worker's fork per job.
 1. One worker (pinned to core 0 where there are two) sends 1,000 queued emails: emails per second,
    from the worker's start to its exit, and between the first and the last message the SMTP server
    took (the worker's start-up left out). Target: at least 200 a second per worker.
@@ -22,7 +24,7 @@ from datetime import datetime, timezone
 from bench import portal_calls
 from bench.harness import ROOT, databases, environ, pinned, portal_app, redis, stop
 
-ONE_WORKER, TWO_WORKERS = 1_000, int(os.environ.get("BENCH_EMAILS", "10000"))
+IN_PROCESS, ONE_WORKER, TWO_WORKERS = 300, 1_000, int(os.environ.get("BENCH_EMAILS", "10000"))
 TARGET = 200
 TEXT = ("Hello Sam,\n\nPriya Shah would like you as their mentor. They are an ST3 in Medicine, and would like "
         "to talk about coming back after a year away.\n\n" + "A line of the email, as long as a real one. " * 20 +
@@ -51,8 +53,8 @@ class Counter:
             self.arrivals.clear()
 
 
-def queue_emails(count: int) -> list[int]:
-    """`count` outbox rows, their deliveries queued. Returns their ids."""
+def queue_emails(count: int, queue: bool = True) -> list[int]:
+    """`count` outbox rows, their deliveries queued (or not). Returns their ids."""
     from portal.models import Email
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     database = portal_calls.database()
@@ -63,7 +65,7 @@ def queue_emails(count: int) -> list[int]:
     with database.atomic():
         for start in range(0, count, 500):
             ids += [r.id for r in Email.insert_many(rows[start:start + 500]).returning(Email.id).execute()]
-    for email_id in ids:
+    for email_id in ids if queue else []:
         portal_calls.queue_delivery(email_id)
     return ids
 
@@ -119,6 +121,14 @@ def main() -> None:
             _, url = targets[0]
             env = environ(url, redis_url, SMTP_URL=smtp.url)
             with portal_app(url, redis_url, SMTP_URL=smtp.url):
+                ids = queue_emails(IN_PROCESS, queue=False)
+                started = time.perf_counter()
+                results = collections.Counter(portal_calls.deliver(i) for i in ids)
+                seconds = time.perf_counter() - started
+                print(f"  in this process, no RQ: {IN_PROCESS} emails in {seconds:.1f} s, "
+                      f"{IN_PROCESS / seconds:.0f} emails/s "
+                      f"({dict(results)})")
+                counter.clear()
                 ids = queue_emails(ONE_WORKER)
                 seconds = run_workers(1, env, pin=True)
                 lost, twice, strangers = drained(counter, ids)

@@ -22,7 +22,8 @@ CHECKS = [
           + (SELECT COUNT(*) FROM waitlist_entry w WHERE w.mentor_id = m.id AND w.status = 'offered')"""),
     ("requests in an unknown state", f"SELECT COUNT(*) FROM mentor_request WHERE status NOT IN {_in(REQUEST_STATES)}"),
     ("waiting requests with a decision recorded",
-     "SELECT COUNT(*) FROM mentor_request WHERE status = 'pending' AND (decided_at IS NOT NULL OR decided_by IS NOT NULL)"),
+     "SELECT COUNT(*) FROM mentor_request WHERE status = 'pending' "
+     "AND (decided_at IS NOT NULL OR decided_by IS NOT NULL)"),
     ("finished requests with no decision time",
      "SELECT COUNT(*) FROM mentor_request WHERE status <> 'pending' AND decided_at IS NULL"),
     ("mentees with more than one waiting request", """
@@ -44,7 +45,8 @@ CHECKS = [
                               GROUP BY mentee_id HAVING COUNT(*) > 1) x"""),
     ("ended relationships with no end time",
      "SELECT COUNT(*) FROM relationship WHERE status <> 'active' AND closed_at IS NULL"),
-    ("sessions in an unknown state", f"SELECT COUNT(*) FROM mentoring_session WHERE status NOT IN {_in(SESSION_STATES)}"),
+    ("sessions in an unknown state",
+     f"SELECT COUNT(*) FROM mentoring_session WHERE status NOT IN {_in(SESSION_STATES)}"),
     ("sessions still planned in ended mentoring", """
         SELECT COUNT(*) FROM mentoring_session s JOIN relationship r ON r.id = s.relationship_id
         WHERE r.status <> 'active' AND s.status IN ('proposed', 'confirmed')"""),

@@ -158,7 +158,8 @@ class Loader:
         now = self.now
         for n in range(1, ADMINS + 1):
             created = now - SPAN - timedelta(days=60)
-            yield f"{n}\t{admin_email(n)}\tBench Admin {n}\t{hashed}\tt\tt\t{ts(created)}\ta{n}\t{ts(created)}\t{NULL}\n"
+            yield (f"{n}\t{admin_email(n)}\tBench Admin {n}\t{hashed}\tt\tt\t{ts(created)}\ta{n}\t{ts(created)}\t"
+                   f"{NULL}\n")
         for m in range(1, MENTORS + 1):
             created = now - SPAN - timedelta(days=30) + m * timedelta(hours=3)
             invited = self.mentors[m].invited
@@ -168,7 +169,8 @@ class Loader:
         for i in range(1, MENTEES + 1):
             created = self.mentee_created(i)
             name = f"{FIRST[(i * 7) % 20]} {SURNAMES[(i * 3) % 20]}"
-            yield f"{mentee_user(i)}\t{mentee_email(i)}\t{name}\t{hashed}\tt\tf\t{ts(created)}\te{i}\t{ts(created)}\t{NULL}\n"
+            yield (f"{mentee_user(i)}\t{mentee_email(i)}\t{name}\t{hashed}\tt\tf\t{ts(created)}\te{i}\t{ts(created)}\t"
+                   f"{NULL}\n")
 
     def mentor_profiles(self, places_taken: dict[int, int]):
         from bench import portal_calls
@@ -422,7 +424,8 @@ class Loader:
                    f"{NULL if is_open else ts(made + timedelta(days=1))}\t{NULL if is_open else 1}\n")
 
 
-USER = "id, email, name, password_hash, is_active, is_admin, email_confirmed_at, session_nonce, created_at, last_login_at"
+USER = ("id, email, name, password_hash, is_active, is_admin, email_confirmed_at, session_nonce, created_at, "
+        "last_login_at")
 MENTOR_PROFILE = ("id, user_id, grade, school, specialty, trust, gender, pronouns, experience_rtt, experience_away, "
                   "why_mentor, availability_notes, meets_in_person, meets_online, locations, interests, "
                   "contact_details, photo, capacity, places_taken, listed, paused, leave_from, leave_until, "
@@ -440,7 +443,8 @@ SESSION = ("id, relationship_id, starts_at, length_minutes, mode, platform, join
            "reminded_at, outcome_asked_at")
 TABLES = {"user": USER, "mentor_profile": MENTOR_PROFILE, "mentor_option": "id, mentor_id, kind, value",
           "mentee_profile": MENTEE_PROFILE, "mentor_request": MENTOR_REQUEST, "relationship": RELATIONSHIP,
-          "mentoring_session": SESSION, "survey_invite": "id, relationship_id, created_at, sent_at, reminded_at, answered",
+          "mentoring_session": SESSION,
+          "survey_invite": "id, relationship_id, created_at, sent_at, reminded_at, answered",
           "survey_response": "id, cohort, sessions_band, answers",
           "inbox_item": "id, kind, status, user_id, name, email, details, message, created_at, assigned_to_id, "
                         "closed_at, closed_by_id"}

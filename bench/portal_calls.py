@@ -65,9 +65,10 @@ def queue_delivery(email_id: int) -> bool:
     return queue(email_id)
 
 
-def queue_name() -> str:
-    from jobs import queue
-    return queue().name
+def deliver(email_id: int) -> str:
+    """Deliver one outbox row in this process, as the worker's job does (jobs/email.py)."""
+    from jobs.email import deliver as job
+    return job(email_id)
 
 
 def decision_link_path(request_id: int, mentor_user_id: int) -> str:

@@ -71,8 +71,9 @@ def people(url: str) -> dict:
     cursor.execute("""SELECT r.id, mu.email, ou.email FROM relationship r
                       JOIN mentee_profile p ON p.id = r.mentee_id JOIN "user" mu ON mu.id = p.user_id
                       JOIN mentor_profile m ON m.id = r.mentor_id JOIN "user" ou ON ou.id = m.user_id
-                      WHERE r.status = 'active' AND (SELECT COUNT(*) FROM mentoring_session s WHERE s.relationship_id = r.id
-                            AND s.status IN ('held', 'proposed', 'confirmed')) < p.sessions_allowed
+                      WHERE r.status = 'active' AND (SELECT COUNT(*) FROM mentoring_session s
+                            WHERE s.relationship_id = r.id AND s.status IN ('held', 'proposed', 'confirmed'))
+                            < p.sessions_allowed
                       ORDER BY r.id LIMIT 4000""")
     found["pairs"] = [list(row) for row in cursor.fetchall()]
     connection.close()
@@ -177,7 +178,8 @@ def main(minutes: float | None = None) -> None:
     seconds = int(minutes * 60)
     warm_up = max(60.0, seconds / 5)
     print(f"\nSoak: {USERS} people (locust, headless) for {minutes:g} minutes on the national data (PostgreSQL): "
-          f"2 gunicorn servers (2 workers x 4 threads), 2 RQ workers, the cron scheduler, aiosmtpd; unpinned", flush=True)
+          "2 gunicorn servers (2 workers x 4 threads), 2 RQ workers, the cron scheduler, aiosmtpd; unpinned",
+          flush=True)
     counter = Counter()
     smtp = SmtpServer(mailbox=counter)
     server = PostgresServer()
@@ -210,7 +212,8 @@ def main(minutes: float | None = None) -> None:
                                   "SOAK_PASSWORD": PASSWORD, "SOAK_DATABASE_URL": url}
                     started = time.monotonic()
                     with Memory(groups) as memory:
-                        subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "soak_locustfile.py"),
+                        locustfile = str(ROOT / "bench" / "soak_locustfile.py")
+                        subprocess.run([sys.executable, "-m", "locust", "-f", locustfile,
                                         "--headless", "-u", str(USERS), "-r", "20", "-t", f"{seconds}s", "--csv",
                                         str(prefix), "--only-summary", "--loglevel", "WARNING",
                                         "--host", f"http://127.0.0.1:{port_a}", "--stop-timeout", "30"],
@@ -232,7 +235,8 @@ def main(minutes: float | None = None) -> None:
 
 
 def report(routes, total, failed, memory, warm_up, ran, states, drained, url, since_id, counter, folder) -> None:
-    rows = [[f"{r['Type']} {r['Name']}", r["Request Count"], r["Failure Count"], r["Requests/s"][:6], r["50%"], r["95%"], r["99%"]]
+    rows = [[f"{r['Type']} {r['Name']}", r["Request Count"], r["Failure Count"], r["Requests/s"][:6], r["50%"],
+             r["95%"], r["99%"]]
             for r in sorted(routes, key=lambda r: -int(r["Request Count"]))]
     rows.append(["all", total["Request Count"], total["Failure Count"], total["Requests/s"][:6], total["50%"],
                  total["95%"], total["99%"]])
@@ -241,7 +245,8 @@ def report(routes, total, failed, memory, warm_up, ran, states, drained, url, si
     for f in failed[:10]:
         print(f"  failure: {f['Method']} {f['Name']}: {f['Error']} ({f['Occurrences']} times)")
     memory_rows, flat = memory.report(warm_up)
-    print(f"  memory (RSS, MiB) from the end of warm-up ({warm_up:.0f} s) to the end, sampled every {memory.every:.0f} s:")
+    print(f"  memory (RSS, MiB) from the end of warm-up ({warm_up:.0f} s) to the end, sampled every "
+          f"{memory.every:.0f} s:")
     print(table(memory_rows, ["process", "after warm-up", "peak", "at the end", "change", "within 10%"]))
 
     # Exactly once: every outbox row written during the run sent, and each Message-ID seen once at the server.

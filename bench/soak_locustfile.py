@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-from http.cookiejar import DefaultCookiePolicy
 from itertools import count
 
 import psycopg2
@@ -42,16 +41,33 @@ def share(name: str, user) -> list:
 
 
 class Person:
-    """One login: its own cookies (the portal's Secure __Host- cookies kept on plain HTTP)."""
+    """One login, with its own cookies. The portal's cookies are Secure (__Host-) in production, and
+    the soak talks plain HTTP on loopback, so they are sent anyway: as a browser would over HTTPS."""
 
     def __init__(self, user, host: str):
         self.session = HttpSession(base_url=host, request_event=user.environment.events.request, user=user)
-        self.session.cookies.set_policy(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
 
-    def get(self, path: str, name: str | None = None, **kwargs):
-        return self.session.get(path, name=name or path, allow_redirects=False, **kwargs)
+    def _sendable(self):
+        # requests copies the cookies into a jar of its own for each request, whose policy keeps Secure
+        # cookies off plain HTTP: marking them not Secure here is what reaches that copy.
+        for cookie in self.session.cookies:
+            cookie.secure = False
+
+    def get(self, path: str, name: str | None = None):
+        """A page: an error status, or being sent to the login page when signed in, is a failure."""
+        self._sendable()
+        with self.session.get(path, name=name or path, allow_redirects=False, catch_response=True) as response:
+            if response.status_code >= 400:
+                response.failure(f"answered {response.status_code}")
+            elif response.status_code in (301, 302, 303) and "/login" in response.headers.get("Location", "") \
+                    and not path.startswith("/login"):
+                response.failure("sent to the login page")
+            else:
+                response.success()
+        return response
 
     def post(self, path: str, data: dict, name: str, **kwargs):
+        self._sendable()
         return self.session.post(path, data=data, name=name, allow_redirects=False, **kwargs)
 
     def token_of(self, response) -> str:
@@ -61,7 +77,7 @@ class Person:
     def log_in(self, email: str) -> bool:
         page = self.get("/login")
         response = self.post("/login", {"csrf_token": self.token_of(page), "email": email, "password": PASSWORD},
-                             name="/login (POST)")
+                             name="/login")
         return response.status_code == 302
 
 
@@ -138,10 +154,9 @@ class MenteeAsking(Numbered):
         page = me.get(f"/mentors/{mentor}", name="/mentors/<id>")
         if f'action="/mentors/{mentor}/request"' not in (page.text or ""):
             return  # full, or they cannot ask just now: the page says why
-        with me.session.post(f"/mentors/{mentor}/request", name="/mentors/<id>/request", allow_redirects=False,
-                             catch_response=True, data={"csrf_token": me.token_of(page),
-                                                        "note": "I would like to talk about coming back to work."}
-                             ) as response:
+        with me.post(f"/mentors/{mentor}/request", {"csrf_token": me.token_of(page),
+                                                     "note": "I would like to talk about coming back to work."},
+                     name="/mentors/<id>/request", catch_response=True) as response:
             # Someone else took the last place first: the form says so, which is the portal working.
             if response.status_code == 302 or (response.status_code == 400 and "place" in response.text):
                 response.success()
@@ -183,9 +198,8 @@ class MentorAnswering(Numbered):
             if 'name="action"' not in (page.text or "") and "accept" not in (page.text or ""):
                 continue  # answered already, taken back, or run out of time: the page says so
             action = "accept" if random.random() < 0.4 else "decline"
-            with me.session.post(link, name="/respond/<token> (POST)", allow_redirects=False, catch_response=True,
-                                 data={"csrf_token": me.token_of(page), "action": action,
-                                       "message": "Thank you for asking."}) as response:
+            with me.post(link, {"csrf_token": me.token_of(page), "action": action, "message": "Thank you for asking."},
+                         name="/respond/<token>", catch_response=True) as response:
                 # 409: the mentee took it back meanwhile, which the page explains.
                 if response.status_code in (200, 409):
                     response.success()
@@ -219,8 +233,8 @@ class PairPlanning(Numbered):
         fields = {"csrf_token": them.token_of(page), "date": when.isoformat(),
                   "start": f"{random.randint(7, 20):02d}:{random.choice(['00', '15', '30', '45'])}",
                   "length": "60", "mode": "video", "platform": "teams", "joining_link": "", "place": ""}
-        with them.session.post(f"/mentoring/{relationship_id}/sessions", data=fields, name="/mentoring/<id>/sessions",
-                               allow_redirects=False, catch_response=True) as response:
+        with them.post(f"/mentoring/{relationship_id}/sessions", fields, name="/mentoring/<id>/sessions",
+                       catch_response=True) as response:
             if response.status_code == 302:
                 response.success()
             elif response.status_code == 400 and "overlaps" in response.text:

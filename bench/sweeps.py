@@ -118,7 +118,7 @@ def warnings(sql: Sql, sweep_of, mentee_ids: list[int]) -> dict:
     emails, distinct = outbox(sql, "deactivation-warning:%")
     once, twice = once_each(sql, "warned_mentee", mentee_ids)
     stuck = "" if moved == DUE else (
-        f" (of {DUE:,} due: the sweep reads the {500} longest-waiting candidates, those it has warned already "
+        f" (of {DUE:,} due: the sweep reads the 500 longest-waiting candidates, those it has warned already "
         f"included, so once they fill a run it finds nothing to do and the other {DUE - moved:,} are not warned)")
     return {"name": "deactivate_idle_mentees", "seconds": seconds, "runs": runs, "acted": acted,
             "check": f"{moved:,} warned once, {once:,} audited once, {twice} twice; {emails:,} emails in the outbox "
@@ -128,7 +128,8 @@ def warnings(sql: Sql, sweep_of, mentee_ids: list[int]) -> dict:
 
 def surveys(sql: Sql, sweep_of) -> dict:
     ids = [r[0] for r in sql.rows("SELECT id FROM survey_invite ORDER BY id LIMIT %s", DUE)]
-    sql.run(f"UPDATE survey_invite SET sent_at = NULL, reminded_at = NULL, answered = false WHERE id IN {ids_list(ids)}")
+    sql.run(f"UPDATE survey_invite SET sent_at = NULL, reminded_at = NULL, answered = false "
+            f"WHERE id IN {ids_list(ids)}")
     seconds, runs, acted = until_done(sweep_of("send_surveys"))
     moved = sql.one(f"SELECT COUNT(*) FROM survey_invite WHERE sent_at IS NOT NULL AND id IN {ids_list(ids)}")
     emails, distinct = outbox(sql, "survey:%:first")
