@@ -1,7 +1,8 @@
 """National data on PostgreSQL: 10,000 mentors, 200,000 mentees, 2,000,000 requests, 60,000
 relationships and 300,000 sessions, written with COPY (rows made in Python, streamed to the server
-as they are made). Target: under 5 minutes. `python -m bench.national` loads it once and prints the
-times and the checks; the dashboard, sweeps and soak benchmarks load it through `national_database()`.
+as they are made). Target: under 5 minutes. `python -m bench.national` loads it, prints the times and
+the checks, and keeps it as a template database that the routes, dashboard, sweeps and soak benchmarks
+clone (`national_database()`, which loads it first when there is no recent copy).
 
 The scheme as loaded is a steady state five years on: every sweep has done its work, so a sweep run
 at loading time finds nothing due (and nothing comes due for SETTLED hours, so a saved copy can be
@@ -248,7 +249,7 @@ class Loader:
         asking = sum(self.kind_of(i) != "never" for i in range(1, MENTEES + 1))
         extra = REQUESTS - 12 * asking  # this many mentees ask 13 times, the rest 12
         assert 0 <= extra <= asking, extra
-        purge_before = now - timedelta(days=PURGE_DAYS)
+        purge_before = now - timedelta(days=PURGE_DAYS) + SETTLED  # so none comes due for the purge soon
         cycle = [("declined", "mentor"), ("expired", "system"), ("cancelled", "mentee"), ("declined", "mentor"),
                  ("closed", "system")]
         request_id = position = matched_n = 0
@@ -584,6 +585,22 @@ def _url(server, name: str) -> str:
     return f"{server.admin_url.rpartition('/')[0]}/{name}"
 
 
+def save(server, redis_url: str, out=sys.stdout) -> str:
+    """Load the national data into a new saved copy (dropping older ones); its database name."""
+    template = f"portal_bench_national_{fingerprint()}"
+    for old in _admin(server, "SELECT datname FROM pg_database WHERE datname LIKE 'portal_bench_national_%%'"):
+        _admin(server, f'DROP DATABASE IF EXISTS "{old[0]}" WITH (FORCE)')
+    _admin(server, f'CREATE DATABASE "{template}"')
+    with portal_app(_url(server, template), redis_url):
+        pass  # the migrations
+    figures = load(_url(server, template))
+    report(figures, out)
+    if figures["problems"]:
+        raise RuntimeError("the national data is not consistent: " + "; ".join(figures["problems"]))
+    _admin(server, f"COMMENT ON DATABASE \"{template}\" IS 'loaded {figures['now'].isoformat()}'")
+    return template
+
+
 @contextlib.contextmanager
 def national_database(server, redis_url: str, out=sys.stdout):
     """A database with the national data, dropped afterwards: a clone of the saved copy when one made
@@ -600,16 +617,7 @@ def national_database(server, redis_url: str, out=sys.stdout):
         print(f"National data: a copy loaded at {found[0][0].removeprefix('loaded ')} UTC (under "
               f"{SAVED_FOR.seconds // 3600} hours ago, by this code), cloned", file=out)
     else:
-        for old in _admin(server, "SELECT datname FROM pg_database WHERE datname LIKE 'portal_bench_national_%%'"):
-            _admin(server, f'DROP DATABASE IF EXISTS "{old[0]}" WITH (FORCE)')
-        _admin(server, f'CREATE DATABASE "{template}"')
-        with portal_app(_url(server, template), redis_url):
-            pass  # the migrations
-        figures = load(_url(server, template))
-        report(figures, out)
-        if figures["problems"]:
-            raise RuntimeError("the national data is not consistent: " + "; ".join(figures["problems"]))
-        _admin(server, f"COMMENT ON DATABASE \"{template}\" IS 'loaded {figures['now'].isoformat()}'")
+        save(server, redis_url, out)
     name = f"portal_bench_{os.getpid()}_{int(time.time())}"
     started = time.perf_counter()
     _admin(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -621,22 +629,18 @@ def national_database(server, redis_url: str, out=sys.stdout):
 
 
 def main() -> None:
-    """Load the national data into a fresh database, print the times and the checks, drop it."""
+    """Load the national data anew, print the times and the checks, and keep it as the saved copy the
+    other benchmarks clone."""
     from bench.harness import redis
     from tests.support.servers import PostgresServer
     print(f"\nNational data: {MENTORS:,} mentors, {MENTEES:,} mentees, {REQUESTS:,} requests, "
           f"{RELATIONSHIPS:,} relationships, {SESSIONS:,} sessions (PostgreSQL, COPY)")
     server = PostgresServer()
-    url = server.create_database()
     try:
         with redis() as redis_url:
-            with portal_app(url, redis_url):
-                pass
-        figures = load(url)
-        report(figures)
-        print("  " + describe(url))
+            template = save(server, redis_url)
+        print("  " + describe(_url(server, template)))
     finally:
-        server.drop_database(url)
         server.close()
 
 

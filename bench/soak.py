@@ -171,10 +171,8 @@ def wait_for_outbox(url: str, since_id: int, seconds: float) -> dict:
         time.sleep(2)
 
 
-def main(minutes: float | None = None) -> None:
+def main(minutes: float = 10.0) -> None:
     from tests.support.servers import PostgresServer, SmtpServer
-    if minutes is None:
-        minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
     seconds = int(minutes * 60)
     warm_up = max(60.0, seconds / 5)
     print(f"\nSoak: {USERS} people (locust, headless) for {minutes:g} minutes on the national data (PostgreSQL): "
@@ -277,4 +275,4 @@ def report(routes, total, failed, memory, warm_up, ran, states, drained, url, si
 
 
 if __name__ == "__main__":
-    main()
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)

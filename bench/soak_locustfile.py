@@ -46,6 +46,7 @@ class Person:
 
     def __init__(self, user, host: str):
         self.session = HttpSession(base_url=host, request_event=user.environment.events.request, user=user)
+        self.email = ""
 
     def _sendable(self):
         # requests copies the cookies into a jar of its own for each request, whose policy keeps Secure
@@ -64,6 +65,9 @@ class Person:
                 response.failure("sent to the login page")
             else:
                 response.success()
+        if response.status_code == 302 and "/login" in response.headers.get("Location", "") and self.email \
+                and not path.startswith("/login"):
+            self.log_in(self.email)  # as a person would, once their login had failed
         return response
 
     def post(self, path: str, data: dict, name: str, **kwargs):
@@ -75,6 +79,7 @@ class Person:
         return found.group(1) if found else ""
 
     def log_in(self, email: str) -> bool:
+        self.email = email
         page = self.get("/login")
         response = self.post("/login", {"csrf_token": self.token_of(page), "email": email, "password": PASSWORD},
                              name="/login")
