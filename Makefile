@@ -17,7 +17,10 @@ test: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.test-installed
+# Speed and scale, printed (README, "make bench"); BENCH=routes (or sweeps, email, dashboard, soak ...) runs one.
+# Not part of `make test`: locust and psutil are installed for it alone, and wrk from Debian.
+bench: $(VENV)/.bench-installed
+	@scripts/ensure-system bench
 	$(BIN)/python -m bench $(BENCH)
 
 $(VENV)/bin/python:
@@ -33,6 +36,10 @@ $(VENV)/.test-installed: $(VENV)/bin/python pyproject.toml constraints.txt
 	@scripts/ensure-system test
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@ $(VENV)/.run-installed
+
+$(VENV)/.bench-installed: $(VENV)/.test-installed pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test,bench]"
+	touch $@
 
 # htmx (and axe-core) from npm, so the browser tests serve the pinned copy in place of the CDN.
 $(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json

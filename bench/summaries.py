@@ -7,7 +7,8 @@ import time
 from datetime import datetime
 
 from bench.harness import databases, portal_app, redis
-from bench.sweeps import series
+from jobs.sweeps import send_daily_summaries, send_weekly_summary
+from portal.core.db import database, refresh_statistics
 
 PEOPLE, DAILY, DUE, SENT = 20_000, 5_000, 1_000, 500_000
 DUE_AT = "2026-11-30 08:00:00"  # a Monday: 08:00 in London in winter
@@ -17,8 +18,14 @@ BREAK = "\n\n"  # between an item's greeting and its words
 NOW = datetime(2026, 11, 30, 8, 0)
 
 
+def series(postgres: bool, count: int) -> str:
+    """SQL naming the numbers 1..count as g, on either database."""
+    if postgres:
+        return f"generate_series(1, {count}) AS s(g)"
+    return f"(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {count}) SELECT g FROM s)"
+
+
 def load(postgres: bool) -> None:
-    from portal.core.db import database, refresh_statistics
     run = database.execute_sql
     true, false = ("true", "false") if postgres else ("1", "0")
     mod = "%%" if postgres else "%"  # psycopg2 reads a lone % as a parameter
@@ -54,7 +61,6 @@ def timed(sweep, now) -> tuple[float, int]:
 
 
 def main() -> None:
-    from jobs.sweeps import send_daily_summaries, send_weekly_summary
     print(f"\nSummaries: {PEOPLE:,} people, {DAILY:,} on a daily summary with 3 items each waiting ({DUE:,} due), "
           f"{SENT:,} emails already sent")
     print(f"{'database':<11} {'sweep':<34} {'time':>9} {'emails written':>15}")
