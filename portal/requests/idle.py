@@ -18,9 +18,14 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
     config = current_app.config
     months, warn_days = config["DEACTIVATE_AFTER_MONTHS"], config["DEACTIVATION_WARNING_DAYS"]
     waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == rules.PENDING)
+    # Only those with something due now, so mentees already warned cannot fill the limit and keep
+    # later ones from their warnings.
+    something_due = MenteeProfile.period_started_at <= eligibility.deactivation_from(now, months)
+    for warning, started in eligibility.warnings_due_from(now, months, warn_days):
+        something_due |= (MenteeProfile.period_started_at <= started) & (MenteeProfile.deactivation_warnings < warning)
     candidates = list(MenteeProfile.select().where(
         MenteeProfile.matched_at.is_null() & MenteeProfile.deactivated_at.is_null()
-        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days))
+        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days)) & something_due
         & MenteeProfile.id.not_in(waiting)).order_by(MenteeProfile.period_started_at).limit(limit))
     acted = 0
     for mentee in candidates:

@@ -50,7 +50,23 @@ def warning_times(due: datetime, days_before: list[int]) -> list[datetime]:
     return sorted(due - timedelta(days=days) for days in days_before)
 
 
+# Generous for months of different lengths: the thresholds below are a first cut for an indexed
+# query, and each mentee it finds is checked exactly with deactivation_due and warning_times.
+MONTH_SLACK = timedelta(days=3)
+
+
 def attention_from(now: datetime, months: int, warn_days: list[int]) -> datetime:
-    """Mentees whose period began on or before this may be due a warning or deactivation now: a
-    cheap first cut for an indexed query, three days generous for months of different lengths."""
-    return now + timedelta(days=max(warn_days, default=0) + 3) - relativedelta(months=months)
+    """Mentees whose period began on or before this may be due a warning or deactivation now."""
+    return now + timedelta(days=max(warn_days, default=0)) + MONTH_SLACK - relativedelta(months=months)
+
+
+def warnings_due_from(now: datetime, months: int, warn_days: list[int]) -> list[tuple[int, datetime]]:
+    """(n, started): a mentee whose period began on or before `started` may be due their n-th warning
+    now (n counting from the earliest); one already warned n times has nothing more due from it."""
+    return [(n, now + timedelta(days=days) + MONTH_SLACK - relativedelta(months=months))
+            for n, days in enumerate(sorted(warn_days, reverse=True), start=1)]
+
+
+def deactivation_from(now: datetime, months: int) -> datetime:
+    """Mentees whose period began on or before this may be due deactivation now."""
+    return now + MONTH_SLACK - relativedelta(months=months)

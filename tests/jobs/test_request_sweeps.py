@@ -191,3 +191,16 @@ def test_a_request_sent_from_a_page_opened_before_the_deactivation_is_refused(ap
     assert not MentorRequest.select().exists()
     assert MentorProfile.get_by_id(priya.id).places_taken == 0
     assert not Email.select().where(Email.to_address == "priya@example.org").exists()
+
+
+def test_mentees_already_warned_do_not_crowd_out_those_due_a_warning(app, app_context):
+    """The sweep takes a limited number of mentees a run: those already warned, with nothing due, must
+    not fill it and leave later ones unwarned (a bench with 10,000 due found 9,000 never warned)."""
+    for n in range(4):  # warned once already, the second warning not due yet
+        with at("2026-09-01T10:00"):
+            make_user(f"warned{n}@example.org", f"Warned Number{n}", mentee=True, deactivation_warnings=1)
+    for n in range(2):  # a week later: their first warning falls due on 17 November
+        with at("2026-09-03T10:00"):
+            make_user(f"new{n}@example.org", f"New Number{n}", mentee=True)
+    assert idle.deactivate_idle_mentees(datetime(2026, 11, 20, 10, 0), limit=3) == 2
+    assert MenteeProfile.select().where(MenteeProfile.deactivation_warnings == 1).count() == 6

@@ -126,3 +126,16 @@ def test_deactivation_dates():
     first_warning = eligibility.warning_times(due, [14, 2])[0]
     assert started <= eligibility.attention_from(first_warning, 3, [14, 2])
     assert started > eligibility.attention_from(first_warning - timedelta(days=20), 3, [14, 2])
+
+
+@pytest.mark.parametrize("started", [datetime(2026, 11, 30, 10, 0), datetime(2026, 8, 31, 23, 0),
+                                     datetime(2027, 1, 31, 9, 0), datetime(2026, 2, 28, 12, 0)])
+def test_the_first_cut_finds_each_warning_and_the_deactivation_the_moment_each_is_due(started):
+    """For each warning and for the deactivation, on the day it falls due the first cut includes the
+    mentee (and the warnings they have already had leave them out), whatever the months' lengths."""
+    due = eligibility.deactivation_due(started, 3)
+    for n, moment in enumerate(eligibility.warning_times(due, [14, 2]), start=1):
+        cuts = dict(eligibility.warnings_due_from(moment, 3, [14, 2]))
+        assert started <= cuts[n]
+    assert started <= eligibility.deactivation_from(due, 3)
+    assert started > eligibility.deactivation_from(due - timedelta(days=10), 3)
