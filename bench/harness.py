@@ -51,17 +51,26 @@ def portal_app(database_url: str, redis_url: str):
 
 @contextlib.contextmanager
 def gunicorn(database_url: str, redis_url: str, workers: int = 2, threads: int = 4):
+    """The portal served as the Procfile serves it (gunicorn.conf.py), its log lines kept in a file: one
+    line a request is part of what a request costs, but would bury the figures."""
     port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="portal-bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "app:app", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"],
-        cwd=ROOT, env=environ(database_url, redis_url))
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT, stdout=log, stderr=log,
+        env={**environ(database_url, redis_url), "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
+             "WEB_CONCURRENCY": str(workers), "WEB_THREADS": str(threads)})
     try:
-        wait_for_port(port, timeout=30)
+        try:
+            wait_for_port(port, timeout=30)
+        except RuntimeError:
+            print(Path(log.name).read_text(errors="replace")[-3000:])
+            raise
         yield port
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+        log.close()
+        os.unlink(log.name)
 
 
 def log_in(port: int, email: str, password: str) -> str:

@@ -5,12 +5,13 @@ lost it does no harm. Several portals may share one Redis: each has its own queu
 and each job carries the id of the portal that queued it, so a worker never acts on another
 portal's job by looking its ids up in the wrong database."""
 import logging
+import time
 from functools import wraps
 
 from flask import current_app
 from rq import get_current_job
 
-from portal.core import db
+from portal.core import db, logs
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,34 @@ def _refuse_other_portals(func) -> None:
         raise WrongDeployment(f"queued by another portal ({came_from}), not this one ({ours})")
 
 
-def job(func):
+def job(func, kind: str = "job"):
     """A job runs with its own database connection, given back when it ends; one queued by another
-    portal is refused before it touches the database."""
+    portal is refused before it touches the database. Each writes one line, in the form of a request's
+    (portal/core/logs.py): its id, what it is, how it ended, its result (a count or a word) and the
+    time it took, and the id of the request that queued it."""
 
     @wraps(func)
     def run(*args, **kwargs):
-        _refuse_other_portals(func)
+        running = get_current_job()
+        outer_request_id = logs.current_request_id.get()
+        logs.current_request_id.set(running.id if running else logs.new_request_id())
+        started = time.perf_counter()
+        status, result = "failed", None
         try:
-            return func(*args, **kwargs)
+            _refuse_other_portals(func)
+            result = func(*args, **kwargs)
+            status = "ok"
+            return result
+        except WrongDeployment:
+            status = "refused"
+            raise
         finally:
             db.close()
+            log.log(logging.INFO if status == "ok" else logging.WARNING, logs.fields(
+                route=f"{kind}:{func.__name__}", status=status,
+                result=result if isinstance(result, (int, str)) else None,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                queued_by=(running.meta or {}).get("queued_by") if running else None))
+            logs.current_request_id.set(outer_request_id)
 
     return run

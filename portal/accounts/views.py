@@ -204,7 +204,7 @@ BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts
 @bp.before_app_request
 def new_agreement_first():
     """When the team publishes a new version of the agreement, a mentee accepts it at their next visit."""
-    if not current_user.is_authenticated or not current_user.mentee or request.endpoint in BEFORE_ACCEPTING:
+    if request.endpoint in BEFORE_ACCEPTING or not current_user.is_authenticated or not current_user.mentee:
         return None
     if current_user.mentee.agreement_version < content.current("agreement").version:
         return redirect(url_for("accounts.accept_agreement", next=request.path))
