@@ -41,25 +41,23 @@ def job(func, kind: str = "job"):
     @wraps(func)
     def run(*args, **kwargs):
         running = get_current_job()
-        outer_request_id = logs.current_request_id.get()
-        logs.current_request_id.set(running.id if running else logs.new_request_id())
-        started = time.perf_counter()
-        status, result = "failed", None
-        try:
-            _refuse_other_portals(func)
-            result = func(*args, **kwargs)
-            status = "ok"
-            return result
-        except WrongDeployment:
-            status = "refused"
-            raise
-        finally:
-            db.close()
-            log.log(logging.INFO if status == "ok" else logging.WARNING, logs.fields(
-                route=f"{kind}:{func.__name__}", status=status,
-                result=result if isinstance(result, (int, str)) else None,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                queued_by=(running.meta or {}).get("queued_by") if running else None))
-            logs.current_request_id.set(outer_request_id)
+        with logs.request_id_set(running.id if running else logs.new_request_id()):
+            started = time.perf_counter()
+            status, result = "failed", None
+            try:
+                _refuse_other_portals(func)
+                result = func(*args, **kwargs)
+                status = "ok"
+                return result
+            except WrongDeployment:
+                status = "refused"
+                raise
+            finally:
+                db.close()
+                log.log(logging.INFO if status == "ok" else logging.WARNING, logs.fields(
+                    route=f"{kind}:{func.__name__}", status=status,
+                    result=result if isinstance(result, (int, str)) else None,
+                    duration_ms=(time.perf_counter() - started) * 1000,
+                    queued_by=(running.meta or {}).get("queued_by") if running else None))
 
     return run

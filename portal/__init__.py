@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Answered without looking up who is logged in: a load balancer asks often, and a static file is the
 # same for everyone.
-BARE_ENDPOINTS = {"home.health", "static"}
+BARE_ENDPOINTS = {"home.health", "home.favicon", "static"}
 
 
 class Portal(Flask):

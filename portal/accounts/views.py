@@ -198,7 +198,7 @@ def join_as_mentee():
 
 # Pages a mentee can reach before accepting a new version of the agreement.
 BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts.logout", "static", "home.concern",
-                    "home.health"}
+                    "home.health", "home.favicon"}
 
 
 @bp.before_app_request

@@ -7,6 +7,7 @@ A request is named by its URL rule, never by its path: the path of an emailed li
 and other paths the ids of people. Nothing else about a request is written (no address, no query, no
 form), and every other line written while it runs carries its request id, so it can be found.
 """
+import contextlib
 import contextvars
 import logging
 import logging.config
@@ -92,7 +93,6 @@ class RequestLines:
 
     def __call__(self, environ, start_response):
         request_id = sane_request_id(environ.get("HTTP_X_REQUEST_ID")) or new_request_id()
-        current_request_id.set(request_id)
         started = time.perf_counter()
         status = []
 
@@ -104,19 +104,29 @@ class RequestLines:
         def write_line():
             route = environ.get(ROUTE_KEY) or (STATIC_ROUTE if environ.get("PATH_INFO", "").startswith("/static/")
                                                else "-")
-            request_log.info(fields(method=environ.get("REQUEST_METHOD"), route=route,
-                                    status=status[0] if status else "-",
-                                    duration_ms=(time.perf_counter() - started) * 1000))
-            # Set back rather than reset: a server may close the response in another context.
-            current_request_id.set("-")
+            with request_id_set(request_id):
+                request_log.info(fields(method=environ.get("REQUEST_METHOD"), route=route,
+                                        status=status[0] if status else "-",
+                                        duration_ms=(time.perf_counter() - started) * 1000))
 
         try:
-            body = self.app(environ, start)
+            with request_id_set(request_id):
+                body = self.app(environ, start)
         except BaseException:
             status[:] = ["500"]
             write_line()
             raise
         return _Sent(body, write_line)
+
+
+@contextlib.contextmanager
+def request_id_set(request_id: str):
+    """The id on every line written meanwhile (a request's, or a job's)."""
+    token = current_request_id.set(request_id)
+    try:
+        yield
+    finally:
+        current_request_id.reset(token)
 
 
 class _Sent:

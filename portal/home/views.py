@@ -1,5 +1,5 @@
 """The pages anyone can see: home, the mentoring agreement, registering interest in mentoring."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
 from portal.core import content, db, inbox, queue
@@ -40,6 +40,12 @@ def health():
     down = [name for name, answers in (("database", db.answers), ("redis", queue.redis_answers)) if not answers()]
     body = " and ".join(down) + " unavailable" if down else "ok"
     return body, 503 if down else 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever a page links to."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.route("/concern", methods=["GET", "POST"])

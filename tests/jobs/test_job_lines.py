@@ -19,7 +19,8 @@ def test_a_job_writes_one_line_naming_the_request_that_queued_it(app, web, run_j
     [job] = [JOB_LINE.search(line) for line in lines() if " jobs " in line]
     assert job and (job["route"], job["result"]) == ("job:deliver", "sent")
     assert job["queued_by"] == signed_up.headers["X-Request-ID"] != job["id"]
-    assert not [line for line in lines() if "bloggs" in line.lower()]
+    ours = [line for line in lines() if " mail.log " not in line]  # aiosmtpd's, the test's SMTP server
+    assert not [line for line in ours if "bloggs" in line.lower()]
     assert mailbox.wait_for("jo.bloggs@example.org", "Confirm your email address")
 
 

@@ -113,3 +113,9 @@ def test_pages_are_never_cached_as_static_files_are_and_are_compressed(app, clie
         assert page.headers["Content-Encoding"] in ("br", "gzip")
         body = (brotli.decompress if page.headers["Content-Encoding"] == "br" else gzip.decompress)(page.get_data())
         assert b"<html" in body
+
+
+def test_browsers_asking_for_the_icon_at_the_root_get_it(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.get_data() == (ROOT / "static" / "favicon.ico").read_bytes()
+    assert icon.headers["Cache-Control"] == "public, max-age=86400"
