@@ -1,7 +1,8 @@
 """`make audit`: Lighthouse on a simulated phone (its default: a mid-range phone on a slow 4G line)
 against the portal as production serves it (the Procfile's gunicorn, compression on), loaded with the
 demo data. Prints the four scores for each page of tests/support/demo_pages.py, what kept any score
-below 100, and each page's weight over the wire. Slow (a minute or two a page on two cores), so it is not part of `make test`.
+below 100, and each page's weight over the wire. Slow (a minute or so a page on two cores), so it is
+not part of `make test`.
 
 Lighthouse drives Debian's chromium, never a browser of its own. The htmx CDN is out of reach here,
 so the pinned npm copy (the same file: the SRI hash must match it) is served from a second port."""

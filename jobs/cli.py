@@ -33,11 +33,12 @@ def _start_again_soon(who: str, why) -> None:
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
-@click.option("--log-level", default="INFO", show_default=True,
-              help="INFO writes a line for each job; WARNING only for jobs that fail.")
+@click.option("--log-level", default=None,
+              help="INFO writes a line for each job; WARNING only for jobs that fail. [default: LOG_LEVEL's]")
 def worker(burst, log_level):
     """Run an RQ worker (with its scheduler) for the portal's queue."""
-    logging.getLogger().setLevel(log_level.upper())
+    if log_level:
+        logging.getLogger().setLevel(log_level.upper())
 
     class PortalWorker(Worker):
         asked_to_stop = False

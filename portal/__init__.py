@@ -69,9 +69,10 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     _register_errors(app)
     headers = _register_headers(app)
     _refuse_nul_bytes(app)
-    # Pages are compressed as they go out (static files were compressed when they were built). Pages
-    # carry a CSRF token, which compression could let a cross-site attacker guess at (BREACH); the
-    # session cookie is SameSite=Lax, so such a site's requests for our pages carry no session.
+    # Pages are compressed as they go out (static files were compressed when they were built). A page's
+    # CSRF token beside text an attacker chose is what compression can leak (BREACH), over thousands
+    # of requests; the SameSite=Lax session cookie stays off the background requests (images, scripts,
+    # fetch) such an attack needs, and only a top-level navigation carries it.
     Compress(app)
     static_files.init_app(app, headers)
     app.wsgi_app = logs.RequestLines(app.wsgi_app)

@@ -95,7 +95,9 @@ class _Build:
             new = posixpath.join(posixpath.dirname(address), posixpath.basename(self.built(found)))
             return match.group(0).replace(url, new + suffix, 1)
 
-        return CSS_REFERENCE.sub(hashed_reference, css.decode("utf-8")).encode("utf-8")
+        # Whatever the bytes, those outside the references come back as they were.
+        text = css.decode("utf-8", "surrogateescape")
+        return CSS_REFERENCE.sub(hashed_reference, text).encode("utf-8", "surrogateescape")
 
     def static_file(self, stylesheet: str, url: str) -> str | None:
         """The file under static/ that a stylesheet's reference names, if it names one of ours."""
