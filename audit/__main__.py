@@ -91,7 +91,7 @@ def main() -> int:
             print(f"{name:<14}" + "".join(f"{score:>16}" for score in scores), flush=True)
             notes += [f"{name}: {shortfall}" for shortfall in shortfalls(result)]
         print("\n".join(["", "Below 100 because of:", *notes]) if notes else "\nNothing cost a point.")
-        print("\nCompressed, as sent (htmx comes from its CDN, or the copy served here):")
+        print("\nCompressed, as sent:")
         print(weights_table({name: weigh(port, path, headers) for name, (path, headers) in pages.items()}))
         print(f"Lighthouse's reports: {folder}/*.json")
     finally:

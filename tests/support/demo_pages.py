@@ -4,7 +4,7 @@ page, the directory and a profile as a mentee, the page a mentor's emailed link 
 dashboard."""
 import re
 from http.client import HTTPConnection
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import brotli
 
@@ -39,17 +39,25 @@ SCRIPT = re.compile(r'<script[^>]*src="([^"]+)"')
 FONT = re.compile(r"url\(\s*['\"]?([^'\")]+\.(?:woff2?|ttf|otf))")
 
 
-def fetch(port: int, path: str, headers: dict) -> tuple[bytes, str]:
-    """The body as sent (compressed, if it was), and its Content-Encoding."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+def fetch(port: int, url: str, headers: dict) -> tuple[bytes, str]:
+    """The body as sent (compressed, if it was), and its Content-Encoding; `url` on the portal at `port`
+    unless it names another server."""
+    target = urlsplit(urljoin(f"http://127.0.0.1:{port}/", url))
+    connection = HTTPConnection(target.hostname, target.port, timeout=60)
     try:
-        connection.request("GET", path, headers={**ACCEPT, **headers})
+        connection.request("GET", target.path + (f"?{target.query}" if target.query else ""),
+                           headers={**ACCEPT, **headers})
         response = connection.getresponse()
         body = response.read()
-        assert response.status == 200, (path, response.status)
+        assert response.status == 200, (url, response.status)
         return body, response.getheader("Content-Encoding") or ""
     finally:
         connection.close()
+
+
+def on_this_machine(url: str) -> bool:
+    """The portal's own files, or a copy served here: a CDN or a font service is out of reach."""
+    return url.startswith("/") or urlsplit(url).hostname == "127.0.0.1"
 
 
 def weigh(port: int, path: str, headers: dict) -> dict[str, int]:
@@ -64,12 +72,11 @@ def weigh(port: int, path: str, headers: dict) -> dict[str, int]:
         weights["css"] += len(body)
         css = (brotli.decompress(body) if encoding == "br" else body).decode()
         for font in {urljoin(stylesheet, font) for font in FONT.findall(css)}:
-            if font.startswith("/"):  # the portal's own copy, not a font service's
+            if on_this_machine(font):
                 weights["fonts"] += len(fetch(port, font, {})[0])
     for script in SCRIPT.findall(page):
-        kind = "htmx" if "htmx" in script else "ours js"
-        if script.startswith("/"):  # a CDN's copy is out of reach here, and not ours to weigh
-            weights[kind] += len(fetch(port, script, {})[0])
+        if on_this_machine(script):
+            weights["htmx" if "htmx" in script else "ours js"] += len(fetch(port, script, {})[0])
     return weights
 
 
