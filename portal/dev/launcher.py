@@ -29,6 +29,11 @@ def procfile(path: Path = PROCFILE) -> dict[str, list[str]]:
     return {name.strip(): shlex.split(command) for name, _, command in lines}
 
 
+def path_with_these_programs() -> str:
+    """PATH with this virtual environment's programs first: the Procfile names them bare."""
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
 def _redis_answers(url: str) -> bool:
     try:
         return bool(Redis.from_url(url, socket_connect_timeout=1).ping())
@@ -70,10 +75,8 @@ def main(app) -> int:
         children.append(_start_redis(redis_url, Path(app.instance_path) / "redis"))
 
     port = os.environ.get("PORT", "5000")
-    # The Procfile's commands are the virtual environment's, which need not be on the PATH.
     env = {"BASE_URL": f"http://127.0.0.1:{port}", **os.environ, "PORTAL_ENV": app.config["PORTAL_ENV"],
-           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
-           "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"}
+           "PATH": path_with_these_programs(), "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"}
     processes = procfile()
     # The sweeps run every minute: a line for each would bury the web server's.
     for command in (processes["worker"] + ["--log-level", "WARNING"], processes["cron"], processes["web"]):

@@ -1,7 +1,7 @@
 """The portal's own processes, started the way production starts them: the Procfile's commands
-(gunicorn with gunicorn.conf.py, `flask --app app worker` and `flask --app app cron`). Each runs in a process group
-of its own, so a test can kill one outright (with the children RQ forks for each job), and every
-one is stopped at the end. And `Visitor`, a person's browser speaking plain HTTP to them."""
+(gunicorn with gunicorn.conf.py, `flask --app app worker` and `flask --app app cron`). Each runs in a
+process group of its own, so a test can kill one outright (with the children RQ forks for each job),
+and every one is stopped at the end. And `Visitor`, a person's browser speaking plain HTTP to them."""
 import html
 import os
 import re
@@ -15,7 +15,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from portal.dev.launcher import procfile
+from portal.dev.launcher import path_with_these_programs, procfile
 from tests.support.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +25,7 @@ PROCFILE = procfile()
 
 class Processes:
     def __init__(self, logs: Path, environ: dict | None = None):
-        # The Procfile's commands are the virtual environment's, which need not be on the PATH.
-        self.environ = {**os.environ, "PYTHONPATH": str(ROOT), **(environ or {}),
-                        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+        self.environ = {**os.environ, "PYTHONPATH": str(ROOT), **(environ or {}), "PATH": path_with_these_programs()}
         self.logs = logs
         self.running: list[tuple[str, subprocess.Popen]] = []
 
