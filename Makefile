@@ -1,12 +1,14 @@
 # The two commands of the README:
 #   make run   install and run the portal on SQLite with demo data (Ctrl-C stops it all)
 #   make test  install what the tests need and run them all
+# (Static files need no step of their own: the portal builds them when it starts, see portal/core/static_files.py.)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NPM_DIR := tests/browser/vendor
+AUDIT_DIR := audit
 
-.PHONY: run test bench clean
+.PHONY: run test bench audit clean
 
 run: $(VENV)/.run-installed
 	@scripts/ensure-system run
@@ -22,6 +24,11 @@ test: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed
 bench: $(VENV)/.bench-installed
 	@scripts/ensure-system bench
 	$(BIN)/python -m bench $(BENCH)
+
+# Lighthouse on a simulated phone, page by page: slow, so not part of `make test`.
+audit: $(VENV)/.test-installed $(NPM_DIR)/node_modules/.installed $(AUDIT_DIR)/node_modules/.installed
+	@scripts/ensure-system test
+	$(BIN)/python -m audit
 
 $(VENV)/bin/python:
 	@scripts/ensure-system run
@@ -47,5 +54,10 @@ $(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-l
 	cd $(NPM_DIR) && npm ci --no-audit --no-fund --silent
 	touch $@
 
+$(AUDIT_DIR)/node_modules/.installed: $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
+	@scripts/ensure-system test
+	cd $(AUDIT_DIR) && npm ci --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) $(NPM_DIR)/node_modules
+	rm -rf $(VENV) $(NPM_DIR)/node_modules $(AUDIT_DIR)/node_modules

@@ -100,17 +100,28 @@ def stop(process: subprocess.Popen, timeout: float = 30) -> None:
 @contextlib.contextmanager
 def gunicorn(database_url: str, redis_url: str, app: str = "app:app", workers: int = WORKERS,
              threads: int = THREADS, core: int | None = SERVER_CORE, **extra):
-    """gunicorn serving `app` (the portal, or bench.hello:app) on a free port; yields (port, process)."""
+    """gunicorn serving `app` (the portal, or bench.hello:app) on a free port, as the Procfile serves it
+    (gunicorn.conf.py); yields (port, process). Its log lines go to a file: a line a request is part of what
+    a request costs, but would bury the figures."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
+    log = tempfile.NamedTemporaryFile(prefix="portal-bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(pinned(command, core) if core is not None else command, cwd=ROOT,
-                               env=environ(database_url, redis_url, **extra))
+                               stdout=log, stderr=log,
+                               env={**environ(database_url, redis_url, **extra),
+                                    "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
+                                    "WEB_CONCURRENCY": str(workers), "WEB_THREADS": str(threads)})
     try:
-        wait_for_port(port, timeout=30)
+        try:
+            wait_for_port(port, timeout=30)
+        except RuntimeError:
+            print(Path(log.name).read_text(errors="replace")[-3000:])
+            raise
         yield port, process
     finally:
         stop(process)
+        log.close()
+        os.unlink(log.name)
 
 
 def wrk(port: int, path: str, cookie: str | list[str] = "", seconds: float = 5.0, connections: int = 32) -> dict:

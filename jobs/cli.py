@@ -1,5 +1,6 @@
 """The processes that carry the work: `flask --app app worker` and `flask --app app cron` (added to
 Flask's command line by the entry points in pyproject.toml)."""
+import logging
 import signal
 import sys
 import time
@@ -32,9 +33,13 @@ def _start_again_soon(who: str, why) -> None:
 @click.command("worker")
 @with_appcontext
 @click.option("--burst", is_flag=True, help="Work until the queue is empty, then stop.")
-@click.option("--log-level", default="INFO", show_default=True, help="WARNING shows only jobs that fail.")
+@click.option("--log-level", default=None,
+              help="INFO writes a line for each job; WARNING only for jobs that fail. [default: LOG_LEVEL's]")
 def worker(burst, log_level):
     """Run an RQ worker (with its scheduler) for the portal's queue."""
+    if log_level:
+        logging.getLogger().setLevel(log_level.upper())
+
     class PortalWorker(Worker):
         asked_to_stop = False
 
@@ -46,7 +51,8 @@ def worker(burst, log_level):
         q = queue()
         try:
             running = PortalWorker([q], connection=q.connection)
-            ok = running.work(burst=burst, with_scheduler=True, logging_level=log_level)
+            # RQ's own lines for each job give way to ours (jobs.job): from RQ, only what goes wrong.
+            ok = running.work(burst=burst, with_scheduler=True, logging_level="WARNING")
         except RedisError as error:
             if burst:
                 raise

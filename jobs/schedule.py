@@ -9,7 +9,8 @@ from portal.core.queue import redis_connection, stamp
 
 
 def scheduler(queue_name: str) -> CronScheduler:
-    cron = CronScheduler(connection=redis_connection(), logging_level=logging.INFO)
+    # Not a line for each sweep it starts: the worker writes one for each sweep it runs (jobs.job).
+    cron = CronScheduler(connection=redis_connection(), logging_level=logging.WARNING)
     # RQ keeps each cron job's history under its name: this portal's own, not shared with another on the same Redis.
     deployment = current_app.config["DEPLOYMENT_ID"]
     for sweep in EVERY_MINUTE:

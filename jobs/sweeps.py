@@ -30,7 +30,7 @@ def sweep(func):
             update={SweepRun.last_run_at: clock.now(), SweepRun.last_result: result or 0}).execute()
         return result
 
-    return job(run)
+    return job(run, kind="sweep")
 
 
 @sweep

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask, abort, g, has_request_context, render_template, request, session
+from flask_compress import Compress
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from peewee import InterfaceError, OperationalError
@@ -12,7 +13,7 @@ from portal import config
 from portal.accounts.views import bp as accounts
 from portal.admin import bp as admin
 from portal.cli import register as register_cli
-from portal.core import db, formatting, htmx
+from portal.core import db, formatting, htmx, logs, static_files
 from portal.core.access import nav_items
 from portal.core.extensions import csrf, limiter, login_manager
 from portal.core.forms import whole_number
@@ -28,9 +29,20 @@ from portal.survey.views import bp as survey
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Answered without looking up who is logged in: a load balancer asks often, and a static file is the
+# same for everyone.
+BARE_ENDPOINTS = {"home.health", "home.favicon", "static"}
+
+
+class Portal(Flask):
+    def log_exception(self, exc_info):
+        """As Flask's, naming the URL rule rather than the path, which may hold an emailed link's token."""
+        rule = request.url_rule.rule if request.url_rule else "-"
+        self.logger.error("Exception on %s %s", request.method, rule, exc_info=exc_info)
+
 
 def create_app(overrides: dict | None = None, environ=None) -> Flask:
-    app = Flask(
+    app = Portal(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -45,6 +57,8 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    # First of all the hooks, so that every request the app sees is named in its log line.
+    app.before_request(lambda: logs.note_route(request.environ, request.url_rule))
     db.init_app(app)
     _init_login(app)  # first: its check of the session runs before the CSRF check
     csrf.init_app(app)
@@ -53,8 +67,15 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     htmx.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
-    _register_headers(app)
+    headers = _register_headers(app)
     _refuse_nul_bytes(app)
+    # Pages are compressed as they go out (static files were compressed when they were built). A page's
+    # CSRF token beside text an attacker chose is what compression can leak (BREACH), over thousands
+    # of requests; the SameSite=Lax session cookie stays off the background requests (images, scripts,
+    # fetch) such an attack needs, and only a top-level navigation carries it.
+    Compress(app)
+    static_files.init_app(app, headers)
+    app.wsgi_app = logs.RequestLines(app.wsgi_app)
 
     register_cli(app)
 
@@ -89,7 +110,7 @@ def _init_login(app):
     def forget_an_ended_login():
         """A session cookie kept from before its login ended (by logging out, a new password or a
         closed account) still holds the CSRF token of its forms: emptying it makes those fail too."""
-        if "_user_id" in session and not current_user.is_authenticated:
+        if request.endpoint not in BARE_ENDPOINTS and "_user_id" in session and not current_user.is_authenticated:
             session.clear()
 
 
@@ -168,23 +189,32 @@ UNUSED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "ge
                    "magnetometer", "microphone", "midi", "payment", "usb")
 
 
-def _register_headers(app):
+def _register_headers(app) -> dict:
+    """The headers of every response, pages and static files alike; returned for the static files."""
     # A CDN's htmx is allowed as that one file: the CDN serves anyone's scripts from the same origin.
     htmx_file = f" {app.config['HTMX_URL']}" if "://" in app.config["HTMX_URL"] else ""
     policy = (f"default-src 'self'; script-src 'self'{htmx_file}; style-src 'self'; img-src 'self' data:; "
               "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'")
-    production = app.config["PORTAL_ENV"] == "production"
+    headers = {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "SAMEORIGIN",  # frame-ancestors, for older browsers
+        "X-Content-Type-Options": "nosniff",
+        "Permissions-Policy": ", ".join(f"{name}=()" for name in UNUSED_FEATURES),
+        "Referrer-Policy": "same-origin",
+    }
+    if app.config["PORTAL_ENV"] == "production":
+        # Not includeSubDomains: other sites under the same domain are not ours to decide for.
+        headers["Strict-Transport-Security"] = "max-age=31536000"
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")  # frame-ancestors, for older browsers
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Permissions-Policy", ", ".join(f"{name}=()" for name in UNUSED_FEATURES))
-        if production:
-            # Not includeSubDomains: other sites under the same domain are not ours to decide for.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        # Pages show personal data and carry a form token: no cache keeps them, a browser's or a
+        # proxy's. (Static files, served before the app, are cached for good under hashed names.)
+        response.headers.setdefault("Cache-Control", "no-store")
         # Some pages answer htmx with a fragment of themselves: caches must keep the two apart.
         response.vary.add("HX-Request")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    return headers

@@ -191,5 +191,7 @@ def from_environment(environ=os.environ, instance_path: Path = Path("instance"))
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch still submits; the token dies with the session
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
+        # Pages are compressed as they go out (Flask-Compress): Brotli where the browser takes it, else gzip.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
         "TESTING": env == "testing",
     }

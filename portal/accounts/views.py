@@ -249,13 +249,14 @@ def join_as_mentee():
 
 # Pages a mentee can reach before accepting a new version of the agreement.
 BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts.logout", "static", "home.concern",
-                    "home.health", "accounts.emails", "accounts.unsubscribe", "mentoring.calendar_feed"}
+                    "home.health", "home.favicon", "accounts.emails", "accounts.unsubscribe",
+                    "mentoring.calendar_feed"}
 
 
 @bp.before_app_request
 def new_agreement_first():
     """When the team publishes a new version of the agreement, a mentee accepts it at their next visit."""
-    if not current_user.is_authenticated or not current_user.mentee or request.endpoint in BEFORE_ACCEPTING:
+    if request.endpoint in BEFORE_ACCEPTING or not current_user.is_authenticated or not current_user.mentee:
         return None
     if current_user.mentee.agreement_version < content.current("agreement").version:
         return redirect(url_for("accounts.accept_agreement", next=request.path))

@@ -2,7 +2,7 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from peewee import DatabaseProxy, SqliteDatabase
+from peewee import DatabaseError, DatabaseProxy, InterfaceError, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
@@ -59,6 +59,15 @@ def is_postgres() -> bool:
 def close():
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def answers() -> bool:
+    """Whether the database takes a query now."""
+    try:
+        database.execute_sql("SELECT 1")
+        return True
+    except (DatabaseError, InterfaceError):
+        return False
 
 
 def refresh_statistics() -> None:

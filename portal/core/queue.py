@@ -14,6 +14,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from portal.core import logs
+
 log = logging.getLogger(__name__)
 
 DELIVER_EMAIL = "jobs.email.deliver"
@@ -30,13 +32,22 @@ def redis_connection() -> Redis:
     return _connections[url]
 
 
+def redis_answers() -> bool:
+    try:
+        return bool(redis_connection().ping())
+    except (RedisError, OSError):
+        return False
+
+
 def queue() -> Queue:
     return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
 
 
 def stamp() -> dict:
-    """What every job of this portal carries (as its RQ meta), cron's included."""
-    return {"deployment": current_app.config["DEPLOYMENT_ID"]}
+    """What every job of this portal carries (as its RQ meta), cron's included; and the id of the
+    request that queued it, for its log line."""
+    queued_by = logs.current_request_id.get()
+    return {"deployment": current_app.config["DEPLOYMENT_ID"], **({"queued_by": queued_by} if queued_by != "-" else {})}
 
 
 def enqueue(func, *args, **kwargs):

@@ -1,10 +1,11 @@
 """`make run`: the whole portal on one machine, stopped together by Ctrl-C.
 
 Applies migrations, loads the demo people into an empty database, starts Redis when none
-answers at REDIS_URL, then runs the RQ worker (with its scheduler), the cron scheduler for
-the sweeps and the web server as child processes.
+answers at REDIS_URL, then runs the processes of the Procfile, as production runs them: the RQ
+worker (with its scheduler), the cron scheduler for the sweeps and the web server (gunicorn).
 """
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,19 @@ from redis.exceptions import RedisError
 
 from portal.core import db
 from portal.dev import demo
+
+PROCFILE = Path(__file__).resolve().parents[2] / "Procfile"
+
+
+def procfile(path: Path = PROCFILE) -> dict[str, list[str]]:
+    """The processes production runs, by name, as the Procfile's lines give them."""
+    lines = [line.partition(":") for line in path.read_text().splitlines() if line.strip()]
+    return {name.strip(): shlex.split(command) for name, _, command in lines}
+
+
+def path_with_these_programs() -> str:
+    """PATH with this virtual environment's programs first: the Procfile names them bare."""
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
 def _redis_answers(url: str) -> bool:
@@ -61,11 +75,12 @@ def main(app) -> int:
         children.append(_start_redis(redis_url, Path(app.instance_path) / "redis"))
 
     port = os.environ.get("PORT", "5000")
-    env = {"BASE_URL": f"http://127.0.0.1:{port}", **os.environ, "PORTAL_ENV": app.config["PORTAL_ENV"]}
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    # The sweeps run every minute: at INFO their lines would bury the web server's.
-    for command in (["worker", "--log-level", "WARNING"], ["cron"], ["run", "--host", "127.0.0.1", "--port", port, "--no-reload"]):
-        children.append(subprocess.Popen(flask + command, env=env))
+    env = {"BASE_URL": f"http://127.0.0.1:{port}", **os.environ, "PORTAL_ENV": app.config["PORTAL_ENV"],
+           "PATH": path_with_these_programs(), "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"}
+    processes = procfile()
+    # The sweeps run every minute: a line for each would bury the web server's.
+    for command in (processes["worker"] + ["--log-level", "WARNING"], processes["cron"], processes["web"]):
+        children.append(subprocess.Popen(command, env=env, cwd=PROCFILE.parent))
     print(f"\nThe portal is at http://127.0.0.1:{port}  (emails: http://127.0.0.1:{port}/dev/mail)"
           "\nPress Ctrl-C to stop.\n", flush=True)
 

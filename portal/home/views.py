@@ -1,9 +1,9 @@
 """The pages for everyone: each role's home page, raising a concern with the team, the resources for
 each stage, and the health check."""
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
-from portal.core import content, inbox
+from portal.core import content, db, inbox, queue
 from portal.core.access import me, requires, roles_of
 from portal.core.extensions import limiter
 from portal.home.forms import ConcernForm
@@ -36,8 +36,17 @@ def home():
 
 @bp.route("/health")
 def health():
-    """For load balancers and monitors: the web server answers. Touches nothing else."""
-    return "ok", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+    """For load balancers and monitors: 200 "ok" when the database and Redis both answer, else 503 and
+    which does not. Nothing else is shown or looked up (no login, not even who is logged in)."""
+    down = [name for name, answers in (("database", db.answers), ("redis", queue.redis_answers)) if not answers()]
+    body = " and ".join(down) + " unavailable" if down else "ok"
+    return body, 503 if down else 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever a page links to."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
 
 
 @bp.route("/concern", methods=["GET", "POST"])

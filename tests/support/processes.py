@@ -1,7 +1,7 @@
-"""The portal's own processes, started the way production starts them (README, "Running it for
-real"): gunicorn, `flask --app app worker` and `flask --app app cron`. Each runs in a process group
-of its own, so a test can kill one outright (with the children RQ forks for each job), and every
-one is stopped at the end. And `Visitor`, a person's browser speaking plain HTTP to them."""
+"""The portal's own processes, started the way production starts them: the Procfile's commands
+(gunicorn with gunicorn.conf.py, `flask --app app worker` and `flask --app app cron`). Each runs in a
+process group of its own, so a test can kill one outright (with the children RQ forks for each job),
+and every one is stopped at the end. And `Visitor`, a person's browser speaking plain HTTP to them."""
 import html
 import os
 import re
@@ -15,15 +15,17 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from portal.dev.launcher import path_with_these_programs, procfile
 from tests.support.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+PROCFILE = procfile()
 
 
 class Processes:
     def __init__(self, logs: Path, environ: dict | None = None):
-        self.environ = {**os.environ, "PYTHONPATH": str(ROOT), **(environ or {})}
+        self.environ = {**os.environ, "PYTHONPATH": str(ROOT), **(environ or {}), "PATH": path_with_these_programs()}
         self.logs = logs
         self.running: list[tuple[str, subprocess.Popen]] = []
 
@@ -34,21 +36,22 @@ class Processes:
         self.running.append((name, process))
         return process
 
-    def web(self, name: str = "web", workers: int = 2, threads: int = 4, wait: bool = True) -> int:
-        """A gunicorn serving the portal; its port, once it answers (unless told not to wait)."""
+    def web(self, name: str = "web", workers: int | None = None, threads: int | None = None, wait: bool = True) -> int:
+        """A gunicorn serving the portal; its port, once it answers (unless told not to wait). Its
+        workers and threads are gunicorn.conf.py's unless given (as production gives them, in the
+        environment); it is given less time to stop than production."""
         port = free_port()
-        self.start(name, [sys.executable, "-m", "gunicorn", "app:app", "-b", f"127.0.0.1:{port}",
-                          "-w", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-                          "--graceful-timeout", "5"])
+        sizes = {key: str(value) for key, value in (("WEB_CONCURRENCY", workers), ("WEB_THREADS", threads)) if value}
+        self.start(name, PROCFILE["web"], GUNICORN_CMD_ARGS=f"--bind 127.0.0.1:{port} --graceful-timeout 5", **sizes)
         if wait:
             wait_for_web(port)
         return port
 
     def worker(self, name: str = "worker") -> subprocess.Popen:
-        return self.start(name, FLASK + ["worker"])
+        return self.start(name, PROCFILE["worker"])
 
     def cron(self, name: str = "cron") -> subprocess.Popen:
-        return self.start(name, FLASK + ["cron"])
+        return self.start(name, PROCFILE["cron"])
 
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL the process and everything it started, as when its machine or container dies.

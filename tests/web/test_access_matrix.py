@@ -124,6 +124,7 @@ ROUTES = {
     "static":                      Route(STYLESHEET,    ANYONE),
     "home.home":                   Route(NONE,          ANYONE),
     "home.health":                 Route(NONE,          ANYONE),
+    "home.favicon":                Route(NONE,          ANYONE),
     "accounts.agreement":              Route(NONE,          ANYONE),
     "accounts.accept_agreement":       Route(NONE,          "login     200       200       403       403       403"),
     "requests.ask_reactivation":       Route(NONE,          "login     ok        ok        403       403       403"),

