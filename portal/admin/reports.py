@@ -43,7 +43,7 @@ def reports_page():
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
     found = figures.build(*span)
-    return render_template("admin/reports.html", form=form, reports=found, span=span,
+    return render_template("admin/reports.html", form=form, reports=found, span=span, timings=figures.timings(*span),
                            results=figures.survey_results(*span), smallest=current_app.config["SMALLEST_GROUP"])
 
 
@@ -52,15 +52,15 @@ def reports_csv():
     form, span = _range()
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
-    found = figures.build(*span)
-    if not any(report.total for report in found):
+    found, waits = figures.build(*span), figures.timings(*span)
+    if not any(report.total for report in found) and not any(timing.total for timing in waits):
         form.end.errors = ["There is nothing in this range to export: choose a wider one"]
-        return render_template("admin/reports.html", form=form, reports=found, span=span,
+        return render_template("admin/reports.html", form=form, reports=found, span=span, timings=waits,
                                results=figures.survey_results(*span),
                                smallest=current_app.config["SMALLEST_GROUP"]), 400
     out = io.StringIO()
     csv.writer(out).writerows(figures.csv_rows(found, figures.survey_results(*span),
-                                               current_app.config["SMALLEST_GROUP"]))
+                                               current_app.config["SMALLEST_GROUP"], waits))
     name = f"peer-mentoring-{span[0].isoformat()}-to-{span[1].isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
 

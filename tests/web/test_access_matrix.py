@@ -139,6 +139,7 @@ ROUTES = {
     "accounts.account":                Route(NONE,          SIGNED_IN),
     "accounts.change_password":     Route(NONE,          SIGNED_IN),
     "accounts.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
+    "accounts.matching":            Route(NONE,          "login     200       200       403       403       403"),
     "privacy.data":                Route(NONE,          SIGNED_IN),
     "privacy.data_download":       Route(NONE,          SIGNED_IN),
     "directory.directory":            Route(NONE,          "login     200       200       403       403       200"),
@@ -152,6 +153,9 @@ ROUTES = {
     "directory.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
     "mentoring.mine":               Route(NONE,          "login     200       200       200       200       403"),
     "requests.cancel":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
+    # Their own request has been answered, so there are no backups to change: back to their mentoring.
+    "directory.backups":           Route(REQUEST,       "login     →/mentoring|403 →/mentoring|403 403 403   403"),
+    "mentoring.reply":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
     "requests.answer":             Route(REQUEST,       "login     403       403       200|403   200|403   200"),
     "requests.respond":            Route(ANSWER_LINK,   ANYONE),
     "mentoring.relationship":      Route(RELATIONSHIP,  "login     200|403   200|403   200|403   403       →/admin/inbox"),
