@@ -161,21 +161,28 @@ def _figure(bar: dict, smallest: int) -> str:
     return f"fewer than {smallest}" if bar["hidden"] else "0"
 
 
-def _timing_cells(spread: measures.Spread, smallest: int) -> list[tuple[str, str]]:
-    if spread.hidden:
-        return [("people", f"fewer than {smallest}")]
-    return [("people", str(spread.people)), ("median working days", measures.shown(spread.median) or "none"),
-            ("90th percentile, working days", measures.shown(spread.p90) or "none")]
+def _timing_rows(timing: Timing, smallest: int) -> list[list[str]]:
+    """A row of people for each month, and for a month with enough of them, a row each for the median and
+    the 90th percentile (in working days): a small month shows only that it was small."""
+    rows = []
+    for row in timing.rows:
+        spread = row["spread"]
+        rows.append([f"{timing.title}: people", row["label"], f"fewer than {smallest}" if spread.hidden
+                     else str(spread.people)])
+        if spread.median is not None:
+            rows += [[f"{timing.title}: median", row["label"], measures.shown(spread.median)],
+                     [f"{timing.title}: 90th percentile", row["label"], measures.shown(spread.p90)]]
+    return rows
 
 
 def csv_rows(reports: list[Report], results: dict, smallest: int, waits: list[Timing] = ()) -> list[list[str]]:
-    """The same figures as the page, suppressed the same way."""
-    rows = [["report", "group", "people"]]
+    """The same figures as the page, suppressed the same way: the value is a number of people, except
+    where the report says it is a median or a percentile of working days."""
+    rows = [["report", "group", "value"]]
     for report in reports:
         rows += [[report.title, bar["label"], _figure(bar, smallest)] for bar in report.bars]
     for timing in waits:
-        rows += [[timing.title, f"{row['label']}: {what}", value] for row in timing.rows
-                 for what, value in _timing_cells(row["spread"], smallest)]
+        rows += _timing_rows(timing, smallest)
     if results["shown"]:
         for item in results["questions"]:
             rows += [[f"Survey: {item['question']['text']}", bar["label"], _figure(bar, smallest)]
