@@ -221,14 +221,17 @@ def search(filters: Filters, page: int, today: date, show_full: bool, version: t
     button, everyone using A to Z, and mentees with the same facts all find their page already made."""
     key = (version, filters, page, today, show_full, seeker if best_fit_first(seeker, filters) else None)
     found = _pages.get(key) if version is not None else None
-    if found is not None:
-        return found
-    found = paginate(ordered(offered_mentors(filters, today, show_full), seeker, filters), page, PER_PAGE)
-    found.extra["options"] = options_for(found.rows)
-    found.extra["reasons"] = {mentor.id: matching.reasons(seeker, offer_of(mentor, found.extra["options"][mentor.id]))
-                              for mentor in found.rows} if seeker is not None else {}
-    found.extra["answer_days"] = responsiveness.usual_answer_days([m.id for m in found.rows], now or clock.now())
-    return _pages.remember(key, found) if version is not None else found
+    if found is None:
+        found = paginate(ordered(offered_mentors(filters, today, show_full), seeker, filters), page, PER_PAGE)
+        found.extra["options"] = options_for(found.rows)
+        found.extra["answer_days"] = responsiveness.usual_answer_days([m.id for m in found.rows], now or clock.now())
+        if version is not None:
+            _pages.remember(key, found)
+    # The reasons are the mentee's own, even on a page in A to Z order that everyone shares: worked out
+    # for each answer (a few rows, no query), on a copy, as threads share what is kept.
+    return replace(found, extra={**found.extra, "reasons": {
+        mentor.id: matching.reasons(seeker, offer_of(mentor, found.extra["options"][mentor.id]))
+        for mentor in found.rows} if seeker is not None else {}})
 
 
 def offer_of(mentor: MentorProfile, options: dict) -> matching.Offer:

@@ -85,6 +85,21 @@ def test_a_to_z_is_one_choice_away_and_stays_in_the_address(jo):
     assert "We ignored an order we do not recognise." in words(jo.get("/mentors/?sort=popular"))
 
 
+def test_a_page_in_a_to_z_order_shared_by_everyone_shows_each_mentee_their_own_reasons(app, jo):
+    make_mentor("a@example.org", "Ann Paediatrics", **{**NOTHING_SHARED, "school": "Paediatrics"})
+    make_mentor("b@example.org", "Bob Surgery", **NOTHING_SHARED)
+    make_user("kim@example.org", "Kim Surgeon", mentee=True, school="Surgery", grade="F1", reason="other",
+              trust="Elsewhere")
+    kim = signed_in(app, "kim@example.org")
+    with clock.frozen(clock.now()):  # within one turnover of the answer cache
+        jo.get("/mentors/?grade=ST5")  # the filter lists are kept too: made once, before counting
+        made, page = _queries(lambda: jo.get("/mentors/?sort=name"))
+        assert cards(page) == {"Ann Paediatrics": ["Paediatrics"], "Bob Surgery": []}
+        reused, page = _queries(lambda: kim.get("/mentors/?sort=name"))
+    assert reused < made  # the same page, from the cache
+    assert cards(page) == {"Ann Paediatrics": [], "Bob Surgery": ["Surgery"]}
+
+
 def test_full_mentors_still_come_last_however_well_they_fit(jo):
     make_mentor("a@example.org", "Ann Plain", **NOTHING_SHARED)
     full = make_mentor("b@example.org", "Bo Perfect", capacity=1, **{**NOTHING_SHARED, "school": "Paediatrics",
