@@ -133,6 +133,8 @@ def _deadline_and_reminder(now: datetime) -> tuple[datetime, datetime | None]:
 def change_backups(user: User, mentor_request: MentorRequest, backups: list[tuple[MentorProfile, str]]) -> None:
     """Replace the backups of the request waiting for an answer (none: drop them all)."""
     now = clock.now()
+    if user.mentee is None or mentor_request.mentee_id != user.mentee.id:
+        raise RequestRefused("Only the mentee who asked can change the backups of a request")
     _check_backups(user, mentor_request.mentor_id, backups)
     with database.atomic():
         # The mentee's row first, as a request ending does before it asks the next backup: the two take turns.

@@ -209,6 +209,8 @@ def test_backups_cannot_change_once_the_request_has_moved_on(app, people):
     assert row(tom).status == "pending" and MentorRequest.get_or_none(MentorRequest.mentor == grace.id) is None
     with app.app_context(), pytest.raises(mentor_requests.RequestRefused, match="already been declined"):
         mentor_requests.change_backups(User.get_by_id(jo.id), waiting, [(grace, "")])
+    with app.app_context(), at(WHEN), pytest.raises(mentor_requests.RequestRefused, match="Only the mentee who asked"):
+        mentor_requests.change_backups(make_user("kim@example.org", "Kim Park", mentee=True), row(tom), [])
 
 
 @pytest.mark.parametrize("backups, extra, field, message", [
