@@ -58,6 +58,12 @@ def return_from_leave(now: datetime) -> int:
 
 
 @sweep
+def end_pauses(now: datetime) -> int:
+    """Mentors whose pause, set until a day when answering a request, has ended are told, and their places offered."""
+    return availability.end_pauses(now)
+
+
+@sweep
 def lapse_waitlist_offers(now: datetime) -> int:
     """Places held for someone on a waiting list who did not take them go to the next in line."""
     return waitlist.lapse_offers(now)
@@ -143,7 +149,7 @@ def purge_old_records(now: datetime) -> int:
 
 # The summaries last: they gather what the sweeps before them wrote in the same minute.
 EVERY_MINUTE = [requeue_emails, expire_requests, remind_mentors, close_requests_for_away_mentors,
-                deactivate_idle_mentees, return_from_leave, lapse_waitlist_offers, remind_sessions,
+                deactivate_idle_mentees, return_from_leave, end_pauses, lapse_waitlist_offers, remind_sessions,
                 ask_session_outcomes, nudge_session_windows, close_finished_relationships, send_surveys,
                 remind_surveys, tidy_uploads, requeue_imports, send_daily_summaries, send_weekly_summary]
 

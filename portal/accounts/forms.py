@@ -6,10 +6,11 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, String
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.core import clock, reference
-from portal.core.forms import (PasswordChoice, agreement_version_field, choices, date_field, email_field, name_field,
-                               new_password_fields, strip, whole_number)
+from portal.core.forms import (MultiCheckboxField, PasswordChoice, agreement_version_field, choices, date_field,
+                               email_field, name_field, new_password_fields, strip, whole_number)
 from portal.rules import emails as email_rules
 from portal.rules.eligibility import DECLARATIONS, REASONS, check_return_date, may_join
+from portal.rules.matching import REASON_TAGS
 
 
 class AccountFields(PasswordChoice):
@@ -129,3 +130,29 @@ class EmailChoicesForm(FlaskForm):
     def validate_summary_hour(self, field):
         if field.data not in email_rules.SUMMARY_HOURS:
             raise ValidationError("Choose a time for your daily summary")
+
+
+MEET_MODES = {"in_person": "Face to face", "online": "By video or phone", "": "Either suits me"}
+
+
+class MatchingForm(FlaskForm):
+    """What a mentee says suits them, for the directory's best-fit order: all optional. The kind of time
+    away their sign-up reason names counts already, so it is not offered again."""
+
+    time_away = MultiCheckboxField("Anything else that is part of your time away (optional)",
+                                   description="Mentors who share one of these come first.")
+    meet_mode = RadioField("How would you like to meet?", choices=choices(MEET_MODES.items()), default="",
+                           validate_choice=False)
+    usual_days = MultiCheckboxField("Days you are usually free (optional)", choices=choices(reference.DAYS.items()))
+    can_reach = StringField("Places you could get to for a face-to-face meeting (optional)", filters=[strip],
+                            description="Towns or cities, separated by commas: for example Leeds, Wakefield.",
+                            validators=[Length(max=300, message="Places must be 300 characters or fewer")])
+
+    def __init__(self, *args, reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        counted = REASON_TAGS.get(reason)
+        self.time_away.choices = choices((key, label) for key, label in reference.TIME_AWAY.items() if key != counted)
+
+    def validate_meet_mode(self, field):
+        if (field.data or "") not in MEET_MODES:
+            raise ValidationError("Choose how you would like to meet")

@@ -5,16 +5,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from portal.accounts import emails, logins, signup
-from portal.accounts.forms import (AcceptAgreementForm, ChangePasswordForm, EmailChoicesForm, EmailOnlyForm,
-                                   InterestForm, LoginForm, MenteeDetailsForm, SignupForm)
+from portal.accounts import emails, logins, preferences, signup
+from portal.accounts.forms import (MEET_MODES, AcceptAgreementForm, ChangePasswordForm, EmailChoicesForm, EmailOnlyForm,
+                                   InterestForm, LoginForm, MatchingForm, MenteeDetailsForm, SignupForm)
 from portal.accounts.interest import register_interest
-from portal.core import content, digest, links, mail
+from portal.core import content, digest, links, mail, reference
 from portal.core.access import ADMIN, MENTEE, MENTOR, me, requires, roles_of
 from portal.core.extensions import address_and_email, csrf, limiter
 from portal.core.forms import NewPasswordForm
 from portal.core.htmx import inline_checks, is_inline_check
 from portal.rules import emails as email_rules
+from portal.rules import matching as matching_rules
 
 bp = Blueprint("accounts", __name__)
 
@@ -164,7 +165,26 @@ def _set_password_through_link(token, purpose, reason):
 @requires()
 def account():
     labels = {ADMIN: "Admin", MENTOR: "Peer mentor", MENTEE: "Mentee"}
-    return render_template("accounts/account.html", roles=[labels[r] for r in sorted(roles_of(current_user))])
+    mentee = current_user.mentee
+    away = matching_rules.tags_of(mentee.reason, mentee.away_tags) if mentee else frozenset()
+    return render_template("accounts/account.html", roles=[labels[r] for r in sorted(roles_of(current_user))],
+                           away_labels=[label for tag, label in reference.TIME_AWAY.items() if tag in away],
+                           day_labels=[label for day, label in reference.DAYS.items() if mentee and day in mentee.usual_days],
+                           meet_modes=MEET_MODES)
+
+
+@bp.route("/account/matching", methods=["GET", "POST"])
+@requires(MENTEE)
+def matching():
+    """What suits a mentee, for the directory's best-fit order."""
+    mentee = current_user.mentee
+    form = MatchingForm(data=preferences.form_data(mentee), reason=mentee.reason)
+    if form.validate_on_submit():
+        preferences.save(mentee, me(), form)
+        flash("Saved. The directory now puts the mentors who fit you best first.", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/matching.html", form=form, mentee=mentee,
+                           reason_tags=matching_rules.REASON_TAGS), 400 if form.errors else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

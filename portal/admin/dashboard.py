@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from peewee import SQL, Case, fn
 
+from portal.admin import reporting
 from portal.core import clock
 from portal.models import (InboxItem, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User,
                            on_leave_on)
@@ -15,6 +16,7 @@ from portal.rules import workdays
 from portal.rules.sessions import HELD, PLANNED
 
 SHOWN = 20  # rows in each dashboard list; their counts link to the whole list
+RECENT_MONTHS = 3  # the time to a mentor, for this month and the ones before it
 STALLED_MATCH = timedelta(weeks=3)
 QUIET_SIGNUP_MONTHS = 2
 DUE_SOON_WORKING_DAYS = 2
@@ -101,3 +103,12 @@ def stalled(now: datetime) -> dict:
     counts = stalled_counts(now)
     return {name: {"rows": list(rows.where(condition).order_by(oldest_first).limit(SHOWN)), "count": counts[name]}
             for name, (rows, oldest_first, condition) in _stalled_cases(now).items()}
+
+
+def time_to_mentor(now: datetime) -> dict:
+    """How long finding a mentor takes lately, as the reports measure it, and how many of the matches
+    came from a backup: for this month and the RECENT_MONTHS - 1 before it."""
+    today = clock.to_london(now).date()
+    start = today.replace(day=1) - relativedelta(months=RECENT_MONTHS - 1)
+    first, backup = reporting.matches_by_choice(*reporting.span(start, today))
+    return {"timings": reporting.timings(start, today), "first_choice": first, "backup": backup}

@@ -8,7 +8,7 @@ from flask import Response, current_app, render_template, request
 from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
-from portal.admin import bp, figures
+from portal.admin import bp, reporting
 from portal.core import audit, clock
 from portal.core.access import me
 from portal.core.forms import date_field
@@ -42,9 +42,9 @@ def reports_page():
     form, span = _range()
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
-    found = figures.build(*span)
-    return render_template("admin/reports.html", form=form, reports=found, span=span,
-                           results=figures.survey_results(*span), smallest=current_app.config["SMALLEST_GROUP"])
+    found = reporting.build(*span)
+    return render_template("admin/reports.html", form=form, reports=found, span=span, timings=reporting.timings(*span),
+                           results=reporting.survey_results(*span), smallest=current_app.config["SMALLEST_GROUP"])
 
 
 @bp.route("/reports.csv")
@@ -52,15 +52,15 @@ def reports_csv():
     form, span = _range()
     if span is None:
         return render_template("admin/reports.html", form=form, reports=None), 400
-    found = figures.build(*span)
-    if not any(report.total for report in found):
+    found, waits = reporting.build(*span), reporting.timings(*span)
+    if not any(report.total for report in found) and not any(timing.total for timing in waits):
         form.end.errors = ["There is nothing in this range to export: choose a wider one"]
-        return render_template("admin/reports.html", form=form, reports=found, span=span,
-                               results=figures.survey_results(*span),
+        return render_template("admin/reports.html", form=form, reports=found, span=span, timings=waits,
+                               results=reporting.survey_results(*span),
                                smallest=current_app.config["SMALLEST_GROUP"]), 400
     out = io.StringIO()
-    csv.writer(out).writerows(figures.csv_rows(found, figures.survey_results(*span),
-                                               current_app.config["SMALLEST_GROUP"]))
+    csv.writer(out).writerows(reporting.csv_rows(found, reporting.survey_results(*span),
+                                               current_app.config["SMALLEST_GROUP"], waits))
     name = f"peer-mentoring-{span[0].isoformat()}-to-{span[1].isoformat()}.csv"
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})
 

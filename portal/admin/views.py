@@ -1,5 +1,5 @@
 """The admin home (the dashboard) and invitations."""
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts import invitations
@@ -15,6 +15,7 @@ def home():
     now = clock.now()
     return render_template("admin/home.html", figures=dashboard.figures(now),
                            waiting=dashboard.waiting_requests(now), stalled=dashboard.stalled(now),
+                           time_to_mentor=dashboard.time_to_mentor(now), smallest=current_app.config["SMALLEST_GROUP"],
                            pending=invitations.pending_invitations().count())
 
 

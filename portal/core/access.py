@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.core.roles import ADMIN, MENTEE, MENTOR
 from portal.models import MentorProfile, Relationship
 from portal.rules import mentoring as mentoring_rules
+from portal.rules import requests as requests_rules
 
 
 def me():
@@ -91,8 +92,10 @@ def sees_contact_details(viewer, mentor) -> bool:
 
 
 def answers_request(user, request) -> bool:
-    """The mentor asked, or an admin acting for the team."""
-    return user.is_admin or (user.mentor is not None and user.mentor.id == request.mentor_id)
+    """The mentor asked, or an admin acting for the team. A backup not yet sent is not the mentor's to see:
+    they never learn they were named as one."""
+    return user.is_admin or (user.mentor is not None and user.mentor.id == request.mentor_id
+                             and request.status not in requests_rules.NEVER_ASKED)
 
 
 def in_relationship(user, relationship) -> bool:

@@ -4,6 +4,7 @@ import nh3
 from markupsafe import Markup
 
 from portal.core import clock, reference
+from portal.rules import measures
 from portal.rules import requests as requests_rules
 
 # What the scheme's texts may contain once rendered: formatting and links, nothing that runs or loads.
@@ -109,7 +110,7 @@ def init_app(app):
     app.jinja_env.globals["trusts"] = reference.TRUSTS
     app.jinja_env.globals["reference"] = reference
     app.jinja_env.globals["meeting_summary"] = meeting_summary
-    app.jinja_env.globals["finished"] = requests_rules.FINISHED
+    app.jinja_env.globals["finished"] = requests_rules.FINISHED | requests_rules.PASSED_OVER
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(date_time)
@@ -118,6 +119,7 @@ def init_app(app):
     app.add_template_filter(platform_names)
     app.add_template_filter(history_value)
     app.add_template_filter(counted)
+    app.add_template_filter(measures.shown, "figure")
 
     @app.context_processor
     def scheme():

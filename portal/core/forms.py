@@ -1,9 +1,17 @@
 """Pieces shared by the forms: fields with the messages a person needs to put things right."""
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectChoice, StringField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.rules import passwords
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def strip(value):

@@ -56,3 +56,16 @@ PLATFORMS = {
 }
 
 MEETING_MODES = {"in_person": "Face to face", "online": "Video or phone"}
+
+# Kinds of time away from training, as tags: a mentor chooses the ones that are part of their story, a
+# mentee's reason for being out of training is one of them (rules/matching.py) and they may add others.
+TIME_AWAY = {
+    "parental_leave": "Parental leave",
+    "sick_leave": "Sick leave or a health condition",
+    "out_of_programme": "Out of programme (research, experience, training or a career break)",
+    "suspension": "Suspension, or a GMC or GDC process",
+    "caring": "Caring responsibilities",
+    "ltft": "A less-than-full-time return",
+    "phased_return": "A phased return",
+    "adjustments": "Reasonable adjustments",
+}

@@ -1,8 +1,9 @@
 """Demonstration people for `make run`: an admin, three mentees and six mentors with every profile
-field filled in, loaded into an empty database. Their headshots are drawn here: initials on a colour.
-One mentee is waiting for an answer (the email with the answer buttons is in the development
-mailbox), one is matched with a session booked, and one has yet to choose: so every page has
-something on it."""
+field filled in, loaded into an empty database, and a year of the scheme behind them (portal/dev/history.py).
+Their headshots are drawn here: initials on a colour. One mentee is waiting for an answer (the email with
+the answer buttons is in the development mailbox), one is matched with a session booked, and one has yet
+to choose: so every page has something on it. For the one yet to choose, the directory's best fit is
+plain to see: Priya shares her parental leave, her school, her trust and her Monday evenings."""
 import io
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from portal.accounts import logins
 from portal.core import clock, content, inbox
 from portal.core.db import database
 from portal.core.roles import MENTOR
+from portal.dev import history
 from portal.mentoring import sessions
 from portal.models import MenteeProfile, MentorProfile, User
 from portal.register import photos, profiles
@@ -39,6 +41,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["teams", "zoom"], "meets_in_person": True, "locations": "Leeds, Harrogate",
         "interests": "Fell walking, baking bread, and a slightly competitive book club.",
         "contact_details": "07700 900101, or priya.shah@example.org",
+        "time_away": ["parental_leave", "phased_return"],
     },
     {
         "email": "tom.oconnell@example.org", "name": "Tom O'Connell", "colour": "#00703c",
@@ -52,6 +55,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["zoom", "phone"], "meets_in_person": True, "locations": "Sheffield",
         "interests": "Cycling, five-a-side football, learning Irish.",
         "contact_details": "07700 900102",
+        "time_away": ["out_of_programme", "sick_leave"],
     },
     {
         "email": "grace.adeyemi@example.org", "name": "Grace Adeyemi", "colour": "#6b2c91",
@@ -64,6 +68,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["teams", "meet", "whatsapp"], "meets_in_person": False, "locations": "",
         "interests": "Gospel choir and gardening.",
         "contact_details": "grace.adeyemi@example.org",
+        "time_away": ["parental_leave", "ltft"],
     },
     {
         "email": "daniel.lewis@example.org", "name": "Daniel Lewis", "colour": "#b35900",
@@ -76,6 +81,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["zoom", "facetime"], "meets_in_person": True, "locations": "Hull, Beverley",
         "interests": "Board games, running (slowly), film photography.",
         "contact_details": "07700 900104",
+        "time_away": ["sick_leave", "adjustments"],
     },
     {
         "email": "hannah.kowalski@example.org", "name": "Hannah Kowalski", "colour": "#005a5b",
@@ -89,6 +95,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["teams"], "meets_in_person": True, "locations": "Bradford, Leeds",
         "interests": "Climbing and Polish cooking.",
         "contact_details": "hannah.kowalski@example.org",
+        "time_away": ["out_of_programme"],
     },
     {
         "email": "sam.whitaker@example.org", "name": "Sam Whitaker", "colour": "#8a1538",
@@ -101,6 +108,7 @@ MENTORS = [
         "meets_online": True, "platforms": ["phone", "teams"], "meets_in_person": True, "locations": "York",
         "interests": "Allotment, parkrun, folk music.",
         "contact_details": "07700 900106",
+        "time_away": ["parental_leave", "ltft"],
     },
 ]
 
@@ -133,18 +141,20 @@ def load() -> bool:
     with database.atomic():
         admin = User.create(email=ADMIN[0], name=ADMIN[1], password_hash=password, is_admin=True,
                             email_confirmed_at=now)
-        _mentee(*MENTEE, password, now, grade="ST3", school="Paediatrics", specialty="Paediatrics",
-                reason="parental_leave")
-        waiting = _mentee(*WAITING, password, now, grade="CT2", school="Medicine", reason="sick_leave")
-        matched = _mentee(*MATCHED, password, now, grade="ST5", school="Surgery", specialty="General surgery",
-                          reason="out_of_programme")
+        named = []
         for person in MENTORS:
             values = {k: v for k, v in person.items() if k not in ("email", "name", "colour")}
             key = profiles.keep_photo(headshot(person["name"], person["colour"]))
             mentor = profiles.create(admin, name=person["name"], email=person["email"], values=values, photo_key=key)
             User.update(password_hash=password, email_confirmed_at=now).where(User.id == mentor.user_id).execute()
-        first, second = (MentorProfile.get(MentorProfile.user == User.get(User.email == MENTORS[n]["email"]))
-                         for n in (0, 1))
+            named.append(MentorProfile.get_by_id(mentor.id))
+        history.load(admin, password, named)
+        _mentee(*MENTEE, password, now, grade="ST3", school="Paediatrics", specialty="Paediatrics",
+                reason="parental_leave", meet_mode="in_person", usual_days=["mon", "sat"], can_reach="Leeds")
+        waiting = _mentee(*WAITING, password, now, grade="CT2", school="Medicine", reason="sick_leave")
+        matched = _mentee(*MATCHED, password, now, grade="ST5", school="Surgery", specialty="General surgery",
+                          reason="out_of_programme")
+        first, second = named[0], named[1]
         mentor_requests.make_request(waiting, first, "I am off sick and would like to talk about planning my return.")
         mentor_request = mentor_requests.make_request(matched, second, "I am finishing a research degree and want to plan "
                                                          "my way back to theatre.")

@@ -1,21 +1,26 @@
 """The mentor directory: the one function that turns filter values into a page of mentors.
 
 Who is offered: mentors who are open today (portal/rules/availability.py); full ones too when
-SHOW_FULL_MENTORS is on (last, and marked). The number of queries for a page does not depend on
-how many mentors there are.
+SHOW_FULL_MENTORS is on (last, and marked). A signed-in mentee sees the best fit for them first
+(portal/rules/matching.py, scored here in the same query), with the reasons on each card; anyone may
+choose A to Z instead. The number of queries for a page does not depend on how many mentors there are.
 """
+import operator
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
+from functools import reduce
 
-from peewee import SQL, Case, NodeList, fn
+from peewee import SQL, Case, NodeList, Value, fn
 
 from portal.core import clock, reference
 from portal.core.db import database
 from portal.core.paging import Page, page_number, paginate
-from portal.models import MentorOption, MentorProfile, User, available_on
-from portal.register.profiles import choices_from_rows
+from portal.models import MenteeProfile, MentorOption, MentorProfile, User, available_on
+from portal.register.profiles import choices_from_rows, places
+from portal.requests import responsiveness
+from portal.rules import matching
 
 PER_PAGE = 12
 MAX_QUERY = 100
@@ -33,16 +38,23 @@ class Filters:
     platform: str = ""
     day: str = ""
     place: str = ""
+    away: str = ""
+    # The order, not a filter: "" is the default (best fit for a mentee, else A to Z), "name" is A to Z.
+    sort: str = ""
 
     def as_args(self, **changes) -> dict:
-        """The filters as URL parameters, leaving out empty ones."""
+        """The filters (and the order, if not the default) as URL parameters, leaving out empty ones."""
         return {k: v for k, v in vars(replace(self, **changes)).items() if v}
 
     def __bool__(self) -> bool:
-        return any(vars(self).values())
+        """Whether anything narrows the list (the order does not)."""
+        return any(v for k, v in vars(self).items() if k != "sort")
 
 
 FILTER_NAMES = [f.name for f in fields(Filters)]
+# How a parameter is named in a note about it, where its own name would not read well.
+NAMED_IN_NOTES = {"away": "kind of time away", "sort": "order"}
+SORTS = {"": "Best fit for you", "name": "A to Z"}
 
 
 def known_values(trusts: list[str], places: list[str]) -> dict[str, dict[str, str]]:
@@ -56,7 +68,20 @@ def known_values(trusts: list[str], places: list[str]) -> dict[str, dict[str, st
         "platform": reference.PLATFORMS,
         "day": reference.DAYS,
         "place": {p.lower(): p for p in places},
+        "away": reference.TIME_AWAY,
+        "sort": {"name": SORTS["name"]},
     }
+
+
+def seeker_for(mentee: MenteeProfile | None) -> matching.Seeker | None:
+    """What the best-fit order knows of a mentee (None for anyone who is not one, such as an admin)."""
+    if mentee is None:
+        return None
+    return matching.Seeker(tags=matching.tags_of(mentee.reason, mentee.away_tags), school=mentee.school,
+                           specialty=matching.plain(mentee.specialty), grade=mentee.grade,
+                           trust=matching.plain(mentee.trust),
+                           places=frozenset(place.lower()[:60] for place in places(mentee.can_reach)),
+                           mode=mentee.meet_mode, days=frozenset(mentee.usual_days))
 
 
 def parse(args, known: dict[str, dict[str, str]]) -> tuple[Filters, int, list[str]]:
@@ -74,16 +99,41 @@ def parse(args, known: dict[str, dict[str, str]]) -> tuple[Filters, int, list[st
             given = [v.lower() for v in given]
         recognised = [v for v in given if v in known[name]]
         values[name] = recognised[0] if recognised else ""
+        named = NAMED_IN_NOTES.get(name, name)
         if len(recognised) < len(given):
-            notes.append(f"We ignored a {name} we do not recognise.")
+            notes.append(f"We ignored {'an' if named[0] in 'aeiou' else 'a'} {named} we do not recognise.")
         elif len(recognised) > 1:
-            notes.append(f"You can choose one {name} at a time: we used the first.")
+            notes.append(f"You can choose one {named} at a time: we used the first.")
     return Filters(**values), page_number(args), notes
 
 
-def _has_option(kind: str, value: str):
-    return MentorProfile.id.in_(MentorOption.select(MentorOption.mentor).where(
-        (MentorOption.kind == kind) & (MentorOption.value == value)))
+def _has_option(kind: str, value: str | frozenset):
+    """The mentor has this option (or, given several values, any of them)."""
+    chosen = MentorOption.value.in_(sorted(value)) if isinstance(value, frozenset) else MentorOption.value == value
+    return MentorProfile.id.in_(MentorOption.select(MentorOption.mentor).where((MentorOption.kind == kind) & chosen))
+
+
+def _either(*conditions):
+    given = [condition for condition in conditions if condition is not None]
+    return reduce(operator.or_, given) if given else None
+
+
+def fit_score(seeker: matching.Seeker):
+    """matching.score as one SQL expression over MentorProfile: a CASE for each thing that counts."""
+    counts = {
+        "away": _has_option("away", seeker.tags) if seeker.tags else None,
+        "school": MentorProfile.school == seeker.school if seeker.school else None,
+        "specialty": fn.LOWER(fn.TRIM(MentorProfile.specialty)) == seeker.specialty if seeker.specialty else None,
+        "grade": MentorProfile.grade.in_(matching.grades_ahead(seeker.grade)) if matching.grades_ahead(seeker.grade)
+        else None,
+        "place": _either(fn.LOWER(fn.TRIM(MentorProfile.trust)) == seeker.trust if seeker.trust else None,
+                         MentorProfile.meets_in_person & _has_option("place", seeker.places) if seeker.places else None),
+        "mode": {"in_person": MentorProfile.meets_in_person, "online": MentorProfile.meets_online}.get(seeker.mode),
+        "day": _has_option("day", seeker.days) if seeker.days else None,
+    }
+    cases = [Case(None, [(condition, matching.WEIGHTS[key])], 0) for key, condition in counts.items()
+             if condition is not None]
+    return reduce(operator.add, cases) if cases else Value(0)
 
 
 def _contains(term: str):
@@ -101,7 +151,7 @@ def offered_mentors(filters: Filters, today: date, show_full: bool):
         condition &= MentorProfile.meets_in_person
     elif filters.mode == "online":
         condition &= MentorProfile.meets_online
-    for kind in ("platform", "day", "place"):
+    for kind in ("platform", "day", "place", "away"):
         if getattr(filters, kind):
             condition &= _has_option(kind, getattr(filters, kind))
     for word in filters.q.split()[:MAX_WORDS]:
@@ -149,28 +199,65 @@ _pages = _Recent(256)
 _choices = _Recent(4)
 
 
-def search(filters: Filters, page: int, today: date, show_full: bool, version: tuple | None = None) -> Page:
-    """A page of the mentors on offer that match; page.extra["options"] holds each one's slots and
-    platforms. Given the register's version, an answer already worked out is used again."""
-    key = (version, filters, page, today, show_full)
-    found = _pages.get(key) if version is not None else None
-    if found is not None:
-        return found
+def best_fit_first(seeker: matching.Seeker | None, filters: Filters) -> bool:
+    return seeker is not None and filters.sort != "name"
+
+
+def ordered(query, seeker: matching.Seeker | None, filters: Filters):
+    """Full mentors last; then the best fit first, when that is the order; then A to Z."""
     full_last = Case(None, [(MentorProfile.places_taken >= MentorProfile.capacity, 1)], 0)
-    query = offered_mentors(filters, today, show_full).order_by(full_last, fn.LOWER(User.name), MentorProfile.id)
-    found = paginate(query, page, PER_PAGE)
-    found.extra["options"] = options_for(found.rows)
-    return _pages.remember(key, found) if version is not None else found
+    fit = [fit_score(seeker).desc()] if best_fit_first(seeker, filters) else []
+    return query.order_by(full_last, *fit, fn.LOWER(User.name), MentorProfile.id)
+
+
+def search(filters: Filters, page: int, today: date, show_full: bool, version: tuple | None = None,
+           seeker: matching.Seeker | None = None, now: datetime | None = None) -> Page:
+    """A page of the mentors on offer that match, in order for `seeker` (a mentee) if given.
+    page.extra holds each mentor's "options" (slots, platforms, kinds of time away, places), their
+    "reasons" (for a mentee) and the working days they "usually answer within", where known.
+
+    Given the register's version, an answer already worked out is used again. The key holds the mentee's
+    facts rather than who they are: the same mentee paging back, a filter taken off again, the back
+    button, everyone using A to Z, and mentees with the same facts all find their page already made."""
+    key = (version, filters, page, today, show_full, seeker if best_fit_first(seeker, filters) else None)
+    found = _pages.get(key) if version is not None else None
+    if found is None:
+        found = paginate(ordered(offered_mentors(filters, today, show_full), seeker, filters), page, PER_PAGE)
+        found.extra["options"] = options_for(found.rows)
+        found.extra["answer_days"] = responsiveness.usual_answer_days([m.id for m in found.rows], now or clock.now())
+        if version is not None:
+            _pages.remember(key, found)
+    # The reasons are the mentee's own, even on a page in A to Z order that everyone shares: worked out
+    # for each answer (a few rows, no query), on a copy, as threads share what is kept.
+    return replace(found, extra={**found.extra, "reasons": {
+        mentor.id: matching.reasons(seeker, offer_of(mentor, found.extra["options"][mentor.id]))
+        for mentor in found.rows} if seeker is not None else {}})
+
+
+def offer_of(mentor: MentorProfile, options: dict) -> matching.Offer:
+    """What a mentor published that the best-fit order reads, from their row and options_for."""
+    return matching.Offer(tags=frozenset(options["time_away"]), school=mentor.school, specialty=mentor.specialty,
+                          grade=mentor.grade, trust=mentor.trust, places=frozenset(options["places"]),
+                          meets_in_person=mentor.meets_in_person, meets_online=mentor.meets_online,
+                          slots=tuple(options["slots"]))
 
 
 def options_for(mentors: list) -> dict[int, dict[str, list[str]]]:
-    """Slots and platforms of a page of mentors, in one query."""
+    """Slots, platforms, kinds of time away and places of a page of mentors, in one query."""
     rows = {m.id: [] for m in mentors}
     if rows:
         for option in MentorOption.select().where(MentorOption.mentor.in_(list(rows))
-                                                   & MentorOption.kind.in_(["slot", "platform"])):
+                                                   & MentorOption.kind.in_(["slot", "platform", "away", "place"])):
             rows[option.mentor_id].append(option)
-    return {mentor_id: choices_from_rows(found) for mentor_id, found in rows.items()}
+    return {mentor_id: {**choices_from_rows(found), "places": sorted(o.value for o in found if o.kind == "place")}
+            for mentor_id, found in rows.items()}
+
+
+def backup_choices(seeker: matching.Seeker | None, today: date, leaving_out: int, shown: int) -> list[MentorProfile]:
+    """Mentors a mentee could name as backups when asking another (`leaving_out`): those on offer, the
+    best fit first, at most `shown` of them."""
+    query = offered_mentors(Filters(), today, show_full=True).where(MentorProfile.id != leaving_out)
+    return list(ordered(query, seeker, Filters()).limit(shown))
 
 
 def filter_choices(version: tuple | None = None) -> tuple[list[str], list[str]]:

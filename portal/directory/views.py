@@ -5,16 +5,20 @@ from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
 
 from portal.core import access, clock
-from portal.core.access import for_mentees, me, sees_contact_details
+from portal.core.access import MENTEE, for_mentees, me, requires, sees_contact_details
 from portal.core.htmx import is_htmx, refusal_shown, render_htmx
 from portal.directory import search
-from portal.models import MentorProfile, User, WaitlistEntry, mentor_state
+from portal.models import MentorProfile, MentorRequest, User, WaitlistEntry, mentor_state
 from portal.register.profiles import choices_of
-from portal.requests import mentor_requests, waitlist
-from portal.requests.forms import RequestForm
+from portal.requests import mentor_requests, responsiveness, waitlist
+from portal.requests.forms import BackupsForm, RequestForm
 from portal.rules import availability
+from portal.rules import requests as request_rules
 
 bp = Blueprint("directory", __name__)
+
+# How many mentors the backup lists offer, the best fit first.
+BACKUPS_OFFERED = 50
 
 
 @bp.route("/mentors/", endpoint="directory")
@@ -25,12 +29,15 @@ def directory_page():
     version = search.register_version()
     known = search.known_values(*search.filter_choices(version))
     filters, page_number, notes = search.parse(request.args, known)
-    page = search.search(filters, page_number, today, show_full, version)
+    seeker = search.seeker_for(me().mentee)
+    page = search.search(filters, page_number, today, show_full, version, seeker=seeker)
     if page_number > page.pages:
         notes.append(f"There is no page {page_number}: this is the last page.")
     # A fragment also brings the count of results, which sits outside it on the page.
     response = make_response(render_htmx("directory/directory.html", "_partials/mentor_results.html", filters=filters,
-                                         page=page, notes=notes, known=known, oob_count=is_htmx()))
+                                         page=page, notes=notes, known=known, oob_count=is_htmx(),
+                                         best_fit=search.best_fit_first(seeker, filters), sorts=search.SORTS,
+                                         can_sort=seeker is not None))
     if is_htmx():
         # The address bar shows the filters in use, not every empty field of the form.
         extra = {"page": page.number} if page.number > 1 else {}
@@ -51,16 +58,37 @@ def profile(mentor_id):
     return profile_page(mentor)
 
 
+def _offer_backups(form, user, leaving_out: int):
+    form.offer_backups(search.backup_choices(search.seeker_for(user.mentee), clock.today_london(), leaving_out,
+                                             BACKUPS_OFFERED))
+    return form
+
+
 def profile_page(mentor, request_form=None):
-    """A mentor's profile with what the mentee looking at it can do: ask them, wait for them."""
+    """A mentor's profile with what the mentee looking at it can do: ask them (naming backups), wait for them."""
     user = me()
     entry = waitlist.open_entry(user.mentee, mentor) if user.mentee else None
+    cannot_ask = mentor_requests.why_cannot_request(user, mentor) if user.mentee else None
+    form = request_form or RequestForm()
+    if user.mentee and not cannot_ask:
+        _offer_backups(form, user, mentor.id)
     return render_template(
         "directory/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
         position=waitlist.position(entry) if entry and entry.status == WaitlistEntry.WAITING else None,
-        contact=sees_contact_details(user, mentor), matched=access.are_matched(user, mentor),
-        form=request_form or RequestForm(),
-        cannot_ask=mentor_requests.why_cannot_request(user, mentor) if user.mentee else None)
+        contact=sees_contact_details(user, mentor), matched=access.are_matched(user, mentor), form=form,
+        cannot_ask=cannot_ask, answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
+
+
+def _named_backups(form, user, asking_id: int) -> list[tuple[MentorProfile, str]] | None:
+    """The backups a valid form names, each checked against the request rules; None (with the reasons
+    on the form's fields) when any cannot be one."""
+    named = form.backups()
+    problems = mentor_requests.backup_problems(user, asking_id, [mentor_id for _, mentor_id, _ in named])
+    for index, problem in problems.items():
+        named[index][0].errors = [*named[index][0].errors, problem]
+    if problems:
+        return None
+    return [(MentorProfile.get_by_id(mentor_id), note) for _, mentor_id, note in named]
 
 
 @bp.route("/mentors/<int:mentor_id>/waitlist", methods=["POST"])
@@ -94,9 +122,36 @@ def ask(mentor_id):
     if not current_user.mentee:
         abort(403)
     form = RequestForm()
-    if form.validate_on_submit():
+    backups = _named_backups(form, me(), mentor.id) if form.validate_on_submit() else None
+    if backups is not None:
         with refusal_shown(form.note):
-            mentor_requests.make_request(me(), mentor, form.note.data)
-            flash(f"Your request has gone to {mentor.user.first_name}.", "success")
+            mentor_requests.make_request(me(), mentor, form.note.data, backups)
+            flash(f"Your request has gone to {mentor.user.first_name}."
+                  + (" We will ask your backups in turn if it comes to nothing." if backups else ""), "success")
             return redirect(url_for("mentoring.mine"))
     return profile_page(mentor, request_form=form), 400
+
+
+@bp.route("/requests/<int:request_id>/backups", methods=["GET", "POST"])
+@requires(MENTEE)
+def backups(request_id):
+    """Change or drop the backups of the request waiting for an answer."""
+    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+    if mentor_request.mentee_id != current_user.mentee.id:
+        abort(403)
+    if mentor_request.status != request_rules.PENDING:
+        flash("This request is no longer waiting for an answer, so its backups cannot change.", "info")
+        return redirect(url_for("mentoring.mine"))
+    named = mentor_requests.backups_of(mentor_request.mentee_id)
+    form = _offer_backups(BackupsForm(data={
+        f"backup_{n}{part}": value for n, backup in enumerate(named, start=1)
+        for part, value in (("", str(backup.mentor_id)), ("_note", "" if backup.note == mentor_request.note
+                                                                   else backup.note))}), me(), mentor_request.mentor_id)
+    chosen = _named_backups(form, me(), mentor_request.mentor_id) if form.validate_on_submit() else None
+    if chosen is not None:
+        with refusal_shown():
+            mentor_requests.change_backups(me(), mentor_request, chosen)
+            flash("Your backups are saved." if chosen else "Your request has no backups now.", "success")
+        return redirect(url_for("mentoring.mine"))
+    return render_template("directory/backups.html", form=form, mentor_request=mentor_request), \
+        400 if form.errors else 200

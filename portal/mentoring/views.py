@@ -13,6 +13,7 @@ from portal.mentoring import feed, relationships, sessions
 from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, WithdrawalForm
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.requests import mentor_requests
+from portal.requests.forms import ReplyForm
 from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as request_rules
 from portal.rules import sessions as session_rules
@@ -219,17 +220,24 @@ def ask_withdrawal(relationship_id):
 @bp.route("/mentoring")
 @requires(MENTEE, MENTOR)
 def mine():
-    """Where someone's mentoring stands: their request and relationship as a mentee, the requests
-    and mentees they have as a mentor."""
+    return mine_page()
+
+
+def mine_page(reply_form: ReplyForm | None = None, status: int = 200):
+    """Where someone's mentoring stands: their request (with its backups and any question from the
+    mentor) and relationship as a mentee, the requests and mentees they have as a mentor."""
     user = me()
     context = {}
     if user.mentee:
         context["waiting"] = mentor_requests.waiting_request(user.mentee)
+        context["backups"] = mentor_requests.backups_of(user.mentee.id) if context["waiting"] else []
+        context["reply_form"] = reply_form or ReplyForm(formdata=None)
         context["relationship"] = mentor_requests.active_relationship(user.mentee)
         context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
                                .join(MentorProfile).join(User)
                                .where((MentorRequest.mentee == user.mentee)
-                                      & (MentorRequest.status != request_rules.PENDING))
+                                      & MentorRequest.status.not_in([request_rules.PENDING, request_rules.BACKUP,
+                                                                     request_rules.DROPPED]))
                                .order_by(MentorRequest.created_at.desc()).limit(10))
     if user.mentor:
         context["to_answer"] = list(MentorRequest.select(MentorRequest, MenteeProfile, User)
@@ -241,7 +249,7 @@ def mine():
                                   .join(MenteeProfile).join(User)
                                   .where((Relationship.mentor == user.mentor) & (Relationship.status == mentoring_rules.ACTIVE))
                                   .order_by(Relationship.opened_at))
-    return render_template("mentoring/mine.html", **context)
+    return render_template("mentoring/mine.html", **context), status
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"], endpoint="calendar")
@@ -274,3 +282,20 @@ def calendar_feed(token):
         abort(404 if problem == "forged" else 410)
     return found, 200, {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-cache",
                         "Content-Disposition": 'inline; filename="mentoring-sessions.ics"'}
+
+
+
+@bp.route("/requests/<int:request_id>/reply", methods=["POST"])
+@requires(MENTEE)
+def reply(request_id):
+    """The mentee answers the question their mentor asked before answering the request."""
+    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+    if mentor_request.mentee_id != current_user.mentee.id:
+        abort(403)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        with refusal_shown(form.reply):
+            mentor_requests.reply_to_question(mentor_request, me(), form.reply.data)
+            flash(f"Your answer has gone to {mentor_request.mentor_user.first_name}.", "success")
+            return redirect(url_for("mentoring.mine"))
+    return mine_page(form, 400)

@@ -6,7 +6,7 @@ from peewee import JOIN, BooleanField, CharField, DateField, DateTimeField, Fore
 
 from portal.core import clock
 from portal.core.roles import MENTEE, MENTOR
-from portal.models.base import BaseModel, new_nonce
+from portal.models.base import BaseModel, JSONField, new_nonce
 
 
 class User(BaseModel):
@@ -79,9 +79,18 @@ class MenteeProfile(BaseModel):
     deactivation_warnings = IntegerField(default=0)
     deactivated_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
+    # What helps the directory put the best fit for them first (portal/rules/matching.py), all optional:
+    # kinds of time away they added to their reason (keys of reference.TIME_AWAY), how they would like
+    # to meet ("in_person", "online", "" for either), the days they are usually free and the places
+    # they could get to, as they typed them.
+    away_tags = JSONField(default=list)
+    meet_mode = CharField(max_length=10, default="")
+    usual_days = JSONField(default=list)
+    can_reach = CharField(max_length=300, default="")
 
     class Meta:
-        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),)
+        indexes = ((("matched_at", "deactivated_at", "period_started_at"), False),
+                   (("first_requested_at",), False))  # the reports' time to a first request, by month
 
 
 # Partial indexes, each for one of the dashboard's questions: who was invited and has not yet set
@@ -117,6 +126,7 @@ class MentorProfile(BaseModel):
     places_taken = IntegerField(default=0)
     listed = BooleanField(default=True)  # on the register; admins take mentors off it
     paused = BooleanField(default=False)  # the mentor's own pause
+    paused_until = DateField(null=True, index=True)  # a pause set when answering a request ends after this day
     leave_from = DateField(null=True)
     leave_until = DateField(null=True, index=True)  # the sweep finds leave that has ended
     # The mentoring course (two parts) and supervision, as recorded by the admin team.

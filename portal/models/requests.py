@@ -8,12 +8,15 @@ from portal.models.people import BetweenMenteeAndMentor, MenteeProfile, MentorPr
 
 class MentorRequest(BetweenMenteeAndMentor, BaseModel):
     """A mentee asking a mentor (states: portal/rules/requests.py). While it waits it holds one of
-    the mentor's places."""
+    the mentor's places. A backup the mentee named is a row too, not yet sent: it holds no place and
+    its mentor cannot see it until its turn comes."""
 
     mentee = ForeignKeyField(MenteeProfile, backref="requests", on_delete="CASCADE")
     mentor = ForeignKeyField(MentorProfile, backref="requests", on_delete="CASCADE")
     note = TextField()  # what the mentee would like to talk about: for the mentor, cleared with time
     status = CharField(max_length=10, default="pending")
+    choice = IntegerField(default=1)  # 1: the mentor asked first; 2, 3: the backups, in the mentee's order
+    # When this mentor was asked (for a backup, when its turn came, so nothing shows it was not the first).
     created_at = DateTimeField(default=clock.now)
     deadline = DateTimeField()
     reminders_sent = IntegerField(default=0)
@@ -24,6 +27,11 @@ class MentorRequest(BetweenMenteeAndMentor, BaseModel):
     # The mentor's message sent with their answer, accept or decline (named when only a decline carried one);
     # request words, so purged and erased with the note.
     decline_message = TextField(default="")
+    # One short question the mentor may ask before answering, and the mentee's reply: request words too.
+    question = TextField(default="")
+    question_at = DateTimeField(null=True)
+    reply = TextField(default="")
+    reply_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (

@@ -19,6 +19,7 @@ from portal.models import (ActionLink, AuditEvent, Email, EmailPreference, Impor
                            MentoringSession, MentorNote, MentorOption, MentorProfile, MentorRequest, ProfileChange,
                            Relationship, User, WaitlistEntry)
 from portal.models.base import new_nonce
+from portal.privacy import retention
 from portal.register import availability, imports, profiles
 from portal.requests import mentor_requests, waitlist
 from portal.rules import mentoring as mentoring_rules
@@ -91,6 +92,7 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
                                                       & (Relationship.status == mentoring_rules.ACTIVE)):
                 relationships.withdraw(active, by, leaving=user)
             waitlist.close_list(mentor)
+            mentor_requests.drop_backups_to(mentor)
         _scrub(user, mentee, mentor, written_before)
         # An admin may act on a request made by phone while one made in the portal is still open.
         for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE)
@@ -170,9 +172,10 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
     ActionLink.delete().where(ActionLink.user == user.id).execute()
     EmailPreference.delete().where(EmailPreference.user == user.id).execute()
     if mentee:
-        MenteeProfile.update(grade="", school="", specialty="", trust="", deactivated_at=mentee.deactivated_at or now
+        MenteeProfile.update(grade="", school="", specialty="", trust="", away_tags=[], meet_mode="", usual_days=[],
+                             can_reach="", deactivated_at=mentee.deactivated_at or now
                              ).where(MenteeProfile.id == mentee.id).execute()
-        MentorRequest.update(note="", decline_message="").where(MentorRequest.mentee == mentee.id).execute()
+        MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentee == mentee.id).execute()
         _forget_places(Relationship.mentee == mentee.id)
     if mentor:
         MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
@@ -181,11 +184,11 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         MentorProfile.update(
             listed=False, photo=None, grade="", school="", specialty="", trust="", gender="", pronouns="",
             experience_rtt="", experience_away="", why_mentor="", availability_notes="", locations="", interests="",
-            contact_details="", search_text="", leave_from=None, leave_until=None).where(
+            contact_details="", search_text="", leave_from=None, leave_until=None, paused_until=None).where(
             MentorProfile.id == mentor.id).execute()
         if mentor.photo:
             profiles.drop_photo(mentor.photo)
-        MentorRequest.update(note="", decline_message="").where(MentorRequest.mentor == mentor.id).execute()
+        MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentor == mentor.id).execute()
         _forget_places(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
                 email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),

@@ -10,15 +10,18 @@ from portal.core import clock, inbox, mail
 from portal.mentoring import feed
 from portal.models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
                            MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User, WaitlistEntry)
+from portal.rules import requests as request_rules
 
 MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
                  "agreement_version", "agreement_accepted_at", "sessions_allowed", "period_started_at",
-                 "first_requested_at", "matched_at", "deactivated_at", "created_at")
+                 "first_requested_at", "matched_at", "deactivated_at", "created_at", "away_tags", "meet_mode",
+                 "usual_days", "can_reach")
 
 
 MENTOR_FIELDS = ("grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
                  "why_mentor", "availability_notes", "meets_in_person", "meets_online", "locations", "interests",
-                 "contact_details", "capacity", "listed", "paused", "leave_from", "leave_until", "course_part1_on",
+                 "contact_details", "capacity", "listed", "paused", "paused_until", "leave_from", "leave_until",
+                 "course_part1_on",
                  "course_part2_on", "last_supervision_on", "created_at", "updated_at")
 
 
@@ -46,7 +49,9 @@ def export(user: User) -> dict:
         found["mentee"] = _fields(mentee, MENTEE_FIELDS)
         found["mentee"]["requests"] = [
             {"mentor": _name_of(MentorProfile, r.mentor_id), "your_note": r.note,
-             "their_message": r.decline_message, **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
+             "their_message": r.decline_message, "their_question": r.question, "your_reply": r.reply,
+             "your_choice": "first" if r.choice == 1 else f"backup {r.choice - 1}",
+             **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
             for r in MentorRequest.select().where(MentorRequest.mentee == mentee.id).order_by(MentorRequest.id)]
         found["mentee"]["waiting_lists"] = [
             {"mentor": _name_of(MentorProfile, w.mentor_id), **_fields(w, ("status", "joined_at", "closed_at"))}
@@ -57,10 +62,14 @@ def export(user: User) -> dict:
         found["mentor"] = _fields(mentor, MENTOR_FIELDS)
         found["mentor"]["choices"] = sorted(f"{o.kind}: {o.value}" for o in mentor.options)
         found["mentor"]["headshot"] = _headshot(mentor.photo)
+        # Only requests that reached them: a backup never sent is not theirs to know of.
         found["mentor"]["requests_received"] = [
             {"mentee": _name_of(MenteeProfile, r.mentee_id), "their_note": r.note, "your_message": r.decline_message,
+             "your_question": r.question, "their_reply": r.reply,
              **_fields(r, ("status", "created_at", "deadline", "decided_at"))}
-            for r in MentorRequest.select().where(MentorRequest.mentor == mentor.id).order_by(MentorRequest.id)]
+            for r in MentorRequest.select().where((MentorRequest.mentor == mentor.id)
+                                                  & MentorRequest.status.not_in(request_rules.NEVER_ASKED))
+            .order_by(MentorRequest.id)]
         found["mentor"]["mentoring"] = [
             {**_relationship(r, MenteeProfile, r.mentee_id),
              "your_private_notes": "".join(n.text for n in MentorNote.select().where(MentorNote.relationship == r.id))}

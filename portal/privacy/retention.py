@@ -10,6 +10,9 @@ from portal.core.db import database
 from portal.models import Email, MentoringSession, MentorRequest, Relationship
 from portal.rules import requests as request_rules
 
+# What people wrote with a request, blanked: the mentee's note, the mentor's message and question, the reply.
+REQUEST_WORDS = {"note": "", "decline_message": "", "question": "", "reply": ""}
+
 
 def purge(now: datetime) -> int:
     """Keep personal data no longer than it is useful (SCHEME.md): the words of finished requests after
@@ -17,9 +20,11 @@ def purge(now: datetime) -> int:
     once a relationship has been closed for RETENTION_MONTHS. What remains is counts and dates."""
     words_before = now - timedelta(days=current_app.config["RETENTION_DAYS_WORDS"])
     with database.atomic():
-        requests = MentorRequest.update(note="", decline_message="").where(
-            (MentorRequest.status != request_rules.PENDING) & (MentorRequest.decided_at < words_before)
-            & ((MentorRequest.note != "") | (MentorRequest.decline_message != ""))).execute()
+        requests = MentorRequest.update(**REQUEST_WORDS).where(
+            MentorRequest.status.not_in([request_rules.PENDING, request_rules.BACKUP])
+            & (MentorRequest.decided_at < words_before)
+            & ((MentorRequest.note != "") | (MentorRequest.decline_message != "") | (MentorRequest.question != "")
+               | (MentorRequest.reply != ""))).execute()
         emails = Email.update(text_body="", html_body="", attachments=[]).where(
             (Email.status == Email.SENT) & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
         closed_long_ago = Relationship.select(Relationship.id).where(

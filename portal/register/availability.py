@@ -35,6 +35,8 @@ def set_availability(mentor: MentorProfile, by: User, **fields) -> dict | None:
     the capacity would now be below the places taken."""
     if not fields or not set(fields) <= set(AVAILABILITY):
         raise TypeError(f"set_availability takes some of {AVAILABILITY}, not {sorted(fields)}")
+    if fields.get("paused") is False:
+        fields["paused_until"] = None  # unpausing ends a pause set until a day, too
     with database.atomic():
         current = MentorProfile.get_by_id(mentor.id)
         changes = {f: [profiles.as_history(getattr(current, f)), profiles.as_history(v)] for f, v in fields.items() if getattr(current, f) != v}
@@ -98,3 +100,26 @@ def return_from_leave(now: datetime) -> int:
             returned += 1
         waitlist.offer_free_places(mentor.id, now)
     return returned
+
+
+def end_pauses(now: datetime) -> int:
+    """A pause a mentor set until a day they chose (when answering a request) ends after that day: they
+    are told, once, and their free places are offered to anyone waiting."""
+    today = clock.to_london(now).date()
+    ended = list(MentorProfile.select(MentorProfile.id, MentorProfile.paused_until)
+                 .where(MentorProfile.paused_until < today).limit(500))
+    lifted = 0
+    for mentor in ended:
+        with database.atomic():
+            if not MentorProfile.update(paused=False, paused_until=None).where(
+                    (MentorProfile.id == mentor.id) & (MentorProfile.paused_until == mentor.paused_until)).execute():
+                continue
+            ProfileChange.create(mentor=mentor.id, changes={
+                "paused": [True, False], "paused_until": [mentor.paused_until.isoformat(), None]})
+            profile = MentorProfile.get_by_id(mentor.id)
+            emails.send_pause_ended(mentor, User.get_by_id(profile.user_id),
+                                    visible=mentor_state(profile, today) in availability.OFFERED)
+            audit.record(None, "pause_ended", profile)
+            lifted += 1
+        waitlist.offer_free_places(mentor.id, now)
+    return lifted

@@ -2,20 +2,13 @@
 bio, and (without CSRF) to check each row of a CSV import: one set of rules for all three."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.core import reference
-from portal.core.forms import choices, date_field, email_field, name_field, strip
+from portal.core.forms import MultiCheckboxField, choices, date_field, email_field, name_field, strip
 
 TEXT_LIMIT = 1500
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _text(label, limit, description="", required=None):
@@ -49,6 +42,10 @@ class MentorProfileForm(FlaskForm):
                            "Your own return, and any support you used.")
     experience_away = _text("Experience of time away from training (optional)", TEXT_LIMIT,
                             "Parental leave, time out of programme, illness: whatever you are happy to share.")
+    time_away = MultiCheckboxField("Kinds of time away you are happy for mentees to find you by (optional)",
+                                   choices=choices(reference.TIME_AWAY.items()),
+                                   description="Mentees can filter by these, and a mentee who shares one sees it "
+                                               "on your card. Tick only what you are happy to share.")
     why_mentor = _text("Why you became a peer mentor", 1000, required="Say why you became a peer mentor")
     slots = MultiCheckboxField("When you are usually free", choices=choices((s, s) for s in reference.SLOTS),
                                validate_choice=True)
@@ -91,7 +88,7 @@ class MentorProfileForm(FlaskForm):
         """The profile fields as the register stores them."""
         names = ["grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt", "experience_away",
                  "why_mentor", "availability_notes", "meets_in_person", "meets_online", "interests",
-                 "contact_details", "slots", "platforms"]
+                 "contact_details", "slots", "platforms", "time_away"]
         values = {name: self[name].data for name in names}
         values["specialty"] = values["specialty"] or ""
         values["locations"] = self.locations.data if self.meets_in_person.data else ""

@@ -21,7 +21,7 @@ from portal.register.forms import ImportRowForm
 # separated by semicolons; yes/no cells take yes, no, y, n, true, false, 1 or 0.
 COLUMNS = ["email", "name", "grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt",
            "experience_away", "why_mentor", "slots", "availability_notes", "meets_online", "platforms",
-           "meets_in_person", "locations", "interests", "contact_details", "capacity"]
+           "meets_in_person", "locations", "interests", "contact_details", "capacity", "time_away"]
 REQUIRED = {"email", "name"}
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -34,6 +34,7 @@ EXAMPLE = {
     "slots": "mon-evening; wed-evening; sat-morning", "availability_notes": "Not in August",
     "meets_online": "yes", "platforms": "teams; zoom", "meets_in_person": "yes", "locations": "Leeds; Harrogate",
     "interests": "Running, baking", "contact_details": "07700 900123", "capacity": "2",
+    "time_away": "parental_leave; phased_return",
 }
 
 
@@ -143,6 +144,11 @@ def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
             by_label = {label.lower(): key for key, label in reference.PLATFORMS.items()}
             for platform in _split(value):
                 formdata.add(name, by_label.get(platform.lower(), platform.lower()))
+        elif name == "time_away":
+            # Each tag by its key or its label; labels have commas in them, so only semicolons part them.
+            by_label = {label.lower(): key for key, label in reference.TIME_AWAY.items()}
+            for tag in (part.strip() for part in value.split(";") if part.strip()):
+                formdata.add(name, by_label.get(tag.lower(), tag.lower()))
         elif name == "capacity":
             formdata.add(name, value or "2")
         elif name == "locations":
@@ -159,8 +165,12 @@ def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
         checked.problems.append(RowProblem(line, row.get("email", ""), messages))
         return
     seen[email] = line
+    values = form.values()
+    if "time_away" not in row:
+        # A file from before the column existed says nothing of time away: what a mentor chose stays.
+        del values["time_away"]
     checked.rows.append({"line": line, "email": email, "name": form.name.data, "capacity": form.capacity.data,
-                         "values": form.values()})
+                         "values": values})
 
 
 def without_person(data: bytes, email: str) -> bytes | None:

@@ -13,8 +13,8 @@ BIO_FIELDS = ["grade", "school", "specialty", "trust", "gender", "pronouns", "ex
               "contact_details"]
 
 
-# Choices kept as MentorOption rows; "day" rows are derived from the slots.
-CHOICE_FIELDS = ["slots", "platforms"]
+# Choices kept as MentorOption rows; "day" rows are derived from the slots, "place" rows from the locations.
+CHOICE_FIELDS = ["slots", "platforms", "time_away"]
 
 
 LABELS = {
@@ -24,6 +24,7 @@ LABELS = {
     "availability_notes": "Restrictions on availability", "meets_in_person": "Meets face to face",
     "meets_online": "Meets by video or phone", "locations": "Places to meet", "interests": "Interests",
     "contact_details": "Contact details", "slots": "Availability", "platforms": "Platforms", "photo": "Photo",
+    "time_away": "Time away", "paused_until": "Paused until",
     "capacity": "Capacity", "paused": "Paused", "leave_from": "Leave from", "leave_until": "Leave until",
     "listed": "On the register", "course_part1_on": "Course part 1", "course_part2_on": "Course part 2",
     "last_supervision_on": "Last supervision",
@@ -41,18 +42,19 @@ def places(text: str) -> list[str]:
 
 
 def choices_of(mentor: MentorProfile) -> dict[str, list[str]]:
-    """The mentor's slots and platforms, in reference order."""
+    """The mentor's slots, platforms and kinds of time away, in reference order."""
     rows = MentorOption.select(MentorOption.kind, MentorOption.value).where(MentorOption.mentor == mentor)
     return choices_from_rows(rows)
 
 
 def choices_from_rows(rows) -> dict[str, list[str]]:
-    found = {"slot": set(), "platform": set()}
+    found = {"slot": set(), "platform": set(), "away": set()}
     for row in rows:
         if row.kind in found:
             found[row.kind].add(row.value)
     return {"slots": [s for s in reference.SLOTS if s in found["slot"]],
-            "platforms": [p for p in reference.PLATFORMS if p in found["platform"]]}
+            "platforms": [p for p in reference.PLATFORMS if p in found["platform"]],
+            "time_away": [t for t in reference.TIME_AWAY if t in found["away"]]}
 
 
 def option_rows(mentor_values: dict) -> set[tuple[str, str]]:
@@ -60,6 +62,7 @@ def option_rows(mentor_values: dict) -> set[tuple[str, str]]:
     rows = {("slot", slot) for slot in slots}
     rows |= {("day", slot.split("-")[0]) for slot in slots}
     rows |= {("platform", platform) for platform in mentor_values.get("platforms", [])}
+    rows |= {("away", tag) for tag in mentor_values.get("time_away", [])}
     rows |= {("place", place.lower()[:60]) for place in places(mentor_values.get("locations", ""))}
     return rows
 

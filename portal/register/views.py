@@ -10,6 +10,7 @@ from portal.register.editing import (availability_status, profile_form_data, pro
                                      save_profile)
 from portal.register.forms import AvailabilityForm, ProfileEditForm
 from portal.register.uploads import pending_key
+from portal.requests import responsiveness
 
 bp = Blueprint("register", __name__)
 
@@ -19,7 +20,8 @@ bp = Blueprint("register", __name__)
 def profile():
     mentor = current_user.mentor
     return render_template("register/profile.html", mentor=mentor, choices=profiles.choices_of(mentor),
-                           state=mentor_state(mentor, clock.today_london()))
+                           state=mentor_state(mentor, clock.today_london()),
+                           answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
 
 
 @bp.route("/mentor/profile/edit", methods=["GET", "POST"])

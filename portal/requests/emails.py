@@ -64,10 +64,18 @@ UNMATCHED = {
 }
 
 
-def send_unmatched(mentor_request: MentorRequest, action: str, mentor_leaving: bool) -> None:
-    """The mentee is told their request ended and is invited to choose again; without the mentor's name
-    when the mentor's data is being erased."""
+# Why the mentor asked is no longer being asked, in the mentee's emails about their backups.
+WHY_ENDED = {"request_declined": "declined", "request_expired": "expired", "request_closed": "closed"}
+
+
+def send_unmatched(mentor_request: MentorRequest, action: str, mentor_leaving: bool,
+                   asked: MentorRequest | None = None, skipped: list[MentorRequest] = ()) -> None:
+    """The mentee is told their request ended: that their next backup has been asked, or, when there is
+    no one left, invited to choose again; without the mentor's name when the mentor's data is being erased."""
     if action not in UNMATCHED:
+        return
+    if asked is not None or skipped:
+        _send_backup_news(mentor_request, action, mentor_leaving, asked, skipped)
         return
     mentee_user, mentor_user = mentor_request.mentee_user, mentor_request.mentor_user
     template, subject = UNMATCHED[action]
@@ -77,6 +85,43 @@ def send_unmatched(mentor_request: MentorRequest, action: str, mentor_leaving: b
               name=mentee_user.first_name, mentor_name="" if mentor_leaving else mentor_user.first_name,
               left=mentor_leaving, message=mentor_request.decline_message,
               url=links.external_url("directory.directory"), dedupe_key=f"{action}:{mentor_request.id}")
+
+
+def _send_backup_news(mentor_request: MentorRequest, action: str, mentor_leaving: bool,
+                      asked: MentorRequest | None, skipped: list[MentorRequest]) -> None:
+    mentee_user = mentor_request.mentee_user
+    context = dict(user=mentee_user, name=mentee_user.first_name, why=WHY_ENDED[action], left=mentor_leaving,
+                   mentor_name="" if mentor_leaving else mentor_request.mentor_user.first_name,
+                   message=mentor_request.decline_message,
+                   skipped=[backup.mentor_user.first_name for backup in skipped],
+                   dedupe_key=f"{action}:{mentor_request.id}")
+    if asked is not None:
+        mail.send(mentee_user.email, "request_passed_on", f"We have asked your backup, {asked.mentor_user.first_name}",
+                  asked_name=asked.mentor_user.first_name, deadline=asked.deadline,
+                  url=links.external_url("mentoring.mine"), **context)
+    else:
+        mail.send(mentee_user.email, "request_choices_ended", "None of your choices can take you on just now",
+                  url=links.external_url("directory.directory"), **context)
+
+
+def send_question(mentor_request: MentorRequest) -> None:
+    """The mentor's question before answering: the mentee replies in the portal."""
+    mentee_user = mentor_request.mentee_user
+    mail.send(mentee_user.email, "request_question", f"{mentor_request.mentor_user.first_name} has a question before "
+              "answering", user=mentee_user, name=mentee_user.first_name,
+              mentor_name=mentor_request.mentor_user.first_name, question=mentor_request.question,
+              deadline=mentor_request.deadline, url=links.external_url("mentoring.mine"),
+              dedupe_key=f"request-question:{mentor_request.id}")
+
+
+def send_reply(mentor_request: MentorRequest, now: datetime) -> None:
+    """The mentee's answer to the mentor's question, with the link to answer the request."""
+    mentor_user = mentor_request.mentor_user
+    mail.send(mentor_user.email, "request_reply", f"{mentor_request.mentee_user.first_name} has answered your "
+              "question", user=mentor_user, name=mentor_user.first_name,
+              mentee_name=mentor_request.mentee_user.first_name, question=mentor_request.question,
+              reply=mentor_request.reply, deadline=mentor_request.deadline, url=_answer_url(mentor_request, now),
+              dedupe_key=f"request-reply:{mentor_request.id}")
 
 
 def send_cancelled(mentor_request: MentorRequest, mentee_leaving: bool) -> None:

@@ -1,11 +1,13 @@
-"""The life of a MentorRequest: made, answered (accepted, which opens the relationship, or declined),
-cancelled by the mentee, closed when the mentor goes away, expired at its deadline, and the reminders
-before it. Its states and who may move them are rules/requests.py.
+"""The life of a MentorRequest: made (with up to two backups), answered (accepted, which opens the
+relationship, or declined, perhaps with a pause), cancelled by the mentee, closed when the mentor goes
+away, expired at its deadline, and the reminders and the one question before it. Its states and who may
+move them are rules/requests.py.
 
-Every move of a request is a conditional update from "pending", so of two people acting at
-once (a mentor clicking twice, or in the email and the portal) exactly one succeeds; emails
-carry dedupe keys, so nothing is sent twice."""
-from datetime import datetime
+Every move of a request is a conditional update from the state it was read in, so of two people acting
+at once (a mentor clicking twice, or in the email and the portal) exactly one succeeds; emails carry
+dedupe keys, so nothing is sent twice. When a request ends without a match, the next backup is asked
+in the same transaction, taking its mentor's place by the same conditional update as a new request."""
+from datetime import date, datetime
 
 from flask import current_app
 from peewee import IntegrityError, fn
@@ -13,8 +15,8 @@ from peewee import IntegrityError, fn
 from portal.core import audit, clock, links
 from portal.core.db import database
 from portal.core.refused import Refused
-from portal.models import (MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry, away_on,
-                           mentor_state)
+from portal.models import (MenteeProfile, MentorProfile, MentorRequest, ProfileChange, Relationship, User,
+                           WaitlistEntry, available_on, away_on, mentor_state)
 from portal.requests import emails, waitlist
 from portal.rules import availability
 from portal.rules import mentoring as mentoring_rules
@@ -35,26 +37,63 @@ def active_relationship(mentee: MenteeProfile) -> Relationship | None:
     return Relationship.get_or_none((Relationship.mentee == mentee) & (Relationship.status == mentoring_rules.ACTIVE))
 
 
+def backups_of(mentee_id: int) -> list[MentorRequest]:
+    """The backups a mentee named that are still waiting their turn, in order."""
+    return list(MentorRequest.select().where((MentorRequest.mentee == mentee_id)
+                                             & (MentorRequest.status == rules.BACKUP)).order_by(MentorRequest.choice))
+
+
+def _standing(mentee_id: int, mentor: MentorProfile, today: date) -> str:
+    """Where a mentor stands for this mentee: a full mentor who is holding a place for them (from their
+    waiting list) is open to them."""
+    state = mentor_state(mentor, today)
+    holds_offer = WaitlistEntry.select().where(
+        (WaitlistEntry.mentee == mentee_id) & (WaitlistEntry.mentor == mentor.id)
+        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).exists()
+    return availability.OPEN if holds_offer and state == availability.FULL else state
+
+
 def why_cannot_request(user: User, mentor: MentorProfile) -> str | None:
     mentee = user.mentee
-    holds_offer = WaitlistEntry.select().where(
-        (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
-        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).exists()
-    state = mentor_state(mentor, clock.today_london())
     return rules.why_cannot_request(
         is_self=mentor.user_id == user.id, confirmed=bool(user.email_confirmed_at),
         deactivated=bool(mentee.deactivated_at), has_waiting_request=waiting_request(mentee) is not None,
         has_active_relationship=active_relationship(mentee) is not None,
-        mentor_state=availability.OPEN if holds_offer and state == availability.FULL else state)
+        mentor_state=_standing(mentee.id, mentor, clock.today_london()))
 
 
-def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
+def backup_problems(user: User, asking_id: int, chosen: list[int]) -> dict[int, str]:
+    """Why each named backup (mentor ids, in order) cannot be one, by its place in the list."""
+    offered = {m.id for m in MentorProfile.select(MentorProfile.id).join(User).where(
+        MentorProfile.id.in_(chosen) & available_on(clock.today_london()))} if chosen else set()
+    return rules.check_backups(asking_id, chosen, offered, user.mentor.id if user.mentor else None)
+
+
+def _check_backups(user: User, asking_id: int, backups: list[tuple[MentorProfile, str]]) -> None:
+    problems = backup_problems(user, asking_id, [mentor.id for mentor, _ in backups])
+    notes = [rules.check_note(note) for _, note in backups if note]
+    if problems or any(notes):
+        raise RequestRefused(next(iter(problems.values()), None) or next(p for p in notes if p))
+
+
+def _add_backups(mentee_id: int, backups: list[tuple[MentorProfile, str]], note: str, now: datetime,
+                 deadline: datetime) -> None:
+    """Backups wait their turn holding no place; a backup without a note of its own carries the
+    request's. Its deadline is set afresh when its turn comes."""
+    for choice, (mentor, backup_note) in enumerate(backups, start=2):
+        MentorRequest.create(mentee=mentee_id, mentor=mentor.id, note=(backup_note or note).strip(), created_at=now,
+                             deadline=deadline, status=rules.BACKUP, choice=choice)
+
+
+def make_request(user: User, mentor: MentorProfile, note: str,
+                 backups: list[tuple[MentorProfile, str]] = ()) -> MentorRequest:
+    """Ask `mentor`, naming up to two `backups` (mentor, note) to be asked in turn if it comes to nothing."""
     now = clock.now()
     problem = rules.check_note(note) or why_cannot_request(user, mentor)
     if problem:
         raise RequestRefused(problem)
+    _check_backups(user, mentor.id, list(backups))
     mentee = user.mentee
-    config = current_app.config
     with database.atomic():
         # The mentee's row first, held until the request is in: a deactivation running at the same
         # time has either finished (so this refuses) or waits, then sees the request and leaves them be.
@@ -68,28 +107,109 @@ def make_request(user: User, mentor: MentorProfile, note: str) -> MentorRequest:
         if not waitlist.take_offer(mentee, mentor) and not waitlist.take_place(mentor.id):
             raise RequestRefused("Someone else has just taken this mentor's last place: you can join their "
                                  "waiting list")
-        deadline = workdays.deadline(now, config["ANSWER_WORKING_DAYS"])
-        reminders = [t for t in workdays.reminder_times(deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
-                                                        config["REMINDER_HOUR"]) if t > now]
+        deadline, reminder = _deadline_and_reminder(now)
         try:
             with database.atomic():
                 mentor_request = MentorRequest.create(mentee=mentee, mentor=mentor, note=note.strip(), created_at=now,
-                                               deadline=deadline,
-                                               next_reminder_at=reminders[0] if reminders else None)
+                                                      deadline=deadline, next_reminder_at=reminder)
         except IntegrityError:
             # Another request of theirs got in first (two tabs, say): one waiting request at a time.
             raise RequestRefused("You are already waiting for a mentor's answer: you can ask one mentor at a "
                                  "time") from None
+        _add_backups(mentee.id, list(backups), note, now, deadline)
         emails.send_request(mentor_request, now)
         audit.record(user, "requested_mentor", mentor_request)
     return mentor_request
 
 
-def decide(mentor_request: MentorRequest, action: str, by: User, role: str, message: str = "", link=None) -> MentorRequest:
-    """Accept or decline a waiting request. Raises RequestRefused saying what happened when it is
-    no longer waiting (answered already, cancelled, expired)."""
+def _deadline_and_reminder(now: datetime) -> tuple[datetime, datetime | None]:
+    config = current_app.config
+    deadline = workdays.deadline(now, config["ANSWER_WORKING_DAYS"])
+    reminders = [t for t in workdays.reminder_times(deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
+                                                    config["REMINDER_HOUR"]) if t > now]
+    return deadline, reminders[0] if reminders else None
+
+
+def change_backups(user: User, mentor_request: MentorRequest, backups: list[tuple[MentorProfile, str]]) -> None:
+    """Replace the backups of the request waiting for an answer (none: drop them all)."""
+    now = clock.now()
+    if user.mentee is None or mentor_request.mentee_id != user.mentee.id:
+        raise RequestRefused("Only the mentee who asked can change the backups of a request")
+    _check_backups(user, mentor_request.mentor_id, backups)
+    with database.atomic():
+        # The mentee's row first, as a request ending does before it asks the next backup: the two take turns.
+        MenteeProfile.update(period_started_at=MenteeProfile.period_started_at).where(
+            MenteeProfile.id == mentor_request.mentee_id).execute()
+        current = MentorRequest.get_by_id(mentor_request.id)
+        if current.status != rules.PENDING:
+            raise RequestRefused(f"{_what_happened(current)}, so your backups were not changed: see where your "
+                                 "request stands now")
+        _drop_backups(current.mentee_id, now, rules.MENTEE)
+        _add_backups(current.mentee_id, backups, current.note, now, current.deadline)
+        audit.record(user, "changed_backups", current)
+
+
+def _drop_backups(mentee_id: int, now: datetime, by: str) -> int:
+    return MentorRequest.update(status=rules.DROPPED, decided_at=now, decided_by=by).where(
+        (MentorRequest.mentee == mentee_id) & (MentorRequest.status == rules.BACKUP)).execute()
+
+
+def _pass_on(ended: MentorRequest, now: datetime) -> tuple[MentorRequest | None, list[MentorRequest]]:
+    """After a request ended without a match: ask the mentee's next backup with a free place, skipping
+    those without one. Returns the backup asked (None: the mentee chooses again) and those skipped."""
+    remaining, skipped = backups_of(ended.mentee_id), []
+    today = clock.to_london(now).date()
+    while remaining:
+        mentors = {m.id: m for m in MentorProfile.select(MentorProfile, User).join(User).where(
+            MentorProfile.id.in_([b.mentor_id for b in remaining]))}
+        plan = rules.next_in_line(ended.status, [_standing(ended.mentee_id, mentors[b.mentor_id], today)
+                                                 for b in remaining])
+        skipped += [remaining[i] for i in plan.skip if _skip(remaining[i], now)]
+        if plan.back_to_choosing:
+            return None, skipped
+        backup = remaining[plan.ask]
+        if _ask_backup(backup, mentors[backup.mentor_id], now):
+            return MentorRequest.get_by_id(backup.id), skipped
+        # Its mentor's last place went a moment ago: passed over like the others.
+        if _skip(backup, now):
+            skipped.append(backup)
+        remaining = remaining[plan.ask + 1:]
+    return None, skipped
+
+
+def _skip(backup: MentorRequest, now: datetime) -> bool:
+    return bool(MentorRequest.update(status=rules.SKIPPED, decided_at=now, decided_by=rules.SYSTEM).where(
+        (MentorRequest.id == backup.id) & (MentorRequest.status == rules.BACKUP)).execute())
+
+
+def _ask_backup(backup: MentorRequest, mentor: MentorProfile, now: datetime) -> bool:
+    """Send a backup its request: it takes a place (or the one its mentor holds for this mentee) and has
+    a fresh deadline, as any new request; False, changing nothing, when the mentor has no place left."""
+    deadline, reminder = _deadline_and_reminder(now)
+    with database.atomic() as step:
+        if not MentorRequest.update(status=rules.PENDING, created_at=now, deadline=deadline, next_reminder_at=reminder,
+                                    reminders_sent=0).where(
+                (MentorRequest.id == backup.id) & (MentorRequest.status == rules.BACKUP)).execute():
+            return False
+        mentee = MenteeProfile.get_by_id(backup.mentee_id)
+        if not waitlist.take_offer(mentee, mentor) and not waitlist.take_place(mentor.id):
+            step.rollback()
+            return False
+        asked = MentorRequest.get_by_id(backup.id)
+        emails.send_request(asked, now)
+        audit.record(None, "asked_backup", asked)
+    return True
+
+
+def decide(mentor_request: MentorRequest, action: str, by: User, role: str, message: str = "", link=None,
+           pause_until: date | None = None) -> MentorRequest:
+    """Accept or decline a waiting request, and with the same press, if `pause_until` is given, stop new
+    requests until the end of that day. Raises RequestRefused saying what happened when it is no longer
+    waiting (answered already, cancelled, expired)."""
     now = clock.now()
     problem = rules.check_decline_message(message)  # a message goes with either answer
+    if pause_until is not None:
+        problem = problem or availability.check_pause_until(pause_until, clock.to_london(now).date())
     if problem:
         raise RequestRefused(problem)
     current = MentorRequest.get_by_id(mentor_request.id)
@@ -107,11 +227,26 @@ def decide(mentor_request: MentorRequest, action: str, by: User, role: str, mess
         if link is not None:
             links.spend(link)
         mentor_request = MentorRequest.get_by_id(mentor_request.id)
+        # The pause first, so the place a decline frees is not offered to the mentor's waiting list.
+        if pause_until is not None:
+            pause_new_requests(mentor_request.mentor_id, by, pause_until, now)
         if action == "accept":
             _start_relationship(mentor_request, by, now)
         else:
             _end_unmatched(mentor_request, now, "request_declined", by)
     return mentor_request
+
+
+def pause_new_requests(mentor_id: int, by: User, until: date, now: datetime) -> None:
+    """The mentor stops new requests until the end of `until` (register.availability.end_pauses lifts it):
+    from now on they are a paused mentor, so requests waiting for them close as for any pause."""
+    current = MentorProfile.get_by_id(mentor_id)
+    MentorProfile.update(paused=True, paused_until=until).where(MentorProfile.id == mentor_id).execute()
+    ProfileChange.create(mentor=mentor_id, changed_by=by, changes={
+        "paused": [current.paused, True],
+        "paused_until": [current.paused_until.isoformat() if current.paused_until else None, until.isoformat()]})
+    audit.record(by, "paused_new_requests", current, detail=f"until {until.isoformat()}")
+    close_requests_to(MentorProfile.get_by_id(mentor_id), now)
 
 
 def _what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
@@ -128,7 +263,9 @@ def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) 
                                        opened_at=now)
     MenteeProfile.update(matched_at=now).where(
         (MenteeProfile.id == mentor_request.mentee_id) & MenteeProfile.matched_at.is_null()).execute()
-    # Matched now: any other waiting lists are left, and places held there go to the next in line.
+    # Matched now: backups are not needed, other waiting lists are left, and places held there go to the
+    # next in line.
+    _drop_backups(mentor_request.mentee_id, now, rules.SYSTEM)
     waitlist.leave_all(mentor_request.mentee_id, by)
     emails.send_accepted(mentor_request, relationship)
     audit.record(by, "accepted_request", mentor_request)
@@ -138,14 +275,22 @@ def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) 
 def _end_unmatched(mentor_request: MentorRequest, now: datetime, action: str, by: User | None,
                    mentor_leaving: bool = False) -> None:
     """A request that ended without a match: the place goes back (perhaps to the waiting list),
-    the mentee's time spent waiting does not count towards deactivation, and the mentee is told
-    (without the mentor's name when the mentor's data is being erased)."""
+    the mentee's time spent waiting does not count towards deactivation, the next backup is asked
+    (unless the mentee cancelled), and the mentee is told (without the mentor's name when the mentor's
+    data is being erased)."""
     waitlist.release_place(mentor_request.mentor_id, now)
     mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
-    # The time waited does not count, and any warnings start again for the new date.
+    # The time waited does not count, and any warnings start again for the new date. This holds the
+    # mentee's row, so a change to their backups made meanwhile waits, then finds the request moved on.
     MenteeProfile.update(period_started_at=mentee.period_started_at + (now - mentor_request.created_at),
                          deactivation_warnings=0).where(MenteeProfile.id == mentee.id).execute()
-    emails.send_unmatched(mentor_request, action, mentor_leaving)
+    ended = MentorRequest.get_by_id(mentor_request.id)
+    if ended.status in rules.PASSES_ON:
+        asked, skipped = _pass_on(ended, now)
+    else:
+        _drop_backups(mentee.id, now, rules.SYSTEM)
+        asked, skipped = None, []
+    emails.send_unmatched(ended, action, mentor_leaving, asked, skipped)
     audit.record(by, action, mentor_request)
 
 
@@ -241,3 +386,45 @@ def close_for_away_mentors(now: datetime, limit: int = 200) -> int:
     mentor_ids = {r.mentor_id for r in MentorRequest.select(MentorRequest.mentor).join(MentorProfile).join(User)
                   .where((MentorRequest.status == rules.PENDING) & away_on(today)).limit(limit)}
     return sum(close_requests_to(MentorProfile.get_by_id(mentor_id), now) for mentor_id in mentor_ids)
+
+
+def drop_backups_to(mentor: MentorProfile) -> int:
+    """A mentor leaving the scheme (their data erased) is taken off every backup list they are on; their
+    mentees were never told of those, so no one is told."""
+    return MentorRequest.update(status=rules.DROPPED, decided_at=clock.now(), decided_by=rules.SYSTEM).where(
+        (MentorRequest.mentor == mentor.id) & (MentorRequest.status == rules.BACKUP)).execute()
+
+
+def ask_question(mentor_request: MentorRequest, by: User, question: str) -> None:
+    """The mentor's one short question before answering, sent to the mentee through the portal (neither
+    sees the other's contact details). The deadline stays where it was."""
+    problem = rules.check_question(question)
+    if problem:
+        raise RequestRefused(problem)
+    now = clock.now()
+    with database.atomic():
+        if not MentorRequest.update(question=question.strip(), question_at=now).where(
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
+                & (MentorRequest.deadline > now) & (MentorRequest.question == "")).execute():
+            current = MentorRequest.get_by_id(mentor_request.id)
+            raise RequestRefused(_what_happened(current, "You have already asked a question of this request"))
+        asked = MentorRequest.get_by_id(mentor_request.id)
+        emails.send_question(asked)
+        audit.record(by, "asked_question", asked)
+
+
+def reply_to_question(mentor_request: MentorRequest, user: User, reply: str) -> None:
+    """The mentee's answer, shown to the mentor on the page where they answer the request."""
+    problem = rules.check_reply(reply)
+    if problem:
+        raise RequestRefused(problem)
+    now = clock.now()
+    with database.atomic():
+        if not MentorRequest.update(reply=reply.strip(), reply_at=now).where(
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
+                & (MentorRequest.question != "") & (MentorRequest.reply == "")).execute():
+            current = MentorRequest.get_by_id(mentor_request.id)
+            raise RequestRefused(_what_happened(current, "You have already answered this question"))
+        replied = MentorRequest.get_by_id(mentor_request.id)
+        emails.send_reply(replied, now)
+        audit.record(user, "answered_question", replied)

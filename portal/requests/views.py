@@ -30,16 +30,29 @@ def cancel(request_id):
 
 def _answer_page(mentor_request: MentorRequest, form: AnswerForm, token: str | None = None, status=200):
     mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
-    return render_template("requests/answer.html", mentor_request=mentor_request, mentee=mentee, mentee_user=mentee.user,
-                           form=form, token=token), status
+    # The mentor answering (from their email, or signed in), not the team answering for them, may pause.
+    as_mentor = token is not None or (current_user.is_authenticated and current_user.mentor is not None
+                                      and current_user.mentor.id == mentor_request.mentor_id)
+    return render_template("requests/answer.html", mentor_request=MentorRequest.get_by_id(mentor_request.id),
+                           mentee=mentee, mentee_user=mentee.user, form=form, token=token, as_mentor=as_mentor), status
 
 
 def _answer(mentor_request: MentorRequest, form: AnswerForm, by: User, role: str, link=None, token=None):
-    """Act on a submitted answer; the page to show next."""
+    """Act on a submitted answer, or send the mentor's question; the page to show next."""
     if not form.validate_on_submit():
         return _answer_page(mentor_request, form, token, 400)
+    if form.action.data == "question":
+        with refusal_shown(form.question):
+            mentor_requests.ask_question(mentor_request, by, form.question.data)
+            flash(f"Your question has gone to {mentor_request.mentee_user.first_name}. Their answer will appear "
+                  "here, and we will email it to you.", "success")
+            return redirect(url_for("requests.respond", token=token) if token
+                            else url_for("requests.answer", request_id=mentor_request.id))
+        return _answer_page(mentor_request, form, token, 409)
+    pause_until = form.pause_until.data if role == rules.MENTOR else None
     try:
-        decided = mentor_requests.decide(mentor_request, form.action.data, by, role, form.message.data or "", link=link)
+        decided = mentor_requests.decide(mentor_request, form.action.data, by, role, form.message.data or "", link=link,
+                                         pause_until=pause_until)
     except Refused as refused:
         return render_template("requests/answered.html", mentor_request=MentorRequest.get_by_id(mentor_request.id),
                                problem=str(refused)), 409

@@ -1,6 +1,6 @@
 """Whether a mentor is available to mentees today: the one rule behind the directory, requests,
 the waiting list and the sweeps (portal/mentors.py writes the same rule as a query)."""
-from datetime import date
+from datetime import date, timedelta
 
 NOT_SET_UP, UNLISTED, PAUSED, ON_LEAVE, CLOSED, FULL, OPEN = (
     "not_set_up", "unlisted", "paused", "leave", "closed", "full", "open")
@@ -29,3 +29,16 @@ def state(*, login_set_up: bool, listed: bool, paused: bool, leave_from: date | 
     if capacity <= 0:
         return CLOSED
     return FULL if places_taken >= capacity else OPEN
+
+
+# A mentor can stop new requests from the page where they answer one, until a day they choose.
+LONGEST_PAUSE_DAYS = 366
+
+
+def check_pause_until(until: date, today: date) -> str | None:
+    """Why a mentor cannot pause until `until`, or None: new requests start again the day after it."""
+    if until <= today:
+        return "The date must be after today"
+    if until > today + timedelta(days=LONGEST_PAUSE_DAYS):
+        return "The date must be within a year of today. For longer, ask the team to take you off the register"
+    return None

@@ -52,6 +52,9 @@ KINDS = {
     "session_reminder": ACTION,  # tomorrow
     "session_outcome": ACTION,  # did it take place?
     "close_suggested": ACTION,  # agree to end, or not
+    "request_choices_ended": ACTION,  # no backup left: choose again
+    "request_question": ACTION,  # the mentor waits for the mentee's answer before deciding
+    "request_reply": ACTION,  # the mentee's answer: the request still waits for the mentor
     "inbox_reply": ACTION,  # the team writing to one person
     "session_cancelled": CANCELLATION,
     "session_cancelled_own": CANCELLATION,
@@ -63,6 +66,8 @@ KINDS = {
     "request_expired_mentor": NEWS,
     "waitlist_closed": NEWS,
     "leave_ended": NEWS,
+    "pause_ended": NEWS,
+    "request_passed_on": NEWS,  # the next choice has been asked: nothing to do but wait
     "window_nudge": NEWS,
     "survey_invite": NEWS,
     "inbox_new": TEAM,

@@ -75,7 +75,7 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
         with page.expect_download() as download:
             page.get_by_role("link", name="Download these figures as CSV").click()
         rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
-        assert rows[0] == ["report", "group", "people"]
+        assert rows[0] == ["report", "group", "value"]
         assert ["Mentees signing up, by month", "November 2026", "fewer than 5"] in rows
     assert MenteeProfile.get().agreement_version == 1  # the mentee accepts version 2 at their next visit
     page.context.close()

@@ -4,6 +4,7 @@ from playhouse.schema_diff import diff_models
 from jobs.schedule import scheduler
 from jobs.sweeps import DAILY, EVERY_MINUTE
 from portal.core import db
+from portal.dev import history
 from portal.models import (MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship, SweepRun,
                            User)
 from tests.support.jobs import work
@@ -47,15 +48,18 @@ def test_demo_data_loads_once(app):
     assert "Demo data loaded." in runner.invoke(args=["demo", "load"]).output
     count = User.select().count()
     assert "nothing loaded" in runner.invoke(args=["demo", "load"]).output
-    assert User.select().count() == count == 10
+    assert User.select().count() == count == 10 + history.MENTEES + history.MORE_MENTORS  # and a year behind them
     # Something on every page: a request waiting, a match with a session booked, an item in the inbox,
-    # six mentors with every field and a photo.
-    assert MentorRequest.get(MentorRequest.status == "pending").mentee.user.email == "sam.rivers@example.org"
-    assert Relationship.get().mentee.user.email == "jordan.lee@example.org"
-    assert MentoringSession.get().status == "confirmed"
+    # six named mentors with every field and a photo.
+    sam, jordan = (User.get(User.email == email) for email in ("sam.rivers@example.org", "jordan.lee@example.org"))
+    waiting = MentorRequest.get(MentorRequest.mentee == sam.mentee)
+    assert (waiting.status, waiting.mentor.user.email) == ("pending", "priya.shah@example.org")
+    matched = Relationship.get(Relationship.mentee == jordan.mentee)
+    assert matched.mentor.user.email == "tom.oconnell@example.org" and matched.status == "active"
+    assert MentoringSession.get(MentoringSession.relationship == matched).status == "confirmed"
     assert InboxItem.get().kind == "interest"
-    listed = list(MentorProfile.select().where(MentorProfile.listed))
-    assert len(listed) == 6 and all(m.photo and m.why_mentor and m.trust and m.pronouns for m in listed)
+    named = list(MentorProfile.select().where(MentorProfile.photo.is_null(False)))
+    assert len(named) == 6 and all(m.why_mentor and m.trust and m.pronouns and m.listed for m in named)
 
 
 def test_every_sweep_is_scheduled(app_context):

@@ -26,6 +26,10 @@ REQUEST = dict(name="Priya", mentee_name="Jo", grade="ST3", specialty="Respirato
                note="Coming back after a year of parental leave,\nand nervous about nights.",
                deadline=date(2027, 1, 4), url="http://portal.test/respond/AbC_d-9")
 
+# A request ended and the backups: who was asked next, who was passed over.
+PASSED_ON = dict(name="Jo", mentor_name="Priya", why="declined", left=False, message="", skipped=[],
+                 asked_name="Tom", deadline=date(2027, 1, 4), url=URL)
+
 CONTEXTS = {
     "close_suggested": [dict(name="Jo", other_name="Priya", url=URL)],
     "confirm_email": [dict(name="Jo", url="http://portal.test/confirm/AbC_d-9", hours=48)],
@@ -67,6 +71,16 @@ CONTEXTS = {
     "request_expired_mentee": [dict(name="Jo", mentor_name="Priya", url="http://portal.test/mentors")],
     "request_expired_mentor": [dict(name="Priya", mentee_name="Jo")],
     "request_new": [REQUEST],
+    "request_passed_on": [dict(PASSED_ON, why="declined", message="My rota is full until March, sorry."),
+                          dict(PASSED_ON, why="expired", skipped=["Sam"]),
+                          dict(PASSED_ON, why="closed", left=True, mentor_name="", skipped=["Sam", "Alex"])],
+    "request_choices_ended": [dict(PASSED_ON, why="declined", skipped=["Sam"], url="http://portal.test/mentors"),
+                              dict(PASSED_ON, why="closed", skipped=["Sam", "Alex"], message="",
+                                   url="http://portal.test/mentors")],
+    "request_question": [dict(name="Jo", mentor_name="Priya", question="Would evenings suit you?\nOr weekends?",
+                              deadline=date(2027, 1, 4), url=URL)],
+    "request_reply": [dict(REQUEST, question="Would evenings suit you?", reply="Evenings are best.\nAfter 7pm.")],
+    "pause_ended": [dict(name="Priya", visible=True, url=URL), dict(name="Priya", visible=False, url=URL)],
     "request_reminder": [dict(REQUEST, last_day=False), dict(REQUEST, last_day=True)],
     "reset_password": [dict(name="Jo", minutes=30, url="http://portal.test/password/reset/AbC_d-9")],
     "role_added": [dict(name="Bea", inviter="Ada Admin", role="a member of the admin team",

@@ -301,3 +301,54 @@ def test_a_mentor_going_away_and_the_closing_of_their_requests_happen_at_once(ap
     assert MentorRequest.get_by_id(mentor_request.id).status == "accepted" and Relationship.get().status == "active"
     gone = MentorProfile.get_by_id(priya.id)
     assert gone.paused if away == "paused" else not gone.listed
+
+
+def _asking_with_backup(app, mentee_email, first_email, backup):
+    """A mentee asking a mentor of their own, naming `backup`; the request."""
+    with app.app_context():
+        mentee = make_user(mentee_email, mentee_email.split("@")[0].title(), mentee=True)
+        first = make_mentor(first_email, first_email.split("@")[0].title())
+        return mentor_requests.make_request(mentee, first, NOTE, [(backup, "")])
+
+
+@on_postgres
+def test_a_backup_filling_up_at_the_moment_of_the_cascade_is_skipped_never_overfilled(app, app_context):
+    tom = make_mentor("tom@example.org", "Tom Lee", capacity=1)
+    grace = make_mentor("grace@example.org", "Grace Adeyemi")
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    waiting = mentor_requests.make_request(jo, priya, NOTE, [(tom, ""), (grace, "")])
+    kim = make_user("kim@example.org", "Kim Park", mentee=True)
+
+    with holding(MentorProfile, tom.id):  # the moment the cascade reaches Tom, his last place is being taken
+        declining = Started(app, lambda: mentor_requests.decide(waiting, "decline", User.get_by_id(priya.user_id),
+                                                                "mentor").status)
+        wait_until_waiting(1)
+        taken = mentor_requests.make_request(kim, tom, NOTE)
+    assert declining.result() == "declined"
+
+    assert MentorProfile.get_by_id(tom.id).places_taken == 1  # Kim's, and only Kim's
+    assert MentorRequest.get_by_id(taken.id).status == "pending"
+    chain = {r.mentor_id: r.status for r in MentorRequest.select().where(MentorRequest.mentee == jo.mentee.id)}
+    assert chain == {priya.id: "declined", tom.id: "skipped", grace.id: "pending"}
+    assert MentorProfile.get_by_id(grace.id).places_taken == 1
+    told = Email.select().where(Email.to_address == "jo@example.org").order_by(Email.id.desc()).get()
+    assert "Tom had no room" in told.text_body and told.subject == "We have asked your backup, Grace"
+
+
+def test_two_cascades_to_the_same_mentor_give_their_one_place_once(app, app_context):
+    tom = make_mentor("tom@example.org", "Tom Lee", capacity=1)
+    requests = [_asking_with_backup(app, f"mentee{n}@example.org", f"first{n}@example.org", tom) for n in range(4)]
+
+    def decline(mentor_request):
+        def act():
+            with app.app_context():
+                return mentor_requests.decide(mentor_request, "decline", mentor_request.mentor_user, "mentor").status
+        return act
+
+    assert all_at_once([decline(r) for r in requests]) == ["declined"] * 4
+    backups = [r.status for r in MentorRequest.select().where(MentorRequest.mentor == tom.id)]
+    assert sorted(backups) == ["pending", "skipped", "skipped", "skipped"], backups
+    assert MentorProfile.get_by_id(tom.id).places_taken == 1
+    subjects = sorted(Email.select(Email.subject).where(Email.to_address.startswith("mentee")).tuples())
+    assert subjects == [("None of your choices can take you on just now",)] * 3 + [("We have asked your backup, Tom",)]

@@ -1,16 +1,17 @@
 """The request state machine and its companions, as tables: no Flask, no database."""
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
-from portal.rules import eligibility
+from portal.rules import availability, eligibility
 from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as rules
 from portal.rules import workdays
 from portal.rules.moves import MoveRefused
 
-STATES = [rules.PENDING, rules.ACCEPTED, rules.DECLINED, rules.CANCELLED, rules.EXPIRED, rules.CLOSED]
-ACTIONS = ["accept", "decline", "cancel", "expire", "close"]
+STATES = [rules.PENDING, rules.ACCEPTED, rules.DECLINED, rules.CANCELLED, rules.EXPIRED, rules.CLOSED, rules.BACKUP,
+          rules.SKIPPED, rules.DROPPED]
+ACTIONS = ["accept", "decline", "cancel", "expire", "close", "ask", "skip", "drop"]
 ACTORS = [rules.MENTOR, rules.MENTEE, rules.ADMIN, rules.SYSTEM]
 
 ALLOWED = {
@@ -22,6 +23,12 @@ ALLOWED = {
     ("pending", "expire", "system"): "expired",
     ("pending", "close", "system"): "closed",
     ("pending", "close", "admin"): "closed",
+    # A backup is sent when its turn comes, passed over when its mentor has no room, or dropped (by the
+    # mentee changing their backups, or by the portal when the search ends). Nothing else touches it.
+    ("backup", "ask", "system"): "pending",
+    ("backup", "skip", "system"): "skipped",
+    ("backup", "drop", "mentee"): "dropped",
+    ("backup", "drop", "system"): "dropped",
 }
 
 
@@ -139,3 +146,75 @@ def test_the_first_cut_finds_each_warning_and_the_deactivation_the_moment_each_i
         assert started <= cuts[n]
     assert started <= eligibility.deactivation_from(due, 3)
     assert started > eligibility.deactivation_from(due - timedelta(days=10), 3)
+
+
+OPEN, FULL, PAUSED, ON_LEAVE = "open", "full", "paused", "leave"
+
+
+@pytest.mark.parametrize("ended, backups, ask, skip, drop", [
+    ("declined", [OPEN, OPEN], 0, [], []),  # decline: the next is asked
+    ("expired", [OPEN], 0, [], []),  # the deadline passed: the next is asked
+    ("closed", [OPEN], 0, [], []),  # the mentor went away: the next is asked
+    ("declined", [FULL, OPEN], 1, [0], []),  # the next is full: skipped, the one after asked
+    ("expired", [PAUSED, ON_LEAVE, OPEN], 2, [0, 1], []),  # gone on leave or paused since: skipped
+    ("declined", [FULL, PAUSED], None, [0, 1], []),  # all gone: back to choosing
+    ("declined", [], None, [], []),  # no backups: back to choosing
+    ("accepted", [OPEN, FULL], None, [], [0, 1]),  # a match: the backups are not needed
+    ("cancelled", [OPEN], None, [], [0]),  # withdrawn: the backups go with it
+])
+def test_what_happens_to_the_backups_when_a_request_ends(ended, backups, ask, skip, drop):
+    plan = rules.next_in_line(ended, backups)
+    assert (plan.ask, plan.skip, plan.drop) == (ask, skip, drop)
+    assert plan.back_to_choosing == (ask is None)
+
+
+def test_a_request_still_waiting_has_not_ended():
+    with pytest.raises(ValueError):
+        rules.next_in_line("pending", [OPEN])
+
+
+@pytest.mark.parametrize("backups, problems", [
+    ([], {}),
+    ([2, 3], {}),
+    ([1], {0: "someone other than the mentor you are asking"}),
+    ([2, 2], {1: "named this mentor already"}),
+    ([9], {0: "not taking requests just now"}),
+    ([7], {0: "cannot name yourself"}),
+    ([2, 3, 4], {2: "up to 2 backups"}),
+    ([9, 1], {0: "not taking requests just now", 1: "someone other than the mentor you are asking"}),
+])
+def test_who_can_be_a_backup(backups, problems):
+    found = rules.check_backups(1, backups, on_offer={1, 2, 3, 4, 7}, own=7)
+    assert set(found) == set(problems)
+    for index, words in problems.items():
+        assert words in found[index]
+
+
+@pytest.mark.parametrize("days, usual", [
+    ([], None), ([1, 2], None), ([0, 0, 4], 0), ([1, 2, 3, 4], 3), ([5, 1, 2], 2), ([0, 1, 1, 1, 9], 1)])
+def test_usually_answers_within(days, usual):
+    assert rules.usual_answer_days(days) == usual
+
+
+@pytest.mark.parametrize("check, text, problem", [
+    (rules.check_question, "Are evenings all right for you?", None),
+    (rules.check_question, "  ", "Write your question"),
+    (rules.check_question, "x" * 300, None),
+    (rules.check_question, "x" * 301, "300 characters or fewer (it is 301)"),
+    (rules.check_reply, "Yes, evenings suit me.", None),
+    (rules.check_reply, "", "Write your answer"),
+    (rules.check_reply, "x" * 1001, "1,000 characters or fewer (it is 1,001)"),
+])
+def test_a_question_before_answering_and_its_reply(check, text, problem):
+    found = check(text)
+    assert (found is None) if problem is None else (problem in found)
+
+
+@pytest.mark.parametrize("until, problem", [
+    ("2026-12-02", None), ("2027-12-01", None),
+    ("2026-12-01", "after today"), ("2026-11-30", "after today"),
+    ("2027-12-03", "within a year"),
+])
+def test_a_pause_until_a_day(until, problem):
+    found = availability.check_pause_until(date.fromisoformat(until), date(2026, 12, 1))
+    assert (found is None) if problem is None else (problem in found)

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from portal.rules.workdays import add_working_days, deadline, is_working_day, working_days_left
+from portal.rules.workdays import add_working_days, deadline, is_working_day, working_days_between, working_days_left
 
 # gov.uk/bank-holidays, England and Wales
 PUBLISHED = {
@@ -62,3 +62,24 @@ def test_deadline_is_the_end_of_the_fifth_working_day_in_london(made_at_utc, exp
 ])
 def test_working_days_left(now, until, left):
     assert working_days_left(datetime.fromisoformat(now), datetime.fromisoformat(until)) == left
+
+
+def _walked(start: date, end: date) -> int:
+    """Working days after start up to end, a day at a time."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+@pytest.mark.parametrize("start, end", [
+    ("2026-12-23", "2027-01-04"), ("2026-11-27", "2026-11-30"), ("2026-11-28", "2026-11-29"),
+    ("2026-04-02", "2026-04-07"), ("2025-06-01", "2027-06-01"), ("2026-11-25", "2026-11-25"),
+    ("2026-11-25", "2026-11-20"), ("2027-12-24", "2027-12-29"),
+])
+def test_working_days_between_are_counted_as_they_would_be_walked(start, end):
+    start, end = date.fromisoformat(start), date.fromisoformat(end)
+    assert working_days_between(start, end) == _walked(start, end)
+    every_day = [start + timedelta(days=n) for n in range(0, 40)]
+    assert [working_days_between(start, day) for day in every_day] == [_walked(start, day) for day in every_day]

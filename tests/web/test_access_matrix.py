@@ -147,6 +147,7 @@ ROUTES = {
     "accounts.unsubscribe":         Route(STOP_NEWS,     ANYONE),
     "mentoring.calendar":           Route(NONE,          "login     200       200       200       200       403"),
     "mentoring.calendar_feed":      Route(CALENDAR_ADDRESS, ANYONE),
+    "accounts.matching":            Route(NONE,          "login     200       200       403       403       403"),
     "privacy.data":                Route(NONE,          SIGNED_IN),
     "privacy.data_download":       Route(NONE,          SIGNED_IN),
     "directory.directory":            Route(NONE,          "login     200       200       403       403       200"),
@@ -160,6 +161,9 @@ ROUTES = {
     "directory.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
     "mentoring.mine":               Route(NONE,          "login     200       200       200       200       403"),
     "requests.cancel":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
+    # Their own request has been answered, so there are no backups to change: back to their mentoring.
+    "directory.backups":           Route(REQUEST,       "login     →/mentoring|403 →/mentoring|403 403 403   403"),
+    "mentoring.reply":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
     "requests.answer":             Route(REQUEST,       "login     403       403       200|403   200|403   200"),
     "requests.respond":            Route(ANSWER_LINK,   ANYONE),
     "mentoring.relationship":      Route(RELATIONSHIP,  "login     200|403   200|403   200|403   403       →/admin/inbox"),
