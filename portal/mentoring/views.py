@@ -14,9 +14,10 @@ from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, Withdraw
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.requests import mentor_requests
 from portal.requests.forms import ReplyForm
-from portal.rules import mentoring as mentoring_rules
-from portal.rules import requests as request_rules
 from portal.rules import sessions as session_rules
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
+from portal.rules.sessions import SessionStatus
 
 bp = Blueprint("mentoring", __name__)
 
@@ -67,10 +68,10 @@ def relationship_page(relationship: Relationship, form: SessionForm | None = Non
         "mentoring/relationship.html", relationship=relationship, who=who,
         mentee=MenteeProfile.get_by_id(relationship.mentee_id), mentor=MentorProfile.get_by_id(relationship.mentor_id),
         to_come=[s for s in all_sessions if s.status in session_rules.PLANNED and s.starts_at > now],
-        to_answer=[s for s in all_sessions if s.status == session_rules.CONFIRMED and s.starts_at <= now],
+        to_answer=[s for s in all_sessions if s.status == SessionStatus.CONFIRMED and s.starts_at <= now],
         past=[s for s in all_sessions
-              if s.status in (session_rules.HELD, session_rules.NOT_HELD, session_rules.CANCELLED)
-              or (s.status == session_rules.PROPOSED and s.starts_at <= now)],
+              if s.status in (SessionStatus.HELD, SessionStatus.NOT_HELD, SessionStatus.CANCELLED)
+              or (s.status == SessionStatus.PROPOSED and s.starts_at <= now)],
         standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
         contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
         withdrawal_form=withdrawal_form or WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
@@ -207,7 +208,7 @@ def notes(relationship_id):
 def ask_withdrawal(relationship_id):
     found = _relationship(relationship_id)
     form = WithdrawalForm()
-    if found.status != "active":
+    if found.status != RelationshipStatus.ACTIVE:
         flash("This mentoring has already ended.", "info")
     elif form.validate_on_submit():
         relationships.ask_withdrawal(found, me(), form.reason.data or "")
@@ -236,18 +237,19 @@ def mine_page(reply_form: ReplyForm | None = None, status: int = 200):
         context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
                                .join(MentorProfile).join(User)
                                .where((MentorRequest.mentee == user.mentee)
-                                      & MentorRequest.status.not_in([request_rules.PENDING, request_rules.BACKUP,
-                                                                     request_rules.DROPPED]))
+                                      & MentorRequest.status.not_in([RequestStatus.PENDING, RequestStatus.BACKUP,
+                                                                     RequestStatus.DROPPED]))
                                .order_by(MentorRequest.created_at.desc()).limit(10))
     if user.mentor:
         context["to_answer"] = list(MentorRequest.select(MentorRequest, MenteeProfile, User)
                                     .join(MenteeProfile).join(User)
                                     .where((MentorRequest.mentor == user.mentor)
-                                           & (MentorRequest.status == request_rules.PENDING))
+                                           & (MentorRequest.status == RequestStatus.PENDING))
                                     .order_by(MentorRequest.deadline))
         context["mentees"] = list(Relationship.select(Relationship, MenteeProfile, User)
                                   .join(MenteeProfile).join(User)
-                                  .where((Relationship.mentor == user.mentor) & (Relationship.status == mentoring_rules.ACTIVE))
+                                  .where((Relationship.mentor == user.mentor)
+                                         & (Relationship.status == RelationshipStatus.ACTIVE))
                                   .order_by(Relationship.opened_at))
     return render_template("mentoring/mine.html", **context), status
 

@@ -1,13 +1,24 @@
 """Planning a session: when it may be, how long, how it is held; cancelling with notice."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 MIN_MINUTES, MAX_MINUTES = 30, 120
-# A MentoringSession's status: asked for, agreed, then took place or did not; or called off, or
-# moved to a new time (replaced).
-PROPOSED, CONFIRMED, HELD, NOT_HELD, CANCELLED, REPLACED = (
-    "proposed", "confirmed", "held", "not_held", "cancelled", "replaced")
-PLANNED = (PROPOSED, CONFIRMED)  # sessions still to happen
+
+
+class SessionStatus(StrEnum):
+    """A MentoringSession's status: asked for, agreed, then took place or did not; or called off, or
+    moved to a new time (replaced)."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    NOT_HELD = "not_held"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+PLANNED = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)  # sessions still to happen
 
 
 @dataclass(frozen=True)
