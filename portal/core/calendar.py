@@ -49,7 +49,7 @@ def _event(session, other_name: str, status: str, stamp: datetime) -> icalendar.
     event.add("class", "PRIVATE")
     event.add("status", status)
     if session.mode == "in_person":
-        event.add("location", session.place)
+        event.add("location", session.location)
     else:
         platform = reference.PLATFORMS.get(session.platform, session.platform)
         event.add("location", f"{platform} {session.joining_link}".strip())

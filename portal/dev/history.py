@@ -170,7 +170,7 @@ class Year:
                                                                                               microsecond=0),
                                   "length_minutes": 60, "mode": "in_person" if face_to_face else "video",
                                   "platform": "" if face_to_face else "teams",
-                                  "place": "A quiet room at the central library" if face_to_face else "",
+                                  "location": "A quiet room at the central library" if face_to_face else "",
                                   "status": status, "proposed_by": "mentee",
                                   "proposed_at": moment - timedelta(days=7),
                                   "confirmed_at": moment - timedelta(days=6),

@@ -56,12 +56,12 @@ def _busy(relationship: Relationship, excluding: int | None = None) -> list[rule
 def check(relationship: Relationship, values: dict, excluding: int | None = None) -> dict[str, str]:
     slot = rules.Slot(values["starts_at"], values["length_minutes"])
     return rules.problems(slot, clock.now(), _busy(relationship, excluding), values["mode"], values["platform"],
-                          values["place"], set(reference.PLATFORMS))
+                          values["location"], set(reference.PLATFORMS))
 
 
 def propose(relationship: Relationship, user: User, values: dict) -> MentoringSession:
     """A new session, waiting for the other side to confirm. values: starts_at (UTC), length_minutes,
-    mode, platform, joining_link, place."""
+    mode, platform, joining_link, location."""
     who = relationship.side_of(user)
     if who is None or relationship.status != RelationshipStatus.ACTIVE:
         raise SessionRefused("Sessions can only be planned in your own active mentoring")
@@ -86,11 +86,11 @@ def _clean(values: dict) -> dict:
     return {"starts_at": values["starts_at"], "length_minutes": values["length_minutes"], "mode": values["mode"],
             "platform": "" if in_person else values["platform"],
             "joining_link": "" if in_person else values.get("joining_link", "").strip(),
-            "place": values["place"].strip() if in_person else ""}
+            "location": values["location"].strip() if in_person else ""}
 
 
 def change(mentoring_session: MentoringSession, user: User, values: dict) -> MentoringSession:
-    """Another time (or place): the session waits for the other side again; once they confirm,
+    """Another time (or location): the session waits for the other side again; once they confirm,
     both calendars get the change."""
     relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)

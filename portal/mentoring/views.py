@@ -37,7 +37,7 @@ def _session(session_id: int) -> tuple[MentoringSession, Relationship]:
 def _values(form: SessionForm) -> dict:
     return {"starts_at": clock.from_london(datetime.combine(form.date.data, form.start.data)),
             "length_minutes": form.length.data, "mode": form.mode.data, "platform": form.platform.data or "",
-            "joining_link": form.joining_link.data or "", "place": form.place.data or ""}
+            "joining_link": form.joining_link.data or "", "location": form.location.data or ""}
 
 
 def _take(form: SessionForm, relationship: Relationship, act, session_id: int | None = None) -> bool:
@@ -46,7 +46,7 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
         return False
     values = _values(form)
     field_of = {"date": form.date, "start": form.start, "length": form.length, "platform": form.platform,
-                "place": form.place, "mode": form.mode}
+                "location": form.location, "mode": form.mode}
     for name, problem in sessions.check(relationship, values, excluding=session_id).items():
         field_of[name].errors.append(problem)
     if form.errors:
@@ -107,7 +107,7 @@ def change(session_id):
     local = clock.to_london(mentoring_session.starts_at)
     form = SessionForm(data={"date": local.date(), "start": local.time(), "length": mentoring_session.length_minutes,
                              "mode": mentoring_session.mode, "platform": mentoring_session.platform,
-                             "joining_link": mentoring_session.joining_link, "place": mentoring_session.place})
+                             "joining_link": mentoring_session.joining_link, "location": mentoring_session.location})
     user = me()
     if _take(form, found, lambda values: sessions.change(mentoring_session, user, values), mentoring_session.id):
         flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")

@@ -46,7 +46,7 @@ class MentoringSession(BaseModel):
     mode = CharField(max_length=10)  # video or in_person
     platform = CharField(max_length=20, default="")  # a key of reference.PLATFORMS
     joining_link = CharField(max_length=500, default="")
-    place = CharField(max_length=200, default="")
+    location = CharField(max_length=200, default="")
     status = CharField(max_length=10, default=SessionStatus.PROPOSED)
     proposed_by = CharField(max_length=10)  # mentee or mentor
     proposed_at = DateTimeField(default=clock.now)

@@ -13,7 +13,7 @@ from portal.rules import availability
 
 class MentorOption(BaseModel):
     """One of a mentor's choices, a row each so the directory can filter by them with an index:
-    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a place ("York")."""
+    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a location ("York")."""
 
     mentor = ForeignKeyField(MentorProfile, backref="options", on_delete="CASCADE")
     kind = CharField(max_length=10)

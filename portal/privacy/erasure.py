@@ -176,7 +176,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
                              can_reach="", deactivated_at=mentee.deactivated_at or now
                              ).where(MenteeProfile.id == mentee.id).execute()
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentee == mentee.id).execute()
-        _forget_places(Relationship.mentee == mentee.id)
+        _forget_locations(Relationship.mentee == mentee.id)
     if mentor:
         MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
         ProfileChange.delete().where(ProfileChange.mentor == mentor.id).execute()
@@ -189,7 +189,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         if mentor.photo:
             profiles.drop_photo(mentor.photo)
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentor == mentor.id).execute()
-        _forget_places(Relationship.mentor == mentor.id)
+        _forget_locations(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
                 email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
@@ -206,6 +206,6 @@ def _forget_admin(admin: User) -> None:
         invited & Email.text_body.contains(admin.name)).execute()
 
 
-def _forget_places(whose) -> None:
-    MentoringSession.update(place="", joining_link="").where(
+def _forget_locations(whose) -> None:
+    MentoringSession.update(location="", joining_link="").where(
         MentoringSession.relationship.in_(Relationship.select(Relationship.id).where(whose))).execute()

@@ -29,10 +29,10 @@ def purge(now: datetime) -> int:
             (Email.status == EmailStatus.SENT) & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
         closed_long_ago = Relationship.select(Relationship.id).where(
             Relationship.closed_at < now - relativedelta(months=current_app.config["RETENTION_MONTHS"]))
-        places = MentoringSession.update(place="", joining_link="").where(
+        locations = MentoringSession.update(location="", joining_link="").where(
             MentoringSession.relationship.in_(closed_long_ago)
-            & ((MentoringSession.place != "") | (MentoringSession.joining_link != ""))).execute()
-        if requests or emails or places:
+            & ((MentoringSession.location != "") | (MentoringSession.joining_link != ""))).execute()
+        if requests or emails or locations:
             audit.record(None, "purged", detail=f"{requests} request notes, {emails} email bodies, "
-                                               f"{places} session places")
-    return requests + emails + places
+                                               f"{locations} session locations")
+    return requests + emails + locations

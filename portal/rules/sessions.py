@@ -34,7 +34,7 @@ class Slot:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
-def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform: str, place: str,
+def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform: str, location: str,
              platforms: set[str]) -> dict[str, str]:
     """Field -> why a proposed session cannot be planned (empty when it can)."""
     found = {}
@@ -46,8 +46,8 @@ def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform:
         found["start"] = "This overlaps another session already planned: choose another time"
     if mode == "video" and platform not in platforms:
         found["platform"] = "Choose the platform you will use"
-    if mode == "in_person" and not place.strip():
-        found["place"] = "Say where you will meet"
+    if mode == "in_person" and not location.strip():
+        found["location"] = "Say where you will meet"
     if mode not in ("video", "in_person"):
         found["mode"] = "Choose how you will meet"
     return found

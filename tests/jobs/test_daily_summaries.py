@@ -188,7 +188,7 @@ def test_the_summary_carries_the_calendar_updates_of_its_items(app, mailbox):
         relationship = Relationship.get()
         planned = sessions.propose(relationship, mentor.user, {
             "starts_at": datetime.fromisoformat("2026-12-01T18:30"), "length_minutes": 60, "mode": "video", "platform": "zoom",
-            "joining_link": "", "place": ""})
+            "joining_link": "", "location": ""})
         sessions.confirm(planned, mentee)
     sweep(app, send_daily_summaries, "2026-11-26T08:00")
     summary = mailbox.wait_for(mentee.email, "Your daily summary")
