@@ -10,7 +10,7 @@ reused that long). Times are relative to the moment of loading.
 
 - 4 admins; 10,000 mentors, capacity 1 to 4 (25,000 places), one in 50 off the register, one in 40
   paused, one in 45 on leave, one in 100 invited and not yet set up; each with 4 times of the week,
-  2 platforms and a place (about 100,000 directory options).
+  2 platforms and a location (about 100,000 directory options).
 - 200,000 mentees who signed up over five years, the newest 20,000 over the past six months:
   - 60,000 matched once: 54,000 of the older ones, mentoring ended (48,600 completed with 4 held
     sessions and one cancelled, each invited to the survey, a third answering; 5,400 withdrawn), and
@@ -439,7 +439,7 @@ MENTOR_REQUEST = ("id, mentee_id, mentor_id, note, status, created_at, deadline,
                   "decided_at, decided_by, decided_by_user_id, decline_message")
 RELATIONSHIP = ("id, request_id, mentee_id, mentor_id, status, opened_at, closed_at, close_reason, "
                 "contracting_done_at, close_asked_by, window_nudged_at")
-SESSION = ("id, relationship_id, starts_at, length_minutes, mode, platform, joining_link, place, status, proposed_by, "
+SESSION = ("id, relationship_id, starts_at, length_minutes, mode, platform, joining_link, location, status, proposed_by, "
            "proposed_at, confirmed_at, cancelled_at, cancelled_by, outcome_by, calendar_uid, calendar_sequence, "
            "reminded_at, outcome_asked_at")
 TABLES = {"user": USER, "mentor_profile": MENTOR_PROFILE, "mentor_option": "id, mentor_id, kind, value",

@@ -23,7 +23,7 @@ PEOPLE = json.loads(open(os.environ["SOAK_PEOPLE"]).read()) if os.environ.get("S
 HOSTS = os.environ.get("SOAK_HOSTS", "").split()
 PASSWORD = os.environ.get("SOAK_PASSWORD", "")
 FILTERS = ["", "?school=Medicine", "?day=mon&platform=teams", "?school=Surgery&mode=online",
-           "?school=Medicine&day=mon&platform=teams", "?gender=Woman&day=sat", "?q=leeds", "?place=york&day=wed",
+           "?school=Medicine&day=mon&platform=teams", "?gender=Woman&day=sat", "?q=leeds", "?location=york&day=wed",
            "?school=Paediatrics&page=2", "?grade=ST4"]
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _numbers = count()
@@ -237,7 +237,7 @@ class PairPlanning(Numbered):
         when = date.today() + timedelta(days=day)
         fields = {"csrf_token": them.token_of(page), "date": when.isoformat(),
                   "start": f"{random.randint(7, 20):02d}:{random.choice(['00', '15', '30', '45'])}",
-                  "length": "60", "mode": "video", "platform": "teams", "joining_link": "", "place": ""}
+                  "length": "60", "mode": "video", "platform": "teams", "joining_link": "", "location": ""}
         with them.post(f"/mentoring/{relationship_id}/sessions", fields, name="/mentoring/<id>/sessions",
                        catch_response=True) as response:
             if response.status_code == 302:

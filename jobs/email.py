@@ -15,7 +15,7 @@ from flask import current_app
 
 from jobs import job
 from portal.core import clock
-from portal.models import Email
+from portal.models import Email, EmailStatus
 
 MAX_ATTEMPTS = 12
 
@@ -31,11 +31,11 @@ def deliver(email_id: int) -> str:
     claim_until = now + timedelta(seconds=current_app.config["EMAIL_CLAIM_SECONDS"])
     # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,
     # the sweep finds the row again then and another worker sends it.
-    claimed = (Email.update(status=Email.SENDING, claimed_until=claim_until, next_attempt_at=claim_until,
+    claimed = (Email.update(status=EmailStatus.SENDING, claimed_until=claim_until, next_attempt_at=claim_until,
                             attempts=Email.attempts + 1)
                .where((Email.id == email_id)
-                      & ((Email.status == Email.QUEUED)
-                         | ((Email.status == Email.SENDING) & (Email.claimed_until < now))))
+                      & ((Email.status == EmailStatus.QUEUED)
+                         | ((Email.status == EmailStatus.SENDING) & (Email.claimed_until < now))))
                .execute())
     if not claimed:
         return "not due"
@@ -45,11 +45,12 @@ def deliver(email_id: int) -> str:
         transport(email)
     except Exception as exc:  # whatever stops delivery (SMTP, network, a bad address), the mail is kept
         failed = email.attempts >= MAX_ATTEMPTS or refused_for_good(exc)
-        (Email.update(status=Email.FAILED if failed else Email.QUEUED, last_error=what_went_wrong(exc)[:500],
-                      next_attempt_at=clock.now() + backoff(email.attempts), claimed_until=None)
+        (Email.update(status=EmailStatus.FAILED if failed else EmailStatus.QUEUED,
+                      last_error=what_went_wrong(exc)[:500], next_attempt_at=clock.now() + backoff(email.attempts),
+                      claimed_until=None)
          .where(Email.id == email_id).execute())
         return "failed" if failed else "will retry"
-    Email.update(status=Email.SENT, sent_at=clock.now(), claimed_until=None, last_error=None).where(
+    Email.update(status=EmailStatus.SENT, sent_at=clock.now(), claimed_until=None, last_error=None).where(
         Email.id == email_id).execute()
     return "sent"
 

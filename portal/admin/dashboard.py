@@ -8,12 +8,12 @@ from peewee import SQL, Case, fn
 
 from portal.admin import reporting
 from portal.core import clock
-from portal.models import (InboxItem, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User,
-                           on_leave_on)
-from portal.rules import mentoring as mentoring_rules
-from portal.rules import requests as request_rules
+from portal.models import (InboxItem, InboxStatus, MenteeProfile, MentoringSession, MentorProfile, MentorRequest,
+                           Relationship, User, on_leave_on)
 from portal.rules import workdays
-from portal.rules.sessions import HELD, PLANNED
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
+from portal.rules.sessions import PLANNED, SessionStatus
 
 SHOWN = 20  # rows in each dashboard list; their counts link to the whole list
 RECENT_MONTHS = 3  # the time to a mentor, for this month and the ones before it
@@ -32,18 +32,18 @@ def figures(now: datetime) -> dict:
     # instead of reading every row of a wide table.
     everyone = fn.COUNT(SQL("*"))
     mentees = MenteeProfile.select(everyone, fn.COUNT(MenteeProfile.deactivated_at)).tuples().get()
-    waiting = MentorRequest.select(everyone).where(MentorRequest.status == request_rules.PENDING).scalar()
+    waiting = MentorRequest.select(everyone).where(MentorRequest.status == RequestStatus.PENDING).scalar()
     relationships = dict(Relationship.select(Relationship.status, everyone).group_by(Relationship.status).tuples())
     on_leave = on_leave_on(today)
     mentors = (MentorProfile.select(_sum(MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
                                     _sum(MentorProfile.paused), _sum(on_leave),
                                     _sum(MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)))
                .tuples().get())
-    open_items = InboxItem.select(fn.COUNT(InboxItem.id)).where(InboxItem.status == InboxItem.OPEN).scalar()
+    open_items = InboxItem.select(fn.COUNT(InboxItem.id)).where(InboxItem.status == InboxStatus.OPEN).scalar()
     return {
         "mentees": mentees[0] or 0, "deactivated": mentees[1] or 0, "waiting": waiting or 0,
-        "matched": relationships.get(mentoring_rules.ACTIVE, 0),
-        "closed": relationships.get(mentoring_rules.ENDED, 0) + relationships.get(mentoring_rules.WITHDRAWN, 0),
+        "matched": relationships.get(RelationshipStatus.ACTIVE, 0),
+        "closed": relationships.get(RelationshipStatus.CLOSED, 0) + relationships.get(RelationshipStatus.WITHDRAWN, 0),
         "listed": mentors[0] or 0, "paused": mentors[1] or 0, "on_leave": mentors[2] or 0, "full": mentors[3] or 0,
         "open_items": open_items or 0,
     }
@@ -57,7 +57,7 @@ def waiting_requests(now: datetime) -> list[dict]:
                                  MentorRequest.mentee, MentorRequest.mentor)
             .join(MenteeProfile).join(mentee_user, on=(MenteeProfile.user == mentee_user.id))
             .switch(MentorRequest).join(MentorProfile).join(mentor_user, on=(MentorProfile.user == mentor_user.id))
-            .where(MentorRequest.status == request_rules.PENDING).order_by(MentorRequest.deadline).limit(SHOWN).dicts())
+            .where(MentorRequest.status == RequestStatus.PENDING).order_by(MentorRequest.deadline).limit(SHOWN).dicts())
     found = []
     for row in rows:
         left = workdays.working_days_left(now, row["deadline"])
@@ -67,7 +67,7 @@ def waiting_requests(now: datetime) -> list[dict]:
 
 def due_soon(now: datetime) -> int:
     """Requests waiting for an answer whose deadline is within DUE_SOON_WORKING_DAYS working days."""
-    return MentorRequest.select().where((MentorRequest.status == request_rules.PENDING)
+    return MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
                                         & (MentorRequest.deadline <= workdays.deadline(now, DUE_SOON_WORKING_DAYS))
                                         ).count()
 
@@ -78,16 +78,17 @@ def _stalled_cases(now: datetime) -> dict:
     # NOT EXISTS, not NOT IN: each match is checked against its own sessions through an index,
     # rather than every session in the scheme being gathered first.
     any_session = MentoringSession.select(SQL("1")).where(
-        (MentoringSession.relationship == Relationship.id) & MentoringSession.status.in_([*PLANNED, HELD]))
+        (MentoringSession.relationship == Relationship.id)
+        & MentoringSession.status.in_([*PLANNED, SessionStatus.HELD]))
     relationships = Relationship.select(Relationship, MenteeProfile, User).join(MenteeProfile).join(User)
     mentees = MenteeProfile.select(MenteeProfile, User).join(User)
     return {
-        "quiet_match": (relationships, Relationship.opened_at, (Relationship.status == mentoring_rules.ACTIVE)
+        "quiet_match": (relationships, Relationship.opened_at, (Relationship.status == RelationshipStatus.ACTIVE)
                         & (Relationship.opened_at <= now - STALLED_MATCH) & ~fn.EXISTS(any_session)),
         "quiet_signup": (mentees, MenteeProfile.created_at,
                          MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()
                          & (MenteeProfile.created_at <= now - relativedelta(months=QUIET_SIGNUP_MONTHS))),
-        "past_window": (relationships, Relationship.opened_at, (Relationship.status == mentoring_rules.ACTIVE)
+        "past_window": (relationships, Relationship.opened_at, (Relationship.status == RelationshipStatus.ACTIVE)
                         & (Relationship.opened_at <= now - relativedelta(months=window))),
     }
 

@@ -8,7 +8,7 @@ from portal.admin import bp
 from portal.core import audit, clock, mail
 from portal.core.access import me
 from portal.core.queue import queue
-from portal.models import Email, SweepRun
+from portal.models import Email, EmailStatus, SweepRun
 
 
 def _queue_figures() -> dict:
@@ -23,8 +23,8 @@ def _queue_figures() -> dict:
 @bp.route("/health")
 def health():
     waiting = Email.select(fn.COUNT(Email.id), fn.MIN(Email.created_at)).where(
-        Email.status.in_([Email.QUEUED, Email.SENDING])).tuples().get()
-    failed = list(Email.select().where(Email.status == Email.FAILED).order_by(Email.created_at.desc()).limit(50))
+        Email.status.in_([EmailStatus.QUEUED, EmailStatus.SENDING])).tuples().get()
+    failed = list(Email.select().where(Email.status == EmailStatus.FAILED).order_by(Email.created_at.desc()).limit(50))
     return render_template("admin/health.html", queue=_queue_figures(), waiting=waiting[0], oldest=waiting[1],
                            failed=failed, sweeps=list(SweepRun.select().order_by(SweepRun.name)), now=clock.now())
 
@@ -33,8 +33,8 @@ def health():
 def retry_failed_emails():
     """Give every failed email a fresh set of tries, now."""
     now = clock.now()
-    ids = [e.id for e in Email.select(Email.id).where(Email.status == Email.FAILED)]
-    Email.update(status=Email.QUEUED, attempts=0, next_attempt_at=now, last_error=None).where(
+    ids = [e.id for e in Email.select(Email.id).where(Email.status == EmailStatus.FAILED)]
+    Email.update(status=EmailStatus.QUEUED, attempts=0, next_attempt_at=now, last_error=None).where(
         Email.id.in_(ids)).execute()
     for email_id in ids:
         mail.queue_delivery(email_id)

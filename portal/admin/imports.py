@@ -10,7 +10,7 @@ from portal.core import clock
 from portal.core.access import me
 from portal.core.db import database
 from portal.core.htmx import refusal_shown, render_htmx
-from portal.models import ImportBatch, User
+from portal.models import ImportBatch, ImportStatus, User
 from portal.register import imports
 from portal.register.imports import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
 
@@ -54,13 +54,14 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
 @bp.route("/mentors/import/<int:batch_id>", methods=["GET", "POST"])
 def import_preview(batch_id):
     batch = _batch_or_404(batch_id)
-    if batch.status != "previewed":
+    if batch.status != ImportStatus.PREVIEWED:
         return redirect(url_for("admin.import_progress", batch_id=batch.id))
     checked = check(bytes(batch.data))
     form = ConfirmForm()
     if form.validate_on_submit() and checked.rows:
-        if ImportBatch.update(status="queued", queued_at=clock.now(), send_invitations=form.send_invitations.data).where(
-                (ImportBatch.id == batch.id) & (ImportBatch.status == "previewed")).execute():
+        if ImportBatch.update(status=ImportStatus.QUEUED, queued_at=clock.now(),
+                              send_invitations=form.send_invitations.data).where(
+                (ImportBatch.id == batch.id) & (ImportBatch.status == ImportStatus.PREVIEWED)).execute():
             database.after_commit(lambda: imports.queue_batch(batch.id))
         return redirect(url_for("admin.import_progress", batch_id=batch.id))
     emails = [row["email"] for row in checked.rows]

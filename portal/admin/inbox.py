@@ -14,7 +14,7 @@ from portal.core.access import me
 from portal.core.forms import choices, strip
 from portal.core.htmx import refusal_shown
 from portal.mentoring import relationships
-from portal.models import InboxItem, Relationship, User
+from portal.models import InboxItem, InboxStatus, Relationship, User
 from portal.privacy import erasure
 from portal.requests import idle
 
@@ -29,7 +29,7 @@ class AssignForm(FlaskForm):
     admin = SelectField("Assign to", validate_choice=False)
 
 
-STATUSES = {InboxItem.OPEN: "Open", InboxItem.CLOSED: "Closed", "": "Open and closed"}
+STATUSES = {InboxStatus.OPEN: "Open", InboxStatus.CLOSED: "Closed", "": "Open and closed"}
 
 
 def _admins() -> dict:
@@ -40,7 +40,7 @@ def _inbox_list() -> RecordList:
     assignee = User.alias()
     return RecordList(
         title="Inbox", endpoint="admin.inbox_list", noun=("item", "items"),
-        defaults={"status": InboxItem.OPEN},  # what needs doing, unless asked otherwise
+        defaults={"status": InboxStatus.OPEN},  # what needs doing, unless asked otherwise
         rows=lambda: InboxItem.select(InboxItem, assignee).join(
             assignee, JOIN.LEFT_OUTER, on=(InboxItem.assigned_to == assignee.id)),
         order=lambda query: query.order_by(InboxItem.created_at),
@@ -123,7 +123,7 @@ def erase_from_inbox(item_id):
         return _erase_address(item)
     if item.kind != erasure.ERASURE:
         abort(404)
-    if item.status != InboxItem.OPEN:
+    if item.status != InboxStatus.OPEN:
         flash("That request has been dealt with already.", "info")
         return redirect(url_for("admin.inbox_item", item_id=item.id))
     with refusal_shown():

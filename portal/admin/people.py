@@ -13,8 +13,8 @@ from portal.mentoring import relationships, sessions
 from portal.models import Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.privacy import erasure, export
 from portal.requests import idle
-from portal.rules import mentoring as mentoring_rules
-from portal.rules import requests as request_rules
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
 
 ROLES = {"": "Everyone", MENTEE: "Mentees", MENTOR: "Mentors", ADMIN: "Admins"}
 MENTEE_STATES = {"": "Any state", "waiting": "Waiting for an answer", "matched": "Matched",
@@ -31,12 +31,12 @@ def _role(query, role):
 def _mentee_state(query, state):
     mentees = {
         "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
-            MentorRequest.status == request_rules.PENDING),
+            MentorRequest.status == RequestStatus.PENDING),
         "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
-            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == mentoring_rules.ACTIVE),
+            Relationship.mentee == MenteeProfile.id)).where(Relationship.status == RelationshipStatus.ACTIVE),
         "closed": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
             Relationship.mentee == MenteeProfile.id)).where(
-            Relationship.status.in_([mentoring_rules.ENDED, mentoring_rules.WITHDRAWN])),
+            Relationship.status.in_([RelationshipStatus.CLOSED, RelationshipStatus.WITHDRAWN])),
         "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
         "no_request": MenteeProfile.select(MenteeProfile.user).where(
             MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),

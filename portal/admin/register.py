@@ -17,8 +17,8 @@ from portal.register.editing import (availability_status, profile_form_data, pro
 from portal.register.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from portal.register.uploads import pending_key, take_photo
 from portal.requests import waitlist
-from portal.rules import mentoring as mentoring_rules
-from portal.rules import requests as request_rules
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
 
 STATES = {
     "": "Everyone",
@@ -134,9 +134,9 @@ def mentor_availability(mentor_id):
 def _consequences(mentor: MentorProfile) -> list[str]:
     """What taking a mentor away (off the register, or paused) does to the mentees they have."""
     active = Relationship.select().where((Relationship.mentor == mentor)
-                                         & (Relationship.status == mentoring_rules.ACTIVE)).count()
+                                         & (Relationship.status == RelationshipStatus.ACTIVE)).count()
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor)
-                                           & (MentorRequest.status == request_rules.PENDING)).count()
+                                           & (MentorRequest.status == RequestStatus.PENDING)).count()
     queued = WaitlistEntry.select().where((WaitlistEntry.mentor == mentor)
                                           & WaitlistEntry.status.in_(waitlist.OPEN)).count()
     return [

@@ -11,8 +11,8 @@ from peewee import Case, fn
 from portal.core import clock
 from portal.models import MenteeProfile, MentoringSession, MentorRequest, Relationship
 from portal.rules import measures, workdays
-from portal.rules.requests import ACCEPTED, FINISHED
-from portal.rules.sessions import HELD
+from portal.rules.requests import FINISHED, RequestStatus
+from portal.rules.sessions import SessionStatus
 from portal.survey import evaluation
 
 
@@ -77,13 +77,13 @@ def build(start: date, end: date) -> list[Report]:
     outcomes = dict(MentorRequest.select(MentorRequest.status, fn.COUNT(MentorRequest.id)).where(in_range)
                     .group_by(MentorRequest.status).tuples())
     reports.append(Report("outcomes", "What happened to requests", _bars(
-        [("Waiting for an answer", outcomes.get("pending", 0))]
+        [("Waiting for an answer", outcomes.get(RequestStatus.PENDING, 0))]
         + [(FINISHED[status].capitalize(), outcomes.get(status, 0)) for status in FINISHED], smallest)))
 
     buckets = {label: 0 for label in ("The same day", "1 working day", "2 working days", "3 working days",
                                       "4 working days", "5 working days or more")}
     answered = MentorRequest.select(MentorRequest.created_at, MentorRequest.decided_at).where(
-        in_range & MentorRequest.status.in_(["accepted", "declined"])).tuples()
+        in_range & MentorRequest.status.in_([RequestStatus.ACCEPTED, RequestStatus.DECLINED])).tuples()
     for asked, decided in answered:
         days = workdays.working_days_left(asked, decided)
         buckets[list(buckets)[min(days, 5)]] += 1
@@ -91,7 +91,7 @@ def build(start: date, end: date) -> list[Report]:
                           "Counting working days from the day of asking to the day of the answer."))
 
     held = (MentoringSession.select(fn.COUNT(MentoringSession.id)).where(
-        (MentoringSession.relationship == Relationship.id) & (MentoringSession.status == HELD)))
+        (MentoringSession.relationship == Relationship.id) & (MentoringSession.status == SessionStatus.HELD)))
     per_relationship = {}
     for (count,) in Relationship.select(held).where(
             Relationship.closed_at.is_null(False) & (Relationship.closed_at >= since)
@@ -144,7 +144,7 @@ def matches_by_choice(since: datetime, until: datetime) -> tuple[int, int]:
     first = fn.SUM(Case(None, [(MentorRequest.choice == 1, 1)], 0))
     backup = fn.SUM(Case(None, [(MentorRequest.choice > 1, 1)], 0))
     counts = MentorRequest.select(first, backup).where(
-        (MentorRequest.status == ACCEPTED) & (MentorRequest.decided_at >= since)
+        (MentorRequest.status == RequestStatus.ACCEPTED) & (MentorRequest.decided_at >= since)
         & (MentorRequest.decided_at < until)).tuples().get()
     return int(counts[0] or 0), int(counts[1] or 0)
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from portal.admin import dashboard, emails
 from portal.core.db import database
-from portal.models import Email, InboxItem, MentorProfile, User
+from portal.models import Email, EmailStatus, InboxItem, InboxStatus, MentorProfile, User
 from portal.rules import emails as email_rules
 
 
@@ -19,8 +19,8 @@ def figures(now: datetime, monday: date) -> dict:
     return {
         "due_soon": dashboard.due_soon(now),
         **dashboard.stalled_counts(now),
-        "open_items": InboxItem.select().where(InboxItem.status == InboxItem.OPEN).count(),
-        "failed_emails": Email.select().where(Email.status == Email.FAILED).count(),
+        "open_items": InboxItem.select().where(InboxItem.status == InboxStatus.OPEN).count(),
+        "failed_emails": Email.select().where(Email.status == EmailStatus.FAILED).count(),
         "back_from_leave": MentorProfile.select().where(
             MentorProfile.leave_until.between(monday - timedelta(days=1), monday + timedelta(days=5))).count(),
     }

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 
 from portal.core.roles import ADMIN, MENTEE, MENTOR
 from portal.models import MentorProfile, Relationship
-from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as requests_rules
+from portal.rules.mentoring import RelationshipStatus
 
 
 def me():
@@ -83,7 +83,7 @@ def are_matched(mentee_user, mentor: MentorProfile) -> bool:
     """The login is a mentee in mentoring with this mentor now."""
     return bool(mentee_user.mentee) and Relationship.select().where(
         (Relationship.mentee == mentee_user.mentee) & (Relationship.mentor == mentor)
-        & (Relationship.status == mentoring_rules.ACTIVE)).exists()
+        & (Relationship.status == RelationshipStatus.ACTIVE)).exists()
 
 
 def sees_contact_details(viewer, mentor) -> bool:

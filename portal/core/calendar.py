@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 
 from portal.core import clock, reference
-from portal.rules import sessions as session_rules
+from portal.rules.sessions import SessionStatus
 
 TITLE = "Mentoring session"  # neutral: work calendars are often shared
 PRODID = "-//Peer mentoring portal//EN"
@@ -20,11 +20,11 @@ PRODID = "-//Peer mentoring portal//EN"
 REFRESH = timedelta(hours=1)
 # A feed's entry for a session in each of its states; a session replaced by a new time is not shown.
 FEED_STATUS = {
-    session_rules.PROPOSED: "TENTATIVE",
-    session_rules.CONFIRMED: "CONFIRMED",
-    session_rules.HELD: "CONFIRMED",
-    session_rules.NOT_HELD: "CONFIRMED",
-    session_rules.CANCELLED: "CANCELLED",
+    SessionStatus.PROPOSED: "TENTATIVE",
+    SessionStatus.CONFIRMED: "CONFIRMED",
+    SessionStatus.HELD: "CONFIRMED",
+    SessionStatus.NOT_HELD: "CONFIRMED",
+    SessionStatus.CANCELLED: "CANCELLED",
 }
 
 
@@ -49,7 +49,7 @@ def _event(session, other_name: str, status: str, stamp: datetime) -> icalendar.
     event.add("class", "PRIVATE")
     event.add("status", status)
     if session.mode == "in_person":
-        event.add("location", session.place)
+        event.add("location", session.location)
     else:
         platform = reference.PLATFORMS.get(session.platform, session.platform)
         event.add("location", f"{platform} {session.joining_link}".strip())

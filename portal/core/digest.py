@@ -1,7 +1,7 @@
 """The daily summary, and each person's choices about their email (Account → Emails, and the one-click
 link in every email that can be turned off).
 
-News a person chose to have daily waits in the outbox (Email.HELD), due at the time of their next
+News a person chose to have daily waits in the outbox (EmailStatus.HELD), due at the time of their next
 summary (its next_attempt_at). Each minute the sweep gathers, for each person, what is due into one email
 with a section per item, sent through the outbox like any other, and marks those items as carried by it
 in the same transaction: a sweep run twice, or on two workers at once, sends each item once, and a
@@ -16,15 +16,16 @@ from peewee import fn
 
 from portal.core import clock, mail
 from portal.core.db import database
-from portal.models import Email, EmailPreference, User
+from portal.models import Email, EmailPreference, EmailStatus, User
 from portal.rules import emails as email_rules
+from portal.rules.emails import NewsChoice
 
 
 def send_due(now: datetime, limit: int = 500) -> int:
     """One summary for each person whose held news is due; returns how many were sent."""
     # The oldest due first, through the (status, next_attempt_at) index; a DISTINCT here would lead SQLite to
     # walk the (user, status) index instead, every minute. Whoever is left out goes at the next run.
-    due = Email.select(Email.user).where((Email.status == Email.HELD) & (Email.next_attempt_at <= now)).order_by(
+    due = Email.select(Email.user).where((Email.status == EmailStatus.HELD) & (Email.next_attempt_at <= now)).order_by(
         Email.next_attempt_at).limit(10 * limit)
     people = list(dict.fromkeys(row.user_id for row in due))[:limit]
     return sum(_summarise(user_id, now) for user_id in people)
@@ -39,14 +40,14 @@ def _lock(user) -> None:
 def _summarise(user_id: int, now: datetime) -> bool:
     with database.atomic():
         _lock(user_id)
-        items = list(Email.select().where((Email.user == user_id) & (Email.status == Email.HELD)
+        items = list(Email.select().where((Email.user == user_id) & (Email.status == EmailStatus.HELD)
                                           & (Email.next_attempt_at <= now)).order_by(Email.id))
         if not items:
             return False  # another sweep sent them a moment ago
         summary_id = send_summary(User.get_by_id(user_id), items)
         # Their words are in the summary now; each item keeps its subject and time, and where it went.
-        Email.update(status=Email.SUMMARISED if summary_id else Email.NOT_SENT, summary=summary_id, text_body="",
-                     html_body="", held_body="", attachments=[]).where(
+        Email.update(status=EmailStatus.SUMMARISED if summary_id else EmailStatus.NOT_SENT, summary=summary_id,
+                     text_body="", html_body="", held_body="", attachments=[]).where(
             Email.id.in_([item.id for item in items])).execute()
     return summary_id is not None
 
@@ -71,7 +72,7 @@ def send_summary(user: User, items: list[Email]) -> int | None:
 def waiting(user: User) -> tuple[int, datetime | None]:
     """How many items wait for the person's next summary, and when it is due."""
     count, due = Email.select(fn.COUNT(Email.id), fn.MIN(Email.next_attempt_at)).where(
-        (Email.user == user) & (Email.status == Email.HELD)).tuples().get()
+        (Email.user == user) & (Email.status == EmailStatus.HELD)).tuples().get()
     return count, due
 
 
@@ -89,17 +90,17 @@ def choose(user: User, news: str | None = None, summary_hour: int | None = None,
                   "weekly_summary": before.weekly_summary if weekly_summary is None else weekly_summary}
         EmailPreference.insert(user=user, updated_at=now, **chosen).on_conflict(
             conflict_target=[EmailPreference.user], update={**chosen, "updated_at": now}).execute()
-        held = (Email.user == user) & (Email.status == Email.HELD)
+        held = (Email.user == user) & (Email.status == EmailStatus.HELD)
         moved = {"released": 0, "moved": 0, "withdrawn": 0}
-        if chosen["news"] == email_rules.AT_ONCE:
+        if chosen["news"] == NewsChoice.AT_ONCE:
             ids = [row.id for row in Email.select(Email.id).where(held).order_by(Email.id)]
-            Email.update(status=Email.QUEUED, next_attempt_at=now + mail.REQUEUE_AFTER, held_body="").where(
+            Email.update(status=EmailStatus.QUEUED, next_attempt_at=now + mail.REQUEUE_AFTER, held_body="").where(
                 Email.id.in_(ids)).execute()
             for email_id in ids:
                 database.after_commit(lambda email_id=email_id: mail.queue_delivery(email_id))
             moved["released"] = len(ids)
-        elif chosen["news"] == email_rules.OFF:
-            moved["withdrawn"] = Email.update(status=Email.NOT_SENT, text_body="", html_body="", held_body="",
+        elif chosen["news"] == NewsChoice.OFF:
+            moved["withdrawn"] = Email.update(status=EmailStatus.NOT_SENT, text_body="", html_body="", held_body="",
                                               attachments=[]).where(held).execute()
         elif chosen["summary_hour"] != before.summary_hour:
             moved["moved"] = Email.update(
@@ -110,6 +111,6 @@ def choose(user: User, news: str | None = None, summary_hour: int | None = None,
 def stop(user: User, what: str) -> None:
     """What one click in an email turns off (a key of rules.emails.STOPPABLE)."""
     if what == "news":
-        choose(user, news=email_rules.OFF)
+        choose(user, news=NewsChoice.OFF)
     else:
         choose(user, weekly_summary=False)

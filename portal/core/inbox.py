@@ -7,7 +7,7 @@ from flask import current_app
 
 from portal.core import audit, clock, links, mail
 from portal.core.db import database
-from portal.models import InboxItem, InboxReply, User
+from portal.models import InboxItem, InboxReply, InboxStatus, User
 
 KINDS = {
     "concern": "A concern raised",
@@ -29,14 +29,14 @@ def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | N
 
 
 def open_items():
-    return InboxItem.select().where(InboxItem.status == InboxItem.OPEN).order_by(InboxItem.created_at)
+    return InboxItem.select().where(InboxItem.status == InboxStatus.OPEN).order_by(InboxItem.created_at)
 
 
 def close(item_id: int, by) -> bool:
     """False when someone else closed it first."""
     with database.atomic():
-        closed = bool(InboxItem.update(status=InboxItem.CLOSED, closed_at=clock.now(), closed_by=by)
-                      .where((InboxItem.id == item_id) & (InboxItem.status == InboxItem.OPEN)).execute())
+        closed = bool(InboxItem.update(status=InboxStatus.CLOSED, closed_at=clock.now(), closed_by=by)
+                      .where((InboxItem.id == item_id) & (InboxItem.status == InboxStatus.OPEN)).execute())
         if closed:
             audit.record(by, "closed_inbox_item", InboxItem.get_by_id(item_id))
     return closed

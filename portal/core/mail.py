@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from portal.core import clock, links, queue
 from portal.core.db import database
-from portal.models import Email, EmailPreference
+from portal.models import Email, EmailPreference, EmailStatus
 from portal.rules import emails as email_rules
 
 # If a row is still queued this long after it was written, the sweep queues it again.
@@ -124,7 +124,7 @@ def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | N
         dedupe_key=dedupe_key,
         attachments=attachments or [],
         created_at=now,
-        status=Email.HELD if held else Email.QUEUED,
+        status=EmailStatus.HELD if held else EmailStatus.QUEUED,
         next_attempt_at=email_rules.next_summary(now, choices.summary_hour) if held else now + REQUEUE_AFTER,
         held_body=source if held else "",
         unsubscribe_url=unsubscribe_url,
@@ -151,7 +151,7 @@ def requeue_waiting(now: datetime) -> int:
     """Queue again every outbox row still waiting past its time: how mail survives a Redis or SMTP outage,
     and a worker dying in the middle of sending (its claim lapses)."""
     due = list(Email.select(Email.id)
-               .where(Email.status.in_([Email.QUEUED, Email.SENDING]) & (Email.next_attempt_at <= now))
+               .where(Email.status.in_([EmailStatus.QUEUED, EmailStatus.SENDING]) & (Email.next_attempt_at <= now))
                .order_by(Email.next_attempt_at)
                .limit(1000))
     queued = 0

@@ -161,7 +161,7 @@ def load() -> bool:
         relationship = mentor_requests.decide(mentor_request, "accept", second.user, MENTOR).relationships.get()
         booked = sessions.propose(relationship, matched, {
             "starts_at": (now + timedelta(days=7)).replace(hour=18, minute=30, second=0, microsecond=0),
-            "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})
+            "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "location": ""})
         sessions.confirm(booked, second.user)
         inbox.raise_item("interest", name="Casey Morgan", email="casey.morgan@example.org",
                          message="I came back to training last year and would like to mentor others.")

@@ -20,10 +20,11 @@ from portal.models import (MenteeProfile, MentoringSession, MentorProfile, Mento
                            SurveyResponse, User)
 from portal.register import profiles
 from portal.rules import allowance, eligibility
-from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as request_rules
-from portal.rules import sessions as session_rules
 from portal.rules import workdays
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
+from portal.rules.sessions import SessionStatus
 from portal.rules.survey import QUESTIONS
 
 SEED = 14
@@ -124,31 +125,31 @@ class Year:
                    "deadline": workdays.deadline(at, 5), "decided_at": at, "decided_by": request_rules.SYSTEM}
             self.requests.append(row)
             if not self.free(mentor, at):
-                row["status"] = request_rules.SKIPPED  # a backup with no room when its turn came
+                row["status"] = RequestStatus.SKIPPED  # a backup with no room when its turn came
                 continue
             roll = rng.random()
             answered = row["deadline"] if roll < 0.15 else _answered_after(rng, at)
             if answered > self.now:
-                row.update(status=request_rules.PENDING, decided_at=None, decided_by=None)
+                row.update(status=RequestStatus.PENDING, decided_at=None, decided_by=None)
                 reminders = [t for t in workdays.reminder_times(row["deadline"], [2, 0], 9) if t > self.now]
                 row["next_reminder_at"] = reminders[0] if reminders else None
                 row["reminders_sent"] = 2 - len(reminders)
                 self.busy[mentor.id].spans.append((at, datetime.max))
                 for later, backup in enumerate(chain[choice:], start=choice + 1):
-                    self.requests.append({**row, "mentor": backup.id, "choice": later, "status": request_rules.BACKUP,
+                    self.requests.append({**row, "mentor": backup.id, "choice": later, "status": RequestStatus.BACKUP,
                                           "next_reminder_at": None, "reminders_sent": 0})
                 return None
             row["decided_at"] = answered
             if roll < 0.15:
-                row["status"] = request_rules.EXPIRED
+                row["status"] = RequestStatus.EXPIRED
             elif roll < 0.45:
-                row.update(status=request_rules.DECLINED, decided_by=request_rules.MENTOR)
+                row.update(status=RequestStatus.DECLINED, decided_by=request_rules.MENTOR)
             else:
-                row.update(status=request_rules.ACCEPTED, decided_by=request_rules.MENTOR)
+                row.update(status=RequestStatus.ACCEPTED, decided_by=request_rules.MENTOR)
                 self.busy[mentor.id].spans.append((at, answered))
                 self.match(mentee, mentor, row, answered)
                 for later, backup in enumerate(chain[choice:], start=choice + 1):
-                    self.requests.append({**row, "mentor": backup.id, "choice": later, "status": request_rules.DROPPED,
+                    self.requests.append({**row, "mentor": backup.id, "choice": later, "status": RequestStatus.DROPPED,
                                           "decided_by": request_rules.SYSTEM})
                 return None
             self.busy[mentor.id].spans.append((at, answered))
@@ -159,26 +160,26 @@ class Year:
         rng = self.rng
         mentee["matched_at"] = mentee["matched_at"] or opened
         relationship = {"mentee": mentee, "mentor": mentor.id, "request": request_row, "opened_at": opened,
-                        "status": mentoring_rules.ACTIVE, "closed_at": None, "close_reason": "",
+                        "status": RelationshipStatus.ACTIVE, "closed_at": None, "close_reason": "",
                         "contracting_done_at": opened + timedelta(days=10), "window_nudged_at": None}
         held, moment = 0, opened + timedelta(days=rng.randint(5, 14))
         while held < 4 and moment < self.now - timedelta(days=1):
-            status = session_rules.HELD if rng.random() < 0.9 else session_rules.CANCELLED
+            status = SessionStatus.HELD if rng.random() < 0.9 else SessionStatus.CANCELLED
             face_to_face = rng.random() < 0.3
             self.sessions.append({"relationship": relationship, "starts_at": moment.replace(minute=0, second=0,
                                                                                               microsecond=0),
                                   "length_minutes": 60, "mode": "in_person" if face_to_face else "video",
                                   "platform": "" if face_to_face else "teams",
-                                  "place": "A quiet room at the central library" if face_to_face else "",
+                                  "location": "A quiet room at the central library" if face_to_face else "",
                                   "status": status, "proposed_by": "mentee",
                                   "proposed_at": moment - timedelta(days=7),
                                   "confirmed_at": moment - timedelta(days=6),
-                                  "cancelled_at": moment - timedelta(days=1) if status != session_rules.HELD else None,
-                                  "cancelled_by": "mentor" if status != session_rules.HELD else None,
-                                  "outcome_by": "mentor" if status == session_rules.HELD else None,
+                                  "cancelled_at": moment - timedelta(days=1) if status != SessionStatus.HELD else None,
+                                  "cancelled_by": "mentor" if status != SessionStatus.HELD else None,
+                                  "outcome_by": "mentor" if status == SessionStatus.HELD else None,
                                   "reminded_at": moment - timedelta(days=1),
                                   "outcome_asked_at": moment + timedelta(hours=1)})
-            held += status == session_rules.HELD
+            held += status == SessionStatus.HELD
             moment += timedelta(days=rng.randint(14, 30))
         ends = None
         if held >= 4:  # closed a few days after the last session, as the sweep would
@@ -187,7 +188,7 @@ class Year:
         elif opened + relativedelta(months=7) < self.now:
             ends, relationship["close_reason"] = opened + relativedelta(months=7), "agreed"
         if ends is not None and ends < self.now:
-            relationship.update(status=mentoring_rules.ENDED, closed_at=ends)
+            relationship.update(status=RelationshipStatus.CLOSED, closed_at=ends)
             self.invites.append({"relationship": relationship, "created_at": ends, "sent_at": ends,
                                  "reminded_at": ends + timedelta(days=7), "answered": rng.random() < 0.7})
             if self.invites[-1]["answered"]:
@@ -249,7 +250,7 @@ def _write(year: Year, mentees: list[dict], agreement: int, password_hash: str, 
     for m, user in zip(mentees, users):
         period = m["joined"] + m["waited"]
         due = eligibility.deactivation_due(period, 3)
-        idle = m["matched_at"] is None and not any(r["mentee"] is m and r["status"] == request_rules.PENDING
+        idle = m["matched_at"] is None and not any(r["mentee"] is m and r["status"] == RequestStatus.PENDING
                                                    for r in year.requests)
         rows.append({"user": user_ids[user["email"]], "grade": m["grade"], "school": m["school"], "specialty": "",
                      "trust": year.rng.choice(reference.TRUSTS[:-1]), "eligibility": "out_now", "reason": m["reason"],

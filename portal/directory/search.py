@@ -18,7 +18,7 @@ from portal.core import clock, reference
 from portal.core.db import database
 from portal.core.paging import Page, page_number, paginate
 from portal.models import MenteeProfile, MentorOption, MentorProfile, User, available_on
-from portal.register.profiles import choices_from_rows, places
+from portal.register.profiles import choices_from_rows, locations_in
 from portal.requests import responsiveness
 from portal.rules import matching
 
@@ -37,7 +37,7 @@ class Filters:
     mode: str = ""
     platform: str = ""
     day: str = ""
-    place: str = ""
+    location: str = ""
     away: str = ""
     # The order, not a filter: "" is the default (best fit for a mentee, else A to Z), "name" is A to Z.
     sort: str = ""
@@ -53,11 +53,11 @@ class Filters:
 
 FILTER_NAMES = [f.name for f in fields(Filters)]
 # How a parameter is named in a note about it, where its own name would not read well.
-NAMED_IN_NOTES = {"away": "kind of time away", "sort": "order"}
+NAMED_IN_NOTES = {"away": "kind of time away", "location": "place", "sort": "order"}
 SORTS = {"": "Best fit for you", "name": "A to Z"}
 
 
-def known_values(trusts: list[str], places: list[str]) -> dict[str, dict[str, str]]:
+def known_values(trusts: list[str], locations: list[str]) -> dict[str, dict[str, str]]:
     """value -> label for each filter with a fixed set of values."""
     return {
         "grade": {g: g for g in reference.GRADES},
@@ -67,7 +67,7 @@ def known_values(trusts: list[str], places: list[str]) -> dict[str, dict[str, st
         "mode": reference.MEETING_MODES,
         "platform": reference.PLATFORMS,
         "day": reference.DAYS,
-        "place": {p.lower(): p for p in places},
+        "location": {p.lower(): p for p in locations},
         "away": reference.TIME_AWAY,
         "sort": {"name": SORTS["name"]},
     }
@@ -80,7 +80,7 @@ def seeker_for(mentee: MenteeProfile | None) -> matching.Seeker | None:
     return matching.Seeker(tags=matching.tags_of(mentee.reason, mentee.away_tags), school=mentee.school,
                            specialty=matching.plain(mentee.specialty), grade=mentee.grade,
                            trust=matching.plain(mentee.trust),
-                           places=frozenset(place.lower()[:60] for place in places(mentee.can_reach)),
+                           locations=frozenset(location.lower()[:60] for location in locations_in(mentee.can_reach)),
                            mode=mentee.meet_mode, days=frozenset(mentee.usual_days))
 
 
@@ -95,7 +95,7 @@ def parse(args, known: dict[str, dict[str, str]]) -> tuple[Filters, int, list[st
         if name == "q":
             values["q"] = " ".join(given[0].split())[:MAX_QUERY] if given else ""
             continue
-        if name == "place":
+        if name == "location":
             given = [v.lower() for v in given]
         recognised = [v for v in given if v in known[name]]
         values[name] = recognised[0] if recognised else ""
@@ -126,8 +126,8 @@ def fit_score(seeker: matching.Seeker):
         "specialty": fn.LOWER(fn.TRIM(MentorProfile.specialty)) == seeker.specialty if seeker.specialty else None,
         "grade": MentorProfile.grade.in_(matching.grades_ahead(seeker.grade)) if matching.grades_ahead(seeker.grade)
         else None,
-        "place": _either(fn.LOWER(fn.TRIM(MentorProfile.trust)) == seeker.trust if seeker.trust else None,
-                         MentorProfile.meets_in_person & _has_option("place", seeker.places) if seeker.places else None),
+        "location": _either(fn.LOWER(fn.TRIM(MentorProfile.trust)) == seeker.trust if seeker.trust else None,
+                         MentorProfile.meets_in_person & _has_option("location", seeker.locations) if seeker.locations else None),
         "mode": {"in_person": MentorProfile.meets_in_person, "online": MentorProfile.meets_online}.get(seeker.mode),
         "day": _has_option("day", seeker.days) if seeker.days else None,
     }
@@ -151,7 +151,7 @@ def offered_mentors(filters: Filters, today: date, show_full: bool):
         condition &= MentorProfile.meets_in_person
     elif filters.mode == "online":
         condition &= MentorProfile.meets_online
-    for kind in ("platform", "day", "place", "away"):
+    for kind in ("platform", "day", "location", "away"):
         if getattr(filters, kind):
             condition &= _has_option(kind, getattr(filters, kind))
     for word in filters.q.split()[:MAX_WORDS]:
@@ -213,7 +213,7 @@ def ordered(query, seeker: matching.Seeker | None, filters: Filters):
 def search(filters: Filters, page: int, today: date, show_full: bool, version: tuple | None = None,
            seeker: matching.Seeker | None = None, now: datetime | None = None) -> Page:
     """A page of the mentors on offer that match, in order for `seeker` (a mentee) if given.
-    page.extra holds each mentor's "options" (slots, platforms, kinds of time away, places), their
+    page.extra holds each mentor's "options" (slots, platforms, kinds of time away, locations), their
     "reasons" (for a mentee) and the working days they "usually answer within", where known.
 
     Given the register's version, an answer already worked out is used again. The key holds the mentee's
@@ -237,19 +237,19 @@ def search(filters: Filters, page: int, today: date, show_full: bool, version: t
 def offer_of(mentor: MentorProfile, options: dict) -> matching.Offer:
     """What a mentor published that the best-fit order reads, from their row and options_for."""
     return matching.Offer(tags=frozenset(options["time_away"]), school=mentor.school, specialty=mentor.specialty,
-                          grade=mentor.grade, trust=mentor.trust, places=frozenset(options["places"]),
+                          grade=mentor.grade, trust=mentor.trust, locations=frozenset(options["locations"]),
                           meets_in_person=mentor.meets_in_person, meets_online=mentor.meets_online,
                           slots=tuple(options["slots"]))
 
 
 def options_for(mentors: list) -> dict[int, dict[str, list[str]]]:
-    """Slots, platforms, kinds of time away and places of a page of mentors, in one query."""
+    """Slots, platforms, kinds of time away and locations of a page of mentors, in one query."""
     rows = {m.id: [] for m in mentors}
     if rows:
         for option in MentorOption.select().where(MentorOption.mentor.in_(list(rows))
-                                                   & MentorOption.kind.in_(["slot", "platform", "away", "place"])):
+                                                   & MentorOption.kind.in_(["slot", "platform", "away", "location"])):
             rows[option.mentor_id].append(option)
-    return {mentor_id: {**choices_from_rows(found), "places": sorted(o.value for o in found if o.kind == "place")}
+    return {mentor_id: {**choices_from_rows(found), "locations": sorted(o.value for o in found if o.kind == "location")}
             for mentor_id, found in rows.items()}
 
 
@@ -261,13 +261,13 @@ def backup_choices(seeker: matching.Seeker | None, today: date, leaving_out: int
 
 
 def filter_choices(version: tuple | None = None) -> tuple[list[str], list[str]]:
-    """The trusts and places of the mentors on the register, for the filter lists (kept per
+    """The trusts and locations of the mentors on the register, for the filter lists (kept per
     register version, like search's answers)."""
     found = _choices.get(version) if version is not None else None
     if found is not None:
         return found
     trusts = [row.trust for row in MentorProfile.select(MentorProfile.trust)
               .where(MentorProfile.listed & (MentorProfile.trust != "")).distinct().order_by(MentorProfile.trust)]
-    places = [row.value.title() for row in MentorOption.select(MentorOption.value)
-              .where(MentorOption.kind == "place").distinct().order_by(MentorOption.value)]
-    return _choices.remember(version, (trusts, places)) if version is not None else (trusts, places)
+    locations = [row.value.title() for row in MentorOption.select(MentorOption.value)
+              .where(MentorOption.kind == "location").distinct().order_by(MentorOption.value)]
+    return _choices.remember(version, (trusts, locations)) if version is not None else (trusts, locations)

@@ -8,12 +8,12 @@ from portal.core import access, clock
 from portal.core.access import MENTEE, for_mentees, me, requires, sees_contact_details
 from portal.core.htmx import is_htmx, refusal_shown, render_htmx
 from portal.directory import search
-from portal.models import MentorProfile, MentorRequest, User, WaitlistEntry, mentor_state
+from portal.models import MentorProfile, MentorRequest, User, WaitlistStatus, mentor_state
 from portal.register.profiles import choices_of
 from portal.requests import mentor_requests, responsiveness, waitlist
 from portal.requests.forms import BackupsForm, RequestForm
 from portal.rules import availability
-from portal.rules import requests as request_rules
+from portal.rules.requests import RequestStatus
 
 bp = Blueprint("directory", __name__)
 
@@ -74,7 +74,7 @@ def profile_page(mentor, request_form=None):
         _offer_backups(form, user, mentor.id)
     return render_template(
         "directory/profile.html", mentor=mentor, choices=choices_of(mentor), entry=entry,
-        position=waitlist.position(entry) if entry and entry.status == WaitlistEntry.WAITING else None,
+        position=waitlist.position(entry) if entry and entry.status == WaitlistStatus.WAITING else None,
         contact=sees_contact_details(user, mentor), matched=access.are_matched(user, mentor), form=form,
         cannot_ask=cannot_ask, answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
 
@@ -139,7 +139,7 @@ def backups(request_id):
     mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if mentor_request.mentee_id != current_user.mentee.id:
         abort(403)
-    if mentor_request.status != request_rules.PENDING:
+    if mentor_request.status != RequestStatus.PENDING:
         flash("This request is no longer waiting for an answer, so its backups cannot change.", "info")
         return redirect(url_for("mentoring.mine"))
     named = mentor_requests.backups_of(mentor_request.mentee_id)

@@ -10,7 +10,7 @@ from portal.home.forms import ConcernForm
 from portal.models import MentorRequest
 from portal.requests import idle, mentor_requests
 from portal.rules.eligibility import deactivation_due
-from portal.rules.requests import PENDING
+from portal.rules.requests import RequestStatus
 
 bp = Blueprint("home", __name__)
 
@@ -30,7 +30,7 @@ def home():
                                                            current_app.config["DEACTIVATE_AFTER_MONTHS"])
     if user.mentor:
         context["to_answer"] = MentorRequest.select().where((MentorRequest.mentor == user.mentor)
-                                                            & (MentorRequest.status == PENDING)).count()
+                                                            & (MentorRequest.status == RequestStatus.PENDING)).count()
     return render_template("home/home.html", **context)
 
 

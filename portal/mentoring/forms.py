@@ -35,7 +35,7 @@ class SessionForm(FlaskForm):
                             description="The meeting link, if you have one already.",
                             validators=[Optional(), Length(max=500, message="The link must be 500 characters "
                                                                             "or fewer")])
-    place = StringField("Where you will meet", filters=[strip],
+    location = StringField("Where you will meet", filters=[strip],
                         description="Somewhere private enough for a confidential conversation, away from your "
                                     "workplace, and not a social venue such as a café or bar.",
                         validators=[Length(max=200, message="The place must be 200 characters or fewer")])

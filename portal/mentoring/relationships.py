@@ -16,12 +16,14 @@ from portal.core.db import database
 from portal.core.refused import Refused
 from portal.core.roles import ADMIN, MENTEE, MENTOR, SYSTEM
 from portal.mentoring import emails, sessions
-from portal.models import InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship, User
+from portal.models import InboxItem, InboxStatus, MenteeProfile, MentoringSession, MentorNote, Relationship, User
 from portal.requests import waitlist
 from portal.rules import allowance
 from portal.rules import mentoring as rules
 from portal.rules import sessions as session_rules
+from portal.rules.mentoring import RelationshipStatus
 from portal.rules.moves import MoveRefused
+from portal.rules.sessions import SessionStatus
 from portal.survey import evaluation
 
 
@@ -47,7 +49,7 @@ def ask_for_more(relationship: Relationship, user: User):
 
 def grant_more(relationship: Relationship, by: User, item=None) -> int:
     """Another set of sessions for the mentee, agreed by an admin; returns the new allowance."""
-    if relationship.status != rules.ACTIVE:
+    if relationship.status != RelationshipStatus.ACTIVE:
         raise MentoringRefused("This mentoring has ended, so no sessions can be added to it")
     extra = current_app.config["EXTRA_SESSIONS"]
     with database.atomic():
@@ -64,7 +66,7 @@ def grant_more(relationship: Relationship, by: User, item=None) -> int:
 def ask_to_close(relationship: Relationship, user: User) -> bool:
     """One side suggests ending; the mentoring closes when the other agrees. True when it closed."""
     who = relationship.side_of(user)
-    if who is None or relationship.status != rules.ACTIVE:
+    if who is None or relationship.status != RelationshipStatus.ACTIVE:
         raise MentoringRefused("This mentoring is not yours to close")
     current = Relationship.get_by_id(relationship.id)
     if current.close_asked_by and current.close_asked_by != who:
@@ -82,8 +84,8 @@ def wind_up(relationship: Relationship, now: datetime) -> list[MentoringSession]
     calendar entries the goodbye emails withdraw."""
     planned = (MentoringSession.relationship == relationship.id) & MentoringSession.status.in_(session_rules.PLANNED)
     in_calendars = [s.id for s in MentoringSession.select(MentoringSession.id).where(
-        planned & (MentoringSession.status == session_rules.CONFIRMED) & (MentoringSession.starts_at > now))]
-    MentoringSession.update(status=session_rules.CANCELLED, cancelled_at=now, cancelled_by=SYSTEM,
+        planned & (MentoringSession.status == SessionStatus.CONFIRMED) & (MentoringSession.starts_at > now))]
+    MentoringSession.update(status=SessionStatus.CANCELLED, cancelled_at=now, cancelled_by=SYSTEM,
                             calendar_sequence=MentoringSession.calendar_sequence + 1).where(planned).execute()
     MentorNote.delete().where(MentorNote.relationship == relationship.id).execute()
     waitlist.release_place(relationship.mentor_id, now)
@@ -100,9 +102,9 @@ def close(relationship: Relationship, by: User | None, role: str, reason: str, n
     except MoveRefused:
         return False
     with database.atomic():
-        if not Relationship.update(status=rules.ENDED, closed_at=now, close_reason=reason,
+        if not Relationship.update(status=RelationshipStatus.CLOSED, closed_at=now, close_reason=reason,
                                    close_asked_by=None).where(
-                (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
+                (Relationship.id == relationship.id) & (Relationship.status == RelationshipStatus.ACTIVE)).execute():
             return False
         cancelled = wind_up(relationship, now)
         evaluation.invite(relationship)
@@ -118,7 +120,7 @@ def note_for(relationship: Relationship, user: User) -> MentorNote | None:
 
 
 def save_note(relationship: Relationship, user: User, text: str) -> None:
-    if relationship.side_of(user) != MENTOR or relationship.status != rules.ACTIVE:
+    if relationship.side_of(user) != MENTOR or relationship.status != RelationshipStatus.ACTIVE:
         raise MentoringRefused("Notes are the mentor's own, and only while the mentoring lasts")
     with database.atomic():
         note = MentorNote.get_or_none(MentorNote.relationship == relationship)
@@ -131,7 +133,7 @@ def save_note(relationship: Relationship, user: User, text: str) -> None:
 def nudge_windows(now: datetime, limit: int = 500) -> int:
     """Five months after the match (SESSION_NUDGE_MONTHS), a word to both about the six-month window."""
     months = current_app.config["SESSION_NUDGE_MONTHS"]
-    due = list(Relationship.select().where((Relationship.status == rules.ACTIVE)
+    due = list(Relationship.select().where((Relationship.status == RelationshipStatus.ACTIVE)
                                            & (Relationship.opened_at <= now - relativedelta(months=months))
                                            & Relationship.window_nudged_at.is_null()).limit(limit))
     for relationship in due:
@@ -148,9 +150,10 @@ def close_finished(now: datetime, limit: int = 500) -> int:
     held_in = Relationship.alias()
     held = (MentoringSession.select(fn.COUNT(MentoringSession.id))
             .join(held_in, on=(MentoringSession.relationship == held_in.id))
-            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == session_rules.HELD)))
+            .where((held_in.mentee == MenteeProfile.id) & (MentoringSession.status == SessionStatus.HELD)))
     candidates = list(Relationship.select().join(MenteeProfile)
-                      .where((Relationship.status == rules.ACTIVE) & (MenteeProfile.sessions_allowed <= held))
+                      .where((Relationship.status == RelationshipStatus.ACTIVE)
+                             & (MenteeProfile.sessions_allowed <= held))
                       .limit(limit))
     closed = 0
     for relationship in candidates:
@@ -162,7 +165,7 @@ def close_finished(now: datetime, limit: int = 500) -> int:
 
 def ask_withdrawal(relationship: Relationship, user: User, reason: str) -> InboxItem:
     side = MENTOR if relationship.mentor.user_id == user.id else MENTEE
-    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == InboxItem.OPEN)
+    existing = InboxItem.get_or_none((InboxItem.kind == "withdrawal") & (InboxItem.status == InboxStatus.OPEN)
                                      & (InboxItem.user == user))
     if existing and existing.details.get("relationship") == relationship.id:
         return existing
@@ -180,8 +183,8 @@ def withdraw(relationship: Relationship, by: User, item: InboxItem | None = None
     except MoveRefused:
         return False
     with database.atomic():
-        if not Relationship.update(status=rules.WITHDRAWN, closed_at=now, close_reason="withdrawn").where(
-                (Relationship.id == relationship.id) & (Relationship.status == rules.ACTIVE)).execute():
+        if not Relationship.update(status=RelationshipStatus.WITHDRAWN, closed_at=now, close_reason="withdrawn").where(
+                (Relationship.id == relationship.id) & (Relationship.status == RelationshipStatus.ACTIVE)).execute():
             return False
         cancelled = wind_up(relationship, now)
         if item is not None:

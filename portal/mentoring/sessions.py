@@ -13,8 +13,9 @@ from portal.core.refused import Refused
 from portal.mentoring import emails
 from portal.models import MenteeProfile, MentoringSession, Relationship, User
 from portal.rules import allowance
-from portal.rules import mentoring as mentoring_rules
 from portal.rules import sessions as rules
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.sessions import SessionStatus
 
 
 class SessionRefused(Refused):
@@ -24,7 +25,7 @@ class SessionRefused(Refused):
 def held_count(mentee_id: int) -> int:
     """Sessions held in all the mentee's relationships: they stay counted after a withdrawal."""
     return (MentoringSession.select().join(Relationship)
-            .where((Relationship.mentee == mentee_id) & (MentoringSession.status == rules.HELD)).count())
+            .where((Relationship.mentee == mentee_id) & (MentoringSession.status == SessionStatus.HELD)).count())
 
 
 def planned(relationship: Relationship):
@@ -55,14 +56,14 @@ def _busy(relationship: Relationship, excluding: int | None = None) -> list[rule
 def check(relationship: Relationship, values: dict, excluding: int | None = None) -> dict[str, str]:
     slot = rules.Slot(values["starts_at"], values["length_minutes"])
     return rules.problems(slot, clock.now(), _busy(relationship, excluding), values["mode"], values["platform"],
-                          values["place"], set(reference.PLATFORMS))
+                          values["location"], set(reference.PLATFORMS))
 
 
 def propose(relationship: Relationship, user: User, values: dict) -> MentoringSession:
     """A new session, waiting for the other side to confirm. values: starts_at (UTC), length_minutes,
-    mode, platform, joining_link, place."""
+    mode, platform, joining_link, location."""
     who = relationship.side_of(user)
-    if who is None or relationship.status != mentoring_rules.ACTIVE:
+    if who is None or relationship.status != RelationshipStatus.ACTIVE:
         raise SessionRefused("Sessions can only be planned in your own active mentoring")
     with database.atomic():
         # Lock out a second booking racing this one for the last session of the allowance.
@@ -85,21 +86,21 @@ def _clean(values: dict) -> dict:
     return {"starts_at": values["starts_at"], "length_minutes": values["length_minutes"], "mode": values["mode"],
             "platform": "" if in_person else values["platform"],
             "joining_link": "" if in_person else values.get("joining_link", "").strip(),
-            "place": values["place"].strip() if in_person else ""}
+            "location": values["location"].strip() if in_person else ""}
 
 
 def change(mentoring_session: MentoringSession, user: User, values: dict) -> MentoringSession:
-    """Another time (or place): the session waits for the other side again; once they confirm,
+    """Another time (or location): the session waits for the other side again; once they confirm,
     both calendars get the change."""
     relationship = Relationship.get_by_id(mentoring_session.relationship_id)
     who = relationship.side_of(user)
-    if who is None or relationship.status != mentoring_rules.ACTIVE:
+    if who is None or relationship.status != RelationshipStatus.ACTIVE:
         raise SessionRefused("This is not a session you can change")
     problems = check(relationship, values, excluding=mentoring_session.id)
     if problems:
         raise SessionRefused(next(iter(problems.values())))
     with database.atomic():
-        if not MentoringSession.update(**_clean(values), status=rules.PROPOSED, proposed_by=who,
+        if not MentoringSession.update(**_clean(values), status=SessionStatus.PROPOSED, proposed_by=who,
                                        proposed_at=clock.now(), confirmed_at=None,
                                        calendar_sequence=MentoringSession.calendar_sequence + 1,
                                        reminded_at=None).where(
@@ -116,13 +117,14 @@ def confirm(mentoring_session: MentoringSession, user: User) -> MentoringSession
     who = relationship.side_of(user)
     if who is None:
         raise SessionRefused("This is not a session you can confirm")
-    if mentoring_session.proposed_by == who and mentoring_session.status == rules.PROPOSED:
+    if mentoring_session.proposed_by == who and mentoring_session.status == SessionStatus.PROPOSED:
         raise SessionRefused("The other person needs to confirm a time you suggested")
     with database.atomic():
-        if not MentoringSession.update(status=rules.CONFIRMED, confirmed_at=clock.now()).where(
-                (MentoringSession.id == mentoring_session.id) & (MentoringSession.status == rules.PROPOSED)).execute():
+        if not MentoringSession.update(status=SessionStatus.CONFIRMED, confirmed_at=clock.now()).where(
+                (MentoringSession.id == mentoring_session.id)
+                & (MentoringSession.status == SessionStatus.PROPOSED)).execute():
             current = MentoringSession.get_by_id(mentoring_session.id)
-            raise SessionRefused("This session is already confirmed" if current.status == rules.CONFIRMED
+            raise SessionRefused("This session is already confirmed" if current.status == SessionStatus.CONFIRMED
                                  else "This session can no longer be confirmed")
         mentoring_session = MentoringSession.get_by_id(mentoring_session.id)
         emails.send_session_confirmed(mentoring_session, relationship)
@@ -140,14 +142,16 @@ def cancel(mentoring_session: MentoringSession, user: User) -> MentoringSession:
     now = clock.now()
     with database.atomic():
         was = MentoringSession.get_by_id(mentoring_session.id)
-        if not MentoringSession.update(status=rules.CANCELLED, cancelled_at=now, cancelled_by=who,
+        if not MentoringSession.update(status=SessionStatus.CANCELLED, cancelled_at=now, cancelled_by=who,
                                        calendar_sequence=MentoringSession.calendar_sequence + 1).where(
                 (MentoringSession.id == mentoring_session.id) & MentoringSession.status.in_(rules.PLANNED)).execute():
             raise SessionRefused("Only a session still to come can be cancelled"
-                                 if was.status in (rules.HELD, rules.NOT_HELD) else "This session is already cancelled")
+                                 if was.status in (SessionStatus.HELD, SessionStatus.NOT_HELD)
+                                 else "This session is already cancelled")
         mentoring_session = MentoringSession.get_by_id(mentoring_session.id)
         notice = rules.notice_hours(mentoring_session.starts_at, now)
-        emails.send_session_cancelled(mentoring_session, relationship, user, was_confirmed=was.status == rules.CONFIRMED)
+        emails.send_session_cancelled(mentoring_session, relationship, user,
+                                      was_confirmed=was.status == SessionStatus.CONFIRMED)
         inbox.raise_item("cancellation", name=user.name, email=user.email, user=user, details={
             "cancelled_by": who, "session_was": clock.to_london(mentoring_session.starts_at).strftime("%d %B %Y %H:%M"),
             "notice_hours": notice, "relationship": relationship.id})
@@ -164,9 +168,11 @@ def record_outcome(mentoring_session: MentoringSession, user: User, held: bool) 
     if mentoring_session.starts_at > clock.now():
         raise SessionRefused("You can say whether a session took place once it has begun")
     with database.atomic():
-        if not MentoringSession.update(status=rules.HELD if held else rules.NOT_HELD, outcome_by=who).where(
+        outcome = SessionStatus.HELD if held else SessionStatus.NOT_HELD
+        if not MentoringSession.update(status=outcome, outcome_by=who).where(
                 (MentoringSession.id == mentoring_session.id)
-                & MentoringSession.status.in_([rules.CONFIRMED, rules.HELD, rules.NOT_HELD])).execute():
+                & MentoringSession.status.in_([SessionStatus.CONFIRMED, SessionStatus.HELD,
+                                               SessionStatus.NOT_HELD])).execute():
             raise SessionRefused("Only a confirmed session can be marked as held")
         audit.record(user, "session_held" if held else "session_not_held", mentoring_session)
     return MentoringSession.get_by_id(mentoring_session.id)
@@ -186,7 +192,7 @@ def _tell_both_once(mentoring_session: MentoringSession, marked, now: datetime, 
 def remind_due(now: datetime, limit: int = 1000) -> int:
     """A reminder to both, SESSION_REMINDER_HOURS (a day) before each confirmed session."""
     ahead = now + timedelta(hours=current_app.config["SESSION_REMINDER_HOURS"])
-    due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
+    due = MentoringSession.select().where((MentoringSession.status == SessionStatus.CONFIRMED)
                                           & (MentoringSession.starts_at > now)
                                           & (MentoringSession.starts_at <= ahead)
                                           & MentoringSession.reminded_at.is_null()).limit(limit)
@@ -196,7 +202,7 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
 
 def ask_outcomes(now: datetime, limit: int = 1000) -> int:
     """Once a confirmed session has ended, ask both whether it took place and whether to plan another."""
-    due = MentoringSession.select().where((MentoringSession.status == rules.CONFIRMED)
+    due = MentoringSession.select().where((MentoringSession.status == SessionStatus.CONFIRMED)
                                           & (MentoringSession.starts_at <= now)
                                           & MentoringSession.outcome_asked_at.is_null()).limit(limit)
     return sum(_tell_both_once(mentoring_session, MentoringSession.outcome_asked_at, now, emails.send_outcome_question)

@@ -14,9 +14,10 @@ from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, Withdraw
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
 from portal.requests import mentor_requests
 from portal.requests.forms import ReplyForm
-from portal.rules import mentoring as mentoring_rules
-from portal.rules import requests as request_rules
 from portal.rules import sessions as session_rules
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
+from portal.rules.sessions import SessionStatus
 
 bp = Blueprint("mentoring", __name__)
 
@@ -36,7 +37,7 @@ def _session(session_id: int) -> tuple[MentoringSession, Relationship]:
 def _values(form: SessionForm) -> dict:
     return {"starts_at": clock.from_london(datetime.combine(form.date.data, form.start.data)),
             "length_minutes": form.length.data, "mode": form.mode.data, "platform": form.platform.data or "",
-            "joining_link": form.joining_link.data or "", "place": form.place.data or ""}
+            "joining_link": form.joining_link.data or "", "location": form.location.data or ""}
 
 
 def _take(form: SessionForm, relationship: Relationship, act, session_id: int | None = None) -> bool:
@@ -45,7 +46,7 @@ def _take(form: SessionForm, relationship: Relationship, act, session_id: int | 
         return False
     values = _values(form)
     field_of = {"date": form.date, "start": form.start, "length": form.length, "platform": form.platform,
-                "place": form.place, "mode": form.mode}
+                "location": form.location, "mode": form.mode}
     for name, problem in sessions.check(relationship, values, excluding=session_id).items():
         field_of[name].errors.append(problem)
     if form.errors:
@@ -67,10 +68,10 @@ def relationship_page(relationship: Relationship, form: SessionForm | None = Non
         "mentoring/relationship.html", relationship=relationship, who=who,
         mentee=MenteeProfile.get_by_id(relationship.mentee_id), mentor=MentorProfile.get_by_id(relationship.mentor_id),
         to_come=[s for s in all_sessions if s.status in session_rules.PLANNED and s.starts_at > now],
-        to_answer=[s for s in all_sessions if s.status == session_rules.CONFIRMED and s.starts_at <= now],
+        to_answer=[s for s in all_sessions if s.status == SessionStatus.CONFIRMED and s.starts_at <= now],
         past=[s for s in all_sessions
-              if s.status in (session_rules.HELD, session_rules.NOT_HELD, session_rules.CANCELLED)
-              or (s.status == session_rules.PROPOSED and s.starts_at <= now)],
+              if s.status in (SessionStatus.HELD, SessionStatus.NOT_HELD, SessionStatus.CANCELLED)
+              or (s.status == SessionStatus.PROPOSED and s.starts_at <= now)],
         standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
         contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
         withdrawal_form=withdrawal_form or WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
@@ -106,7 +107,7 @@ def change(session_id):
     local = clock.to_london(mentoring_session.starts_at)
     form = SessionForm(data={"date": local.date(), "start": local.time(), "length": mentoring_session.length_minutes,
                              "mode": mentoring_session.mode, "platform": mentoring_session.platform,
-                             "joining_link": mentoring_session.joining_link, "place": mentoring_session.place})
+                             "joining_link": mentoring_session.joining_link, "location": mentoring_session.location})
     user = me()
     if _take(form, found, lambda values: sessions.change(mentoring_session, user, values), mentoring_session.id):
         flash("Your new time has been sent. It is confirmed when the other person agrees.", "success")
@@ -207,7 +208,7 @@ def notes(relationship_id):
 def ask_withdrawal(relationship_id):
     found = _relationship(relationship_id)
     form = WithdrawalForm()
-    if found.status != "active":
+    if found.status != RelationshipStatus.ACTIVE:
         flash("This mentoring has already ended.", "info")
     elif form.validate_on_submit():
         relationships.ask_withdrawal(found, me(), form.reason.data or "")
@@ -236,18 +237,19 @@ def mine_page(reply_form: ReplyForm | None = None, status: int = 200):
         context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
                                .join(MentorProfile).join(User)
                                .where((MentorRequest.mentee == user.mentee)
-                                      & MentorRequest.status.not_in([request_rules.PENDING, request_rules.BACKUP,
-                                                                     request_rules.DROPPED]))
+                                      & MentorRequest.status.not_in([RequestStatus.PENDING, RequestStatus.BACKUP,
+                                                                     RequestStatus.DROPPED]))
                                .order_by(MentorRequest.created_at.desc()).limit(10))
     if user.mentor:
         context["to_answer"] = list(MentorRequest.select(MentorRequest, MenteeProfile, User)
                                     .join(MenteeProfile).join(User)
                                     .where((MentorRequest.mentor == user.mentor)
-                                           & (MentorRequest.status == request_rules.PENDING))
+                                           & (MentorRequest.status == RequestStatus.PENDING))
                                     .order_by(MentorRequest.deadline))
         context["mentees"] = list(Relationship.select(Relationship, MenteeProfile, User)
                                   .join(MenteeProfile).join(User)
-                                  .where((Relationship.mentor == user.mentor) & (Relationship.status == mentoring_rules.ACTIVE))
+                                  .where((Relationship.mentor == user.mentor)
+                                         & (Relationship.status == RelationshipStatus.ACTIVE))
                                   .order_by(Relationship.opened_at))
     return render_template("mentoring/mine.html", **context), status
 

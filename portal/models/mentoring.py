@@ -12,6 +12,8 @@ from portal.core import clock
 from portal.models.base import BaseModel
 from portal.models.people import BetweenMenteeAndMentor, MenteeProfile, MentorProfile
 from portal.models.requests import MentorRequest
+from portal.rules.mentoring import RelationshipStatus
+from portal.rules.sessions import SessionStatus
 
 
 class Relationship(BetweenMenteeAndMentor, BaseModel):
@@ -21,7 +23,7 @@ class Relationship(BetweenMenteeAndMentor, BaseModel):
                                      on_delete="CASCADE")
     mentee = ForeignKeyField(MenteeProfile, backref="relationships", on_delete="CASCADE")
     mentor = ForeignKeyField(MentorProfile, backref="relationships", on_delete="CASCADE")
-    status = CharField(max_length=10, default="active")  # active, closed, withdrawn
+    status = CharField(max_length=10, default=RelationshipStatus.ACTIVE)
     opened_at = DateTimeField(default=clock.now)
     closed_at = DateTimeField(null=True)
     close_reason = CharField(max_length=30, default="")
@@ -34,7 +36,7 @@ class Relationship(BetweenMenteeAndMentor, BaseModel):
 
 
 Relationship.add_index(Relationship.index(Relationship.mentee, unique=True, name="relationship_one_active")
-                       .where(Relationship.status == "active"))
+                       .where(Relationship.status == RelationshipStatus.ACTIVE))
 
 
 class MentoringSession(BaseModel):
@@ -44,9 +46,8 @@ class MentoringSession(BaseModel):
     mode = CharField(max_length=10)  # video or in_person
     platform = CharField(max_length=20, default="")  # a key of reference.PLATFORMS
     joining_link = CharField(max_length=500, default="")
-    place = CharField(max_length=200, default="")
-    # proposed, confirmed, held, not_held, cancelled, replaced (by a new time)
-    status = CharField(max_length=10, default="proposed")
+    location = CharField(max_length=200, default="")
+    status = CharField(max_length=10, default=SessionStatus.PROPOSED)
     proposed_by = CharField(max_length=10)  # mentee or mentor
     proposed_at = DateTimeField(default=clock.now)
     confirmed_at = DateTimeField(null=True)
@@ -68,7 +69,8 @@ class MentoringSession(BaseModel):
 
 # The dashboard asks, for each match, whether any session is planned or held.
 MentoringSession.add_index(MentoringSession.index(MentoringSession.relationship, name="mentoring_session_planned_or_held")
-                           .where(MentoringSession.status.in_(["proposed", "confirmed", "held"])))
+                           .where(MentoringSession.status.in_([SessionStatus.PROPOSED, SessionStatus.CONFIRMED,
+                                                               SessionStatus.HELD])))
 
 
 class MentorNote(BaseModel):

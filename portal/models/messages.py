@@ -1,11 +1,14 @@
 """What the portal sends and receives: emailed links, the outbox, each person's choices about email, the
 admin team's inbox."""
+from enum import StrEnum
+
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.core import clock
 from portal.models.base import BaseModel, JSONField
 from portal.models.people import User
 from portal.rules import emails as email_rules
+from portal.rules.emails import NewsChoice
 
 
 class ActionLink(BaseModel):
@@ -25,6 +28,20 @@ class ActionLink(BaseModel):
         indexes = ((("user", "purpose"), False),)
 
 
+class EmailStatus(StrEnum):
+    """Where an Email stands: waiting to go (or to go again), claimed by a worker, gone, given up on; or
+    news held for the person's daily summary, then carried by one (summarised), or not sent because they
+    turned such news off meanwhile."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    SUMMARISED = "summarised"
+    NOT_SENT = "not_sent"
+
+
 class Email(BaseModel):
     """The outbox: a row is written before delivery is queued, so no email depends on Redis."""
 
@@ -36,11 +53,7 @@ class Email(BaseModel):
     html_body = TextField()
     attachments = JSONField(default=list)  # [{"filename", "content_type", "text"}], e.g. a calendar invite
     dedupe_key = CharField(max_length=120, null=True, unique=True)
-    # Waiting to go (or to go again), claimed by a worker, gone, given up on; or news held for the person's
-    # daily summary, then carried by one (summary), or not sent because they turned such news off meanwhile.
-    QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-    HELD, SUMMARISED, NOT_SENT = "held", "summarised", "not_sent"
-    status = CharField(max_length=10, default=QUEUED)
+    status = CharField(max_length=10, default=EmailStatus.QUEUED)
     attempts = IntegerField(default=0)
     last_error = CharField(max_length=500, null=True)
     # When a queued row is due to be (re)queued by the sweep if it has not gone by then; for a held one,
@@ -63,18 +76,22 @@ class EmailPreference(BaseModel):
     """How a person wants their news (see portal/rules/emails.py); no row: the defaults."""
 
     user = ForeignKeyField(User, unique=True, backref="email_preferences", on_delete="CASCADE")
-    news = CharField(max_length=10, default=email_rules.AT_ONCE)  # a key of NEWS_CHOICES
+    news = CharField(max_length=10, default=NewsChoice.AT_ONCE)  # a key of NEWS_CHOICES
     summary_hour = IntegerField(default=email_rules.DEFAULT_SUMMARY_HOUR)  # London time
     weekly_summary = BooleanField(default=True)  # an admin's own copy of the team's weekly summary
     updated_at = DateTimeField(default=clock.now)
+
+
+class InboxStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class InboxItem(BaseModel):
     """Something for the admin team to act on: the portal's version of the shared inbox."""
 
     kind = CharField(max_length=20)  # interest, concern, reactivation, ...
-    OPEN, CLOSED = "open", "closed"
-    status = CharField(max_length=10, default=OPEN)
+    status = CharField(max_length=10, default=InboxStatus.OPEN)
     user = ForeignKeyField(User, null=True, backref="inbox_items", on_delete="SET NULL")
     name = CharField(max_length=100)
     email = CharField(max_length=254)

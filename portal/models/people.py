@@ -81,7 +81,7 @@ class MenteeProfile(BaseModel):
     created_at = DateTimeField(default=clock.now)
     # What helps the directory put the best fit for them first (portal/rules/matching.py), all optional:
     # kinds of time away they added to their reason (keys of reference.TIME_AWAY), how they would like
-    # to meet ("in_person", "online", "" for either), the days they are usually free and the places
+    # to meet ("in_person", "online", "" for either), the days they are usually free and the locations
     # they could get to, as they typed them.
     away_tags = JSONField(default=list)
     meet_mode = CharField(max_length=10, default="")
@@ -116,7 +116,7 @@ class MentorProfile(BaseModel):
     availability_notes = CharField(max_length=300, default="")  # restrictions, in their words
     meets_in_person = BooleanField(default=False)
     meets_online = BooleanField(default=True)
-    locations = CharField(max_length=300, default="")  # as they wrote it; each place is also a MentorOption
+    locations = CharField(max_length=300, default="")  # as they wrote it; each location is also a MentorOption
     interests = CharField(max_length=500, default="")
     contact_details = CharField(max_length=500, default="")  # shown only to their matched mentees
     photo = CharField(max_length=32, null=True)  # names the processed headshot files (portal/register/photos.py)

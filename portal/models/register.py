@@ -1,6 +1,7 @@
 """The register's tables: each mentor's choices, the history of their profile, headshots and imports;
 and the availability rule (portal/rules/availability.py) applied to a mentor's row and written as a query."""
 from datetime import date
+from enum import StrEnum
 
 from peewee import BlobField, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
@@ -12,7 +13,7 @@ from portal.rules import availability
 
 class MentorOption(BaseModel):
     """One of a mentor's choices, a row each so the directory can filter by them with an index:
-    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a place ("York")."""
+    a day ("mon"), a slot ("mon-evening"), a platform ("zoom") or a location ("York")."""
 
     mentor = ForeignKeyField(MentorProfile, backref="options", on_delete="CASCADE")
     kind = CharField(max_length=10)
@@ -44,6 +45,18 @@ class StoredPhoto(BaseModel):
     created_at = DateTimeField(default=clock.now, index=True)
 
 
+class ImportStatus(StrEnum):
+    """An ImportBatch's status: checked and shown, waiting for the job, being imported, imported, stopped
+    by an error, or never confirmed."""
+
+    PREVIEWED = "previewed"
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
 class ImportBatch(BaseModel):
     """A CSV of mentors: checked and previewed first, then imported by a job that reports progress."""
 
@@ -51,8 +64,7 @@ class ImportBatch(BaseModel):
     created_at = DateTimeField(default=clock.now)
     filename = CharField(max_length=200)
     data = BlobField(null=True)  # the file itself, dropped once imported
-    status = CharField(max_length=10, default="previewed", index=True)  # previewed, queued, running, done,
-    # failed, expired (never confirmed)
+    status = CharField(max_length=10, default=ImportStatus.PREVIEWED, index=True)
     queued_at = DateTimeField(null=True)
     progress_at = DateTimeField(null=True)  # the job's last sign of life
     send_invitations = BooleanField(default=False)
@@ -67,8 +79,8 @@ def on_leave(mentor: MentorProfile, today: date) -> bool:
     return availability.on_leave(mentor.leave_from, mentor.leave_until, today)
 
 
-def mentor_state(mentor: MentorProfile, today: date) -> str:
-    """Where the mentor stands for mentees today (a key of STATES); only those in availability.OFFERED
+def mentor_state(mentor: MentorProfile, today: date) -> availability.MentorState:
+    """Where the mentor stands for mentees today; only those in availability.OFFERED
     are in the directory, and only they can be asked (the rule available_on writes as a query)."""
     user = mentor.user
     return availability.state(login_set_up=bool(user.is_active and user.password_hash), listed=mentor.listed,

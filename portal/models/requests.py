@@ -1,9 +1,12 @@
 """Asking for a mentor: the requests, and the waiting list for a full mentor."""
+from enum import StrEnum
+
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.core import clock
 from portal.models.base import BaseModel
 from portal.models.people import BetweenMenteeAndMentor, MenteeProfile, MentorProfile, User
+from portal.rules.requests import RequestStatus
 
 
 class MentorRequest(BetweenMenteeAndMentor, BaseModel):
@@ -14,7 +17,7 @@ class MentorRequest(BetweenMenteeAndMentor, BaseModel):
     mentee = ForeignKeyField(MenteeProfile, backref="requests", on_delete="CASCADE")
     mentor = ForeignKeyField(MentorProfile, backref="requests", on_delete="CASCADE")
     note = TextField()  # what the mentee would like to talk about: for the mentor, cleared with time
-    status = CharField(max_length=10, default="pending")
+    status = CharField(max_length=10, default=RequestStatus.PENDING)
     choice = IntegerField(default=1)  # 1: the mentor asked first; 2, 3: the backups, in the mentee's order
     # When this mentor was asked (for a backup, when its turn came, so nothing shows it was not the first).
     created_at = DateTimeField(default=clock.now)
@@ -45,7 +48,18 @@ class MentorRequest(BetweenMenteeAndMentor, BaseModel):
 # The database itself keeps a mentee to one waiting request and one active relationship, however
 # many requests arrive at once.
 MentorRequest.add_index(MentorRequest.index(MentorRequest.mentee, unique=True, name="mentor_request_one_pending")
-                        .where(MentorRequest.status == "pending"))
+                        .where(MentorRequest.status == RequestStatus.PENDING))
+
+
+class WaitlistStatus(StrEnum):
+    """A WaitlistEntry's status: in line; offered a place, held for them; took it; let the offer lapse;
+    left the list."""
+
+    WAITING = "waiting"
+    OFFERED = "offered"
+    TAKEN = "taken"
+    LAPSED = "lapsed"
+    LEFT = "left"
 
 
 class WaitlistEntry(BetweenMenteeAndMentor, BaseModel):
@@ -54,9 +68,7 @@ class WaitlistEntry(BetweenMenteeAndMentor, BaseModel):
 
     mentor = ForeignKeyField(MentorProfile, backref="waitlist", on_delete="CASCADE")
     mentee = ForeignKeyField(MenteeProfile, backref="waitlist_entries", on_delete="CASCADE")
-    # In line; offered a place, held for them; took it; let the offer lapse; left the list.
-    WAITING, OFFERED, TAKEN, LAPSED, LEFT = "waiting", "offered", "taken", "lapsed", "left"
-    status = CharField(max_length=10, default=WAITING)
+    status = CharField(max_length=10, default=WaitlistStatus.WAITING)
     joined_at = DateTimeField(default=clock.now)
     offered_at = DateTimeField(null=True)
     offer_expires_at = DateTimeField(null=True)
@@ -72,4 +84,4 @@ class WaitlistEntry(BetweenMenteeAndMentor, BaseModel):
 
 WaitlistEntry.add_index(WaitlistEntry.index(WaitlistEntry.mentor, WaitlistEntry.mentee, unique=True,
                                             name="waitlist_entry_one_open")
-                        .where(WaitlistEntry.status.in_(["waiting", "offered"])))
+                        .where(WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED])))

@@ -15,14 +15,14 @@ from portal.core import audit, clock, inbox
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import relationships
-from portal.models import (ActionLink, AuditEvent, Email, EmailPreference, ImportBatch, InboxItem, MenteeProfile,
-                           MentoringSession, MentorNote, MentorOption, MentorProfile, MentorRequest, ProfileChange,
-                           Relationship, User, WaitlistEntry)
+from portal.models import (ActionLink, AuditEvent, Email, EmailPreference, EmailStatus, ImportBatch, InboxItem,
+                           InboxStatus, MenteeProfile, MentoringSession, MentorNote, MentorOption, MentorProfile,
+                           MentorRequest, ProfileChange, Relationship, User, WaitlistEntry)
 from portal.models.base import new_nonce
 from portal.privacy import retention
 from portal.register import availability, imports, profiles
 from portal.requests import mentor_requests, waitlist
-from portal.rules import mentoring as mentoring_rules
+from portal.rules.mentoring import RelationshipStatus
 
 ERASED_NAME = "Erased person"
 
@@ -31,14 +31,14 @@ ERASURE = "erasure"
 
 
 def erasure_asked(user: User) -> bool:
-    return InboxItem.select().where((InboxItem.kind == ERASURE) & (InboxItem.status == InboxItem.OPEN)
+    return InboxItem.select().where((InboxItem.kind == ERASURE) & (InboxItem.status == InboxStatus.OPEN)
                                     & (InboxItem.user == user.id)).exists()
 
 
 def ask_erasure(user: User, message: str) -> InboxItem:
     """Erasure is done by the admin team, who may need to talk to the person first (a mentor with
     mentees, say); asking again while an item is open changes nothing."""
-    existing = InboxItem.get_or_none((InboxItem.kind == ERASURE) & (InboxItem.status == InboxItem.OPEN)
+    existing = InboxItem.get_or_none((InboxItem.kind == ERASURE) & (InboxItem.status == InboxStatus.OPEN)
                                      & (InboxItem.user == user.id))
     return existing or inbox.raise_item(ERASURE, name=user.name, email=user.email, user=user, message=message.strip())
 
@@ -89,14 +89,14 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
         if mentor:
             availability.set_listed(mentor, by, False, leaving=True)  # closes their waiting requests, telling the mentees
             for active in Relationship.select().where((Relationship.mentor == mentor.id)
-                                                      & (Relationship.status == mentoring_rules.ACTIVE)):
+                                                      & (Relationship.status == RelationshipStatus.ACTIVE)):
                 relationships.withdraw(active, by, leaving=user)
             waitlist.close_list(mentor)
             mentor_requests.drop_backups_to(mentor)
         _scrub(user, mentee, mentor, written_before)
         # An admin may act on a request made by phone while one made in the portal is still open.
         for asked in InboxItem.select(InboxItem.id).where((InboxItem.kind == ERASURE)
-                                                          & (InboxItem.status == InboxItem.OPEN)
+                                                          & (InboxItem.status == InboxStatus.OPEN)
                                                           & (InboxItem.user == user.id)):
             inbox.close(asked.id, by)
         if item is not None:
@@ -123,7 +123,7 @@ def _forget_address(address: str, user: User | None = None) -> None:
     if user is not None:
         mine, sent = mine | (Email.user == user.id), sent | (InboxItem.user == user.id)
     # Mail not yet gone to them never will; what went keeps its subject and time, not its words.
-    Email.delete().where(mine & (Email.status != Email.SENT)).execute()
+    Email.delete().where(mine & (Email.status != EmailStatus.SENT)).execute()
     Email.update(to_address="erased", text_body="", html_body="", held_body="", attachments=[],
                  unsubscribe_url=None).where(mine).execute()
     InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
@@ -161,7 +161,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         theirs = Email.id.in_([e.id for e in Email.select(Email.id, Email.text_body).where(
             Email.to_address.in_([other.email for other in others]) & (Email.id <= written_before))
             if named.search(e.text_body)] or [0])
-        Email.delete().where(theirs & (Email.status != Email.SENT)).execute()
+        Email.delete().where(theirs & (Email.status != EmailStatus.SENT)).execute()
         Email.update(text_body="", html_body="", attachments=[],
                      subject=fn.REPLACE(fn.REPLACE(fn.REPLACE(Email.subject, user.name, "someone"), f"{first}'s",
                                                    "Someone's"), f"{first} ", "Someone ")
@@ -176,7 +176,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
                              can_reach="", deactivated_at=mentee.deactivated_at or now
                              ).where(MenteeProfile.id == mentee.id).execute()
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentee == mentee.id).execute()
-        _forget_places(Relationship.mentee == mentee.id)
+        _forget_locations(Relationship.mentee == mentee.id)
     if mentor:
         MentorOption.delete().where(MentorOption.mentor == mentor.id).execute()
         ProfileChange.delete().where(ProfileChange.mentor == mentor.id).execute()
@@ -189,7 +189,7 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
         if mentor.photo:
             profiles.drop_photo(mentor.photo)
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentor == mentor.id).execute()
-        _forget_places(Relationship.mentor == mentor.id)
+        _forget_locations(Relationship.mentor == mentor.id)
     User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
                 email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
@@ -206,6 +206,6 @@ def _forget_admin(admin: User) -> None:
         invited & Email.text_body.contains(admin.name)).execute()
 
 
-def _forget_places(whose) -> None:
-    MentoringSession.update(place="", joining_link="").where(
+def _forget_locations(whose) -> None:
+    MentoringSession.update(location="", joining_link="").where(
         MentoringSession.relationship.in_(Relationship.select(Relationship.id).where(whose))).execute()

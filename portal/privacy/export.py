@@ -145,6 +145,7 @@ def _headshot(key: str | None) -> dict | None:
 def _relationship(relationship: Relationship, other_model, other_id: int) -> dict:
     return {"with": _name_of(other_model, other_id),
             **_fields(relationship, ("status", "opened_at", "closed_at")),
-            "sessions": [_fields(s, ("starts_at", "length_minutes", "mode", "platform", "joining_link", "place",
-                                     "status"))
+            # "place" is the word a person reads for a session's location, as on the session form.
+            "sessions": [{**_fields(s, ("starts_at", "length_minutes", "mode", "platform", "joining_link")),
+                          "place": s.location, **_fields(s, ("status",))}
                          for s in relationship.sessions.order_by(MentoringSession.starts_at)]}

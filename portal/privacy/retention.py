@@ -7,8 +7,8 @@ from flask import current_app
 
 from portal.core import audit
 from portal.core.db import database
-from portal.models import Email, MentoringSession, MentorRequest, Relationship
-from portal.rules import requests as request_rules
+from portal.models import Email, EmailStatus, MentoringSession, MentorRequest, Relationship
+from portal.rules.requests import RequestStatus
 
 # What people wrote with a request, blanked: the mentee's note, the mentor's message and question, the reply.
 REQUEST_WORDS = {"note": "", "decline_message": "", "question": "", "reply": ""}
@@ -21,18 +21,18 @@ def purge(now: datetime) -> int:
     words_before = now - timedelta(days=current_app.config["RETENTION_DAYS_WORDS"])
     with database.atomic():
         requests = MentorRequest.update(**REQUEST_WORDS).where(
-            MentorRequest.status.not_in([request_rules.PENDING, request_rules.BACKUP])
+            MentorRequest.status.not_in([RequestStatus.PENDING, RequestStatus.BACKUP])
             & (MentorRequest.decided_at < words_before)
             & ((MentorRequest.note != "") | (MentorRequest.decline_message != "") | (MentorRequest.question != "")
                | (MentorRequest.reply != ""))).execute()
         emails = Email.update(text_body="", html_body="", attachments=[]).where(
-            (Email.status == Email.SENT) & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
+            (Email.status == EmailStatus.SENT) & (Email.sent_at < words_before) & (Email.text_body != "")).execute()
         closed_long_ago = Relationship.select(Relationship.id).where(
             Relationship.closed_at < now - relativedelta(months=current_app.config["RETENTION_MONTHS"]))
-        places = MentoringSession.update(place="", joining_link="").where(
+        locations = MentoringSession.update(location="", joining_link="").where(
             MentoringSession.relationship.in_(closed_long_ago)
-            & ((MentoringSession.place != "") | (MentoringSession.joining_link != ""))).execute()
-        if requests or emails or places:
+            & ((MentoringSession.location != "") | (MentoringSession.joining_link != ""))).execute()
+        if requests or emails or locations:
             audit.record(None, "purged", detail=f"{requests} request notes, {emails} email bodies, "
-                                               f"{places} session places")
-    return requests + emails + places
+                                               f"{locations} session locations")
+    return requests + emails + locations

@@ -9,6 +9,7 @@ from portal.models import MentorProfile, ProfileChange, User, mentor_state
 from portal.register import emails, profiles
 from portal.requests import mentor_requests, waitlist
 from portal.rules import availability
+from portal.rules.availability import MentorState
 
 
 def availability_problems(capacity: int, leave_from: date | None, leave_until: date | None,
@@ -71,13 +72,13 @@ def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = Fa
 
 
 STATES = {
-    availability.NOT_SET_UP: "Login not set up yet",
-    availability.UNLISTED: "Off the register",
-    availability.PAUSED: "Paused",
-    availability.ON_LEAVE: "On leave",
-    availability.CLOSED: "Not taking mentees",
-    availability.FULL: "Full",
-    availability.OPEN: "Taking mentees",
+    MentorState.NOT_SET_UP: "Login not set up yet",
+    MentorState.UNLISTED: "Off the register",
+    MentorState.PAUSED: "Paused",
+    MentorState.ON_LEAVE: "On leave",
+    MentorState.CLOSED: "Not taking mentees",
+    MentorState.FULL: "Full",
+    MentorState.OPEN: "Taking mentees",
 }
 
 

@@ -13,7 +13,7 @@ from portal.accounts import invitations
 from portal.core import clock, queue, reference
 from portal.core.db import database, refresh_statistics
 from portal.core.refused import Refused
-from portal.models import ImportBatch, MentorProfile, User
+from portal.models import ImportBatch, ImportStatus, MentorProfile, User
 from portal.register import availability, profiles
 from portal.register.forms import ImportRowForm
 
@@ -203,8 +203,8 @@ CHUNK = 200
 
 def run(batch_id: int) -> str:
     """Import a queued batch; what became of it (done, failed, or not queued: run already)."""
-    if not ImportBatch.update(status="running", progress_at=clock.now()).where(
-            (ImportBatch.id == batch_id) & (ImportBatch.status == "queued")).execute():
+    if not ImportBatch.update(status=ImportStatus.RUNNING, progress_at=clock.now()).where(
+            (ImportBatch.id == batch_id) & (ImportBatch.status == ImportStatus.QUEUED)).execute():
         return "not queued"
     batch = ImportBatch.get_by_id(batch_id)
     try:
@@ -212,13 +212,13 @@ def run(batch_id: int) -> str:
     except Exception as error:  # any failure is reported on the progress page, not left running
         message = str(error) if isinstance(error, FileRefused) else f"The import stopped: {error}"
         # The admin uploads the file again, so the copy (names, contact details) is not kept.
-        ImportBatch.update(status="failed", error=message[:500], finished_at=clock.now(), data=None).where(
+        ImportBatch.update(status=ImportStatus.FAILED, error=message[:500], finished_at=clock.now(), data=None).where(
             ImportBatch.id == batch_id).execute()
-        return "failed"
+        return ImportStatus.FAILED
     # The file is not needed once imported: the register now holds what it said.
-    ImportBatch.update(status="done", counts=counts, data=None, finished_at=clock.now()).where(
+    ImportBatch.update(status=ImportStatus.DONE, counts=counts, data=None, finished_at=clock.now()).where(
         ImportBatch.id == batch_id).execute()
-    return "done"
+    return ImportStatus.DONE
 
 
 def _import(batch: ImportBatch) -> dict:
@@ -260,10 +260,10 @@ def queue_batch(batch_id: int) -> bool:
 def requeue(now: datetime) -> int:
     """A confirmed import whose job never arrived (Redis was down) is queued again; one whose worker
     died part way is marked failed, to be uploaded again (rows are matched by email, so that is safe)."""
-    ImportBatch.update(status="failed", finished_at=now, data=None,
+    ImportBatch.update(status=ImportStatus.FAILED, finished_at=now, data=None,
                        error="The import stopped part way. Upload the file again: rows already imported "
                              "are matched by email and will not be doubled.").where(
-        (ImportBatch.status == "running") & (ImportBatch.progress_at < now - STALLED)).execute()
+        (ImportBatch.status == ImportStatus.RUNNING) & (ImportBatch.progress_at < now - STALLED)).execute()
     waiting = ImportBatch.select(ImportBatch.id).where(
-        (ImportBatch.status == "queued") & (ImportBatch.queued_at < now - timedelta(minutes=2)))
+        (ImportBatch.status == ImportStatus.QUEUED) & (ImportBatch.queued_at < now - timedelta(minutes=2)))
     return sum(queue_batch(batch.id) for batch in waiting)

@@ -13,7 +13,7 @@ BIO_FIELDS = ["grade", "school", "specialty", "trust", "gender", "pronouns", "ex
               "contact_details"]
 
 
-# Choices kept as MentorOption rows; "day" rows are derived from the slots, "place" rows from the locations.
+# Choices kept as MentorOption rows; "day" rows are derived from the slots, "location" rows from the locations.
 CHOICE_FIELDS = ["slots", "platforms", "time_away"]
 
 
@@ -31,8 +31,8 @@ LABELS = {
 }
 
 
-def places(text: str) -> list[str]:
-    """The places a mentor meets in, from what they typed: "leeds, York; harrogate" -> Leeds, York, Harrogate."""
+def locations_in(text: str) -> list[str]:
+    """The locations a mentor meets in, from what they typed: "leeds, York; harrogate" -> Leeds, York, Harrogate."""
     seen = {}
     for part in text.replace(";", ",").split(","):
         name = " ".join(part.split())
@@ -63,7 +63,7 @@ def option_rows(mentor_values: dict) -> set[tuple[str, str]]:
     rows |= {("day", slot.split("-")[0]) for slot in slots}
     rows |= {("platform", platform) for platform in mentor_values.get("platforms", [])}
     rows |= {("away", tag) for tag in mentor_values.get("time_away", [])}
-    rows |= {("place", place.lower()[:60]) for place in places(mentor_values.get("locations", ""))}
+    rows |= {("location", location.lower()[:60]) for location in locations_in(mentor_values.get("locations", ""))}
     return rows
 
 
@@ -79,7 +79,7 @@ SEARCHED = ["specialty", "school", "trust", "locations", "experience_rtt", "expe
 
 
 def search_text_for(name: str, values: dict) -> str:
-    """What the directory's search box looks through: the name, training, places, experience, interests."""
+    """What the directory's search box looks through: the name, training, locations, experience, interests."""
     return " ".join([name, *(values.get(f, "") for f in SEARCHED)]).lower()
 
 

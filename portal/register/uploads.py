@@ -10,7 +10,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.core.htmx import refusal_shown
-from portal.models import ImportBatch, MentorProfile, StoredPhoto
+from portal.models import ImportBatch, ImportStatus, MentorProfile, StoredPhoto
 from portal.register import photos
 from portal.register.profiles import keep_photo
 
@@ -57,6 +57,6 @@ def tidy(now: datetime) -> int:
     before = now - KEEP_UNUSED
     used = MentorProfile.select(MentorProfile.photo).where(MentorProfile.photo.is_null(False))
     dropped = StoredPhoto.delete().where((StoredPhoto.created_at < before) & StoredPhoto.key.not_in(used)).execute()
-    files = ImportBatch.update(status="expired", data=None).where(
-        (ImportBatch.status == "previewed") & (ImportBatch.created_at < before)).execute()
+    files = ImportBatch.update(status=ImportStatus.EXPIRED, data=None).where(
+        (ImportBatch.status == ImportStatus.PREVIEWED) & (ImportBatch.created_at < before)).execute()
     return dropped + files

@@ -6,10 +6,10 @@ from flask import current_app
 
 from portal.core import audit, clock, inbox
 from portal.core.db import database
-from portal.models import InboxItem, MenteeProfile, MentorRequest, User
+from portal.models import InboxItem, InboxStatus, MenteeProfile, MentorRequest, User
 from portal.requests import emails, mentor_requests, waitlist
 from portal.rules import eligibility
-from portal.rules import requests as rules
+from portal.rules.requests import RequestStatus
 
 
 def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
@@ -17,7 +17,7 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
     3 months). A request waiting for an answer counts as having chosen."""
     config = current_app.config
     months, warn_days = config["DEACTIVATE_AFTER_MONTHS"], config["DEACTIVATION_WARNING_DAYS"]
-    waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == rules.PENDING)
+    waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == RequestStatus.PENDING)
     # Only those with something due now, so mentees already warned cannot fill the limit and keep
     # later ones from their warnings.
     something_due = MenteeProfile.period_started_at <= eligibility.deactivation_from(now, months)
@@ -61,12 +61,12 @@ def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
 
 def reactivation_asked(user: User) -> bool:
     return InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                    & (InboxItem.status == InboxItem.OPEN)).exists()
+                                    & (InboxItem.status == InboxStatus.OPEN)).exists()
 
 
 def ask_reactivation(user: User) -> InboxItem:
     existing = InboxItem.get_or_none((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                     & (InboxItem.status == InboxItem.OPEN))
+                                     & (InboxItem.status == InboxStatus.OPEN))
     return existing or inbox.raise_item("reactivation", name=user.name, email=user.email, user=user)
 
 
@@ -79,7 +79,7 @@ def reactivate(mentee: MenteeProfile, by: User) -> bool:
             return False
         user = User.get_by_id(mentee.user_id)
         for item in InboxItem.select().where((InboxItem.user == user) & (InboxItem.kind == "reactivation")
-                                             & (InboxItem.status == InboxItem.OPEN)):
+                                             & (InboxItem.status == InboxStatus.OPEN)):
             inbox.close(item.id, by)
         emails.send_reactivated(user, mentee.id, now)
         audit.record(by, "reactivated_mentee", mentee)

@@ -16,13 +16,15 @@ from portal.core import audit, clock, links
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.models import (MenteeProfile, MentorProfile, MentorRequest, ProfileChange, Relationship, User,
-                           WaitlistEntry, available_on, away_on, mentor_state)
+                           WaitlistEntry, WaitlistStatus, available_on, away_on, mentor_state)
 from portal.requests import emails, waitlist
 from portal.rules import availability
-from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as rules
 from portal.rules import workdays
+from portal.rules.availability import MentorState
+from portal.rules.mentoring import RelationshipStatus
 from portal.rules.moves import MoveRefused
+from portal.rules.requests import RequestStatus
 
 
 class RequestRefused(Refused):
@@ -30,17 +32,19 @@ class RequestRefused(Refused):
 
 
 def waiting_request(mentee: MenteeProfile) -> MentorRequest | None:
-    return MentorRequest.get_or_none((MentorRequest.mentee == mentee) & (MentorRequest.status == rules.PENDING))
+    return MentorRequest.get_or_none((MentorRequest.mentee == mentee) & (MentorRequest.status == RequestStatus.PENDING))
 
 
 def active_relationship(mentee: MenteeProfile) -> Relationship | None:
-    return Relationship.get_or_none((Relationship.mentee == mentee) & (Relationship.status == mentoring_rules.ACTIVE))
+    return Relationship.get_or_none((Relationship.mentee == mentee)
+                                    & (Relationship.status == RelationshipStatus.ACTIVE))
 
 
 def backups_of(mentee_id: int) -> list[MentorRequest]:
     """The backups a mentee named that are still waiting their turn, in order."""
     return list(MentorRequest.select().where((MentorRequest.mentee == mentee_id)
-                                             & (MentorRequest.status == rules.BACKUP)).order_by(MentorRequest.choice))
+                                             & (MentorRequest.status == RequestStatus.BACKUP))
+                .order_by(MentorRequest.choice))
 
 
 def _standing(mentee_id: int, mentor: MentorProfile, today: date) -> str:
@@ -49,8 +53,8 @@ def _standing(mentee_id: int, mentor: MentorProfile, today: date) -> str:
     state = mentor_state(mentor, today)
     holds_offer = WaitlistEntry.select().where(
         (WaitlistEntry.mentee == mentee_id) & (WaitlistEntry.mentor == mentor.id)
-        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).exists()
-    return availability.OPEN if holds_offer and state == availability.FULL else state
+        & (WaitlistEntry.status == WaitlistStatus.OFFERED)).exists()
+    return MentorState.OPEN if holds_offer and state == MentorState.FULL else state
 
 
 def why_cannot_request(user: User, mentor: MentorProfile) -> str | None:
@@ -82,7 +86,7 @@ def _add_backups(mentee_id: int, backups: list[tuple[MentorProfile, str]], note:
     request's. Its deadline is set afresh when its turn comes."""
     for choice, (mentor, backup_note) in enumerate(backups, start=2):
         MentorRequest.create(mentee=mentee_id, mentor=mentor.id, note=(backup_note or note).strip(), created_at=now,
-                             deadline=deadline, status=rules.BACKUP, choice=choice)
+                             deadline=deadline, status=RequestStatus.BACKUP, choice=choice)
 
 
 def make_request(user: User, mentor: MentorProfile, note: str,
@@ -141,7 +145,7 @@ def change_backups(user: User, mentor_request: MentorRequest, backups: list[tupl
         MenteeProfile.update(period_started_at=MenteeProfile.period_started_at).where(
             MenteeProfile.id == mentor_request.mentee_id).execute()
         current = MentorRequest.get_by_id(mentor_request.id)
-        if current.status != rules.PENDING:
+        if current.status != RequestStatus.PENDING:
             raise RequestRefused(f"{_what_happened(current)}, so your backups were not changed: see where your "
                                  "request stands now")
         _drop_backups(current.mentee_id, now, rules.MENTEE)
@@ -150,8 +154,8 @@ def change_backups(user: User, mentor_request: MentorRequest, backups: list[tupl
 
 
 def _drop_backups(mentee_id: int, now: datetime, by: str) -> int:
-    return MentorRequest.update(status=rules.DROPPED, decided_at=now, decided_by=by).where(
-        (MentorRequest.mentee == mentee_id) & (MentorRequest.status == rules.BACKUP)).execute()
+    return MentorRequest.update(status=RequestStatus.DROPPED, decided_at=now, decided_by=by).where(
+        (MentorRequest.mentee == mentee_id) & (MentorRequest.status == RequestStatus.BACKUP)).execute()
 
 
 def _pass_on(ended: MentorRequest, now: datetime) -> tuple[MentorRequest | None, list[MentorRequest]]:
@@ -178,8 +182,8 @@ def _pass_on(ended: MentorRequest, now: datetime) -> tuple[MentorRequest | None,
 
 
 def _skip(backup: MentorRequest, now: datetime) -> bool:
-    return bool(MentorRequest.update(status=rules.SKIPPED, decided_at=now, decided_by=rules.SYSTEM).where(
-        (MentorRequest.id == backup.id) & (MentorRequest.status == rules.BACKUP)).execute())
+    return bool(MentorRequest.update(status=RequestStatus.SKIPPED, decided_at=now, decided_by=rules.SYSTEM).where(
+        (MentorRequest.id == backup.id) & (MentorRequest.status == RequestStatus.BACKUP)).execute())
 
 
 def _ask_backup(backup: MentorRequest, mentor: MentorProfile, now: datetime) -> bool:
@@ -187,9 +191,9 @@ def _ask_backup(backup: MentorRequest, mentor: MentorProfile, now: datetime) -> 
     a fresh deadline, as any new request; False, changing nothing, when the mentor has no place left."""
     deadline, reminder = _deadline_and_reminder(now)
     with database.atomic() as step:
-        if not MentorRequest.update(status=rules.PENDING, created_at=now, deadline=deadline, next_reminder_at=reminder,
-                                    reminders_sent=0).where(
-                (MentorRequest.id == backup.id) & (MentorRequest.status == rules.BACKUP)).execute():
+        if not MentorRequest.update(status=RequestStatus.PENDING, created_at=now, deadline=deadline,
+                                    next_reminder_at=reminder, reminders_sent=0).where(
+                (MentorRequest.id == backup.id) & (MentorRequest.status == RequestStatus.BACKUP)).execute():
             return False
         mentee = MenteeProfile.get_by_id(backup.mentee_id)
         if not waitlist.take_offer(mentee, mentor) and not waitlist.take_place(mentor.id):
@@ -220,7 +224,7 @@ def decide(mentor_request: MentorRequest, action: str, by: User, role: str, mess
     with database.atomic():
         moved = MentorRequest.update(status=move.after, decided_at=now, decided_by=role, decided_by_user=by,
                                      decline_message=(message or "").strip()).where(
-            (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
+            (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
             & (MentorRequest.deadline > now)).execute()
         if not moved:
             raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
@@ -250,7 +254,7 @@ def pause_new_requests(mentor_id: int, by: User, until: date, now: datetime) -> 
 
 
 def _what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
-    if mentor_request.status == rules.PENDING and mentor_request.deadline <= clock.now():
+    if mentor_request.status == RequestStatus.PENDING and mentor_request.deadline <= clock.now():
         return "This request has run out of time"
     if mentor_request.status in rules.FINISHED:
         return f"This request has already been {rules.FINISHED[mentor_request.status]}"
@@ -303,9 +307,9 @@ def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> 
     except MoveRefused:
         raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id))) from None
     with database.atomic():
-        if not MentorRequest.update(status=rules.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
+        if not MentorRequest.update(status=RequestStatus.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
                                     decided_by_user=user).where(
-                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)).execute():
             raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
         _end_unmatched(mentor_request, now, "request_cancelled", user)
         emails.send_cancelled(mentor_request, mentee_leaving=leaving)
@@ -330,13 +334,14 @@ def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on
     now = now or clock.now()
     closed = 0
     waiting = MentorRequest.select().where((MentorRequest.mentor == mentor.id)
-                                           & (MentorRequest.status == rules.PENDING))
+                                           & (MentorRequest.status == RequestStatus.PENDING))
     for mentor_request in waiting:
         if due_on_or_after and clock.to_london(mentor_request.deadline).date() < due_on_or_after:
             continue
         with database.atomic():
-            if MentorRequest.update(status=rules.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
+            if MentorRequest.update(status=RequestStatus.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
+                    (MentorRequest.id == mentor_request.id)
+                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
                 _end_unmatched(mentor_request, now, "request_closed", None, mentor_leaving=leaving)
                 closed += 1
     return closed
@@ -344,14 +349,15 @@ def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on
 
 def expire_due(now: datetime, limit: int = 1000) -> int:
     """Requests past their deadline are rejected on the admin team's behalf."""
-    due = list(MentorRequest.select().where((MentorRequest.status == rules.PENDING)
+    due = list(MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
                                             & (MentorRequest.deadline <= now)).order_by(MentorRequest.deadline)
                .limit(limit))
     expired = 0
     for mentor_request in due:
         with database.atomic():
-            if not MentorRequest.update(status=rules.EXPIRED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)).execute():
+            if not MentorRequest.update(status=RequestStatus.EXPIRED, decided_at=now, decided_by=rules.SYSTEM).where(
+                    (MentorRequest.id == mentor_request.id)
+                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
                 continue
             _end_unmatched(mentor_request, now, "request_expired", None)
             emails.send_expired_to_mentor(mentor_request)
@@ -361,7 +367,7 @@ def expire_due(now: datetime, limit: int = 1000) -> int:
 
 def remind_due(now: datetime, limit: int = 1000) -> int:
     config = current_app.config
-    due = list(MentorRequest.select().where((MentorRequest.status == rules.PENDING)
+    due = list(MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
                                             & (MentorRequest.next_reminder_at <= now)).limit(limit))
     sent = 0
     for mentor_request in due:
@@ -371,7 +377,7 @@ def remind_due(now: datetime, limit: int = 1000) -> int:
             if not MentorRequest.update(reminders_sent=MentorRequest.reminders_sent + 1,
                                         next_reminder_at=times[0] if times else None).where(
                     (MentorRequest.id == mentor_request.id) & (MentorRequest.reminders_sent == mentor_request.reminders_sent)
-                    & (MentorRequest.status == rules.PENDING)).execute():
+                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
                 continue
             last_day = workdays.working_days_left(now, mentor_request.deadline) == 0
             emails.send_reminder(mentor_request, now, last_day, mentor_request.reminders_sent + 1)
@@ -384,15 +390,15 @@ def close_for_away_mentors(now: datetime, limit: int = 200) -> int:
     """Requests waiting for a mentor who has since gone on leave, paused or left the register."""
     today = clock.to_london(now).date()
     mentor_ids = {r.mentor_id for r in MentorRequest.select(MentorRequest.mentor).join(MentorProfile).join(User)
-                  .where((MentorRequest.status == rules.PENDING) & away_on(today)).limit(limit)}
+                  .where((MentorRequest.status == RequestStatus.PENDING) & away_on(today)).limit(limit)}
     return sum(close_requests_to(MentorProfile.get_by_id(mentor_id), now) for mentor_id in mentor_ids)
 
 
 def drop_backups_to(mentor: MentorProfile) -> int:
     """A mentor leaving the scheme (their data erased) is taken off every backup list they are on; their
     mentees were never told of those, so no one is told."""
-    return MentorRequest.update(status=rules.DROPPED, decided_at=clock.now(), decided_by=rules.SYSTEM).where(
-        (MentorRequest.mentor == mentor.id) & (MentorRequest.status == rules.BACKUP)).execute()
+    return MentorRequest.update(status=RequestStatus.DROPPED, decided_at=clock.now(), decided_by=rules.SYSTEM).where(
+        (MentorRequest.mentor == mentor.id) & (MentorRequest.status == RequestStatus.BACKUP)).execute()
 
 
 def ask_question(mentor_request: MentorRequest, by: User, question: str) -> None:
@@ -404,7 +410,7 @@ def ask_question(mentor_request: MentorRequest, by: User, question: str) -> None
     now = clock.now()
     with database.atomic():
         if not MentorRequest.update(question=question.strip(), question_at=now).where(
-                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
                 & (MentorRequest.deadline > now) & (MentorRequest.question == "")).execute():
             current = MentorRequest.get_by_id(mentor_request.id)
             raise RequestRefused(_what_happened(current, "You have already asked a question of this request"))
@@ -421,7 +427,7 @@ def reply_to_question(mentor_request: MentorRequest, user: User, reply: str) -> 
     now = clock.now()
     with database.atomic():
         if not MentorRequest.update(reply=reply.strip(), reply_at=now).where(
-                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == rules.PENDING)
+                (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
                 & (MentorRequest.question != "") & (MentorRequest.reply == "")).execute():
             current = MentorRequest.get_by_id(mentor_request.id)
             raise RequestRefused(_what_happened(current, "You have already answered this question"))

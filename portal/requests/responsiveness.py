@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from portal.models import MentorRequest
 from portal.rules import requests as rules
 from portal.rules import workdays
+from portal.rules.requests import RequestStatus
 
 
 def usual_answer_days(mentor_ids: list[int], now: datetime) -> dict[int, int]:
@@ -19,7 +20,8 @@ def usual_answer_days(mentor_ids: list[int], now: datetime) -> dict[int, int]:
     days = defaultdict(list)
     for mentor_id, asked, answered in MentorRequest.select(
             MentorRequest.mentor, MentorRequest.created_at, MentorRequest.decided_at).where(
-            MentorRequest.mentor.in_(mentor_ids) & MentorRequest.status.in_([rules.ACCEPTED, rules.DECLINED])
+            MentorRequest.mentor.in_(mentor_ids)
+            & MentorRequest.status.in_([RequestStatus.ACCEPTED, RequestStatus.DECLINED])
             & (MentorRequest.decided_by == rules.MENTOR)
             & (MentorRequest.decided_at >= now - relativedelta(months=rules.ANSWER_TIME_MONTHS))).tuples():
         days[mentor_id].append(workdays.working_days_left(asked, answered))

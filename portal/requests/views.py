@@ -12,6 +12,7 @@ from portal.models import MenteeProfile, MentorRequest, Relationship, User
 from portal.requests import emails, idle, mentor_requests
 from portal.requests.forms import AnswerForm
 from portal.rules import requests as rules
+from portal.rules.requests import RequestStatus
 
 bp = Blueprint("requests", __name__)
 
@@ -74,7 +75,7 @@ def answer(request_id):
                      mentor_request.mentee_user)
     if request.method == "POST":
         return _answer(mentor_request, form, me(), rules.MENTOR if is_mentor else rules.ADMIN)
-    if mentor_request.status != rules.PENDING:
+    if mentor_request.status != RequestStatus.PENDING:
         return render_template("requests/answered.html", mentor_request=mentor_request,
                                relationship=Relationship.get_or_none(Relationship.mentor_request == mentor_request.id))
     return _answer_page(mentor_request, form)
@@ -88,10 +89,11 @@ def respond(token):
     if checked.problem == "forged":
         return render_template("accounts/link_problem.html", problem="forged", kind="request"), 404
     mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)
-    if not checked.ok or mentor_request.status != rules.PENDING or mentor_request.deadline <= clock.now():
+    if not checked.ok or mentor_request.status != RequestStatus.PENDING or mentor_request.deadline <= clock.now():
         page = render_template("requests/answered.html", mentor_request=mentor_request,
                                relationship=Relationship.get_or_none(Relationship.mentor_request == mentor_request.id),
-                               problem=None if mentor_request.status != rules.PENDING else "This request has run out of time")
+                               problem=None if mentor_request.status != RequestStatus.PENDING
+                               else "This request has run out of time")
         return page, 409 if request.method == "POST" else 200  # a press that changed nothing is a conflict
     form = AnswerForm()
     if request.method == "POST":

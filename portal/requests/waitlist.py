@@ -14,11 +14,13 @@ from peewee import IntegrityError
 from portal.core import audit, clock
 from portal.core.db import database
 from portal.core.refused import Refused
-from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, mentor_state
+from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, WaitlistStatus, mentor_state
 from portal.requests import emails
-from portal.rules import availability, mentoring, workdays
+from portal.rules import workdays
+from portal.rules.availability import MentorState
+from portal.rules.mentoring import RelationshipStatus
 
-OPEN = (WaitlistEntry.WAITING, WaitlistEntry.OFFERED)
+OPEN = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 
 
 class WaitlistProblem(Refused):
@@ -47,7 +49,7 @@ def open_entry(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry | 
 def position(entry: WaitlistEntry) -> int:
     """1 for the first in line."""
     return WaitlistEntry.select().where(
-        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING)
+        (WaitlistEntry.mentor == entry.mentor_id) & (WaitlistEntry.status == WaitlistStatus.WAITING)
         & (WaitlistEntry.id <= entry.id)).count()
 
 
@@ -57,13 +59,14 @@ def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
         raise WaitlistProblem("You cannot join your own waiting list")
     if mentee.deactivated_at:
         raise WaitlistProblem("Your mentee account is paused: ask the team to restart it")
-    if Relationship.select().where((Relationship.mentee == mentee) & (Relationship.status == mentoring.ACTIVE)).exists():
+    if Relationship.select().where((Relationship.mentee == mentee)
+                                   & (Relationship.status == RelationshipStatus.ACTIVE)).exists():
         raise WaitlistProblem("You already have a mentor")
     fresh = MentorProfile.get_by_id(mentor.id)
     standing = mentor_state(fresh, clock.today_london())
-    if standing == availability.OPEN:
+    if standing == MentorState.OPEN:
         raise WaitlistProblem("This mentor has a free place, so you can ask them now")
-    if standing != availability.FULL:
+    if standing != MentorState.FULL:
         raise WaitlistProblem("This mentor is not taking mentees just now")
     try:
         with database.atomic():
@@ -82,8 +85,8 @@ def leave_all(mentee_id: int, by) -> None:
 
 def leave(entry: WaitlistEntry, by: User) -> None:
     with database.atomic():
-        was_offered = entry.status == WaitlistEntry.OFFERED
-        if WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
+        was_offered = entry.status == WaitlistStatus.OFFERED
+        if WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
                 (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute() and was_offered:
             release_place(entry.mentor_id)
         audit.record(by, "left_waitlist", entry)
@@ -94,7 +97,7 @@ def close_list(mentor: MentorProfile) -> int:
     again, without the mentor's name."""
     closed = 0
     for entry in WaitlistEntry.select().where((WaitlistEntry.mentor == mentor.id) & WaitlistEntry.status.in_(OPEN)):
-        if not WaitlistEntry.update(status=WaitlistEntry.LEFT, closed_at=clock.now()).where(
+        if not WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
                 (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute():
             continue
         emails.send_waitlist_closed(entry)
@@ -108,22 +111,22 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
     now = now or clock.now()
     offered = 0
     if not WaitlistEntry.select().where((WaitlistEntry.mentor == mentor_id)
-                                        & (WaitlistEntry.status == WaitlistEntry.WAITING)).exists():
+                                        & (WaitlistEntry.status == WaitlistStatus.WAITING)).exists():
         return offered
     while True:
         with database.atomic():
             mentor = MentorProfile.get_by_id(mentor_id)
-            if mentor_state(mentor, clock.to_london(now).date()) != availability.OPEN:
+            if mentor_state(mentor, clock.to_london(now).date()) != MentorState.OPEN:
                 return offered
             waiting = list(WaitlistEntry.select().where(
-                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistEntry.WAITING))
+                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistStatus.WAITING))
                 .order_by(WaitlistEntry.id).limit(5))
             if not waiting or not take_place(mentor_id):
                 return offered
             for entry in waiting:
                 expires = workdays.deadline(now, current_app.config["WAITLIST_OFFER_WORKING_DAYS"])
-                if WaitlistEntry.update(status=WaitlistEntry.OFFERED, offered_at=now, offer_expires_at=expires).where(
-                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.WAITING)).execute():
+                if WaitlistEntry.update(status=WaitlistStatus.OFFERED, offered_at=now, offer_expires_at=expires).where(
+                        (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistStatus.WAITING)).execute():
                     _tell_offered(entry, mentor, expires)
                     offered += 1
                     break
@@ -141,20 +144,20 @@ def _tell_offered(entry: WaitlistEntry, mentor: MentorProfile, expires: datetime
 
 def take_offer(mentee: MenteeProfile, mentor: MentorProfile) -> bool:
     """The mentee uses the place held for them; True when they held one."""
-    return bool(WaitlistEntry.update(status=WaitlistEntry.TAKEN, closed_at=clock.now()).where(
+    return bool(WaitlistEntry.update(status=WaitlistStatus.TAKEN, closed_at=clock.now()).where(
         (WaitlistEntry.mentee == mentee) & (WaitlistEntry.mentor == mentor)
-        & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute())
+        & (WaitlistEntry.status == WaitlistStatus.OFFERED)).execute())
 
 
 def lapse_offers(now: datetime) -> int:
     """Offers not taken in time lapse; their places go to the next in line."""
     due = list(WaitlistEntry.select(WaitlistEntry.id, WaitlistEntry.mentor).where(
-        (WaitlistEntry.status == WaitlistEntry.OFFERED) & (WaitlistEntry.offer_expires_at <= now)).limit(500))
+        (WaitlistEntry.status == WaitlistStatus.OFFERED) & (WaitlistEntry.offer_expires_at <= now)).limit(500))
     lapsed = 0
     for entry in due:
         with database.atomic():
-            if WaitlistEntry.update(status=WaitlistEntry.LAPSED, closed_at=now).where(
-                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistEntry.OFFERED)).execute():
+            if WaitlistEntry.update(status=WaitlistStatus.LAPSED, closed_at=now).where(
+                    (WaitlistEntry.id == entry.id) & (WaitlistEntry.status == WaitlistStatus.OFFERED)).execute():
                 audit.record(None, "waitlist_offer_lapsed", entry)
                 release_place(entry.mentor_id, now)
                 lapsed += 1

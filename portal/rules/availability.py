@@ -1,14 +1,24 @@
 """Whether a mentor is available to mentees today: the one rule behind the directory, requests,
 the waiting list and the sweeps (portal/mentors.py writes the same rule as a query)."""
 from datetime import date, timedelta
+from enum import StrEnum
 
-NOT_SET_UP, UNLISTED, PAUSED, ON_LEAVE, CLOSED, FULL, OPEN = (
-    "not_set_up", "unlisted", "paused", "leave", "closed", "full", "open")
+
+class MentorState(StrEnum):
+    NOT_SET_UP = "not_set_up"
+    UNLISTED = "unlisted"
+    PAUSED = "paused"
+    ON_LEAVE = "leave"
+    CLOSED = "closed"
+    FULL = "full"
+    OPEN = "open"
+
+
 # In the directory, and open to asking: a full mentor is shown (when the scheme shows full
 # mentors) and can be waited for, but only an open one has a place.
-OFFERED = (OPEN, FULL)
+OFFERED = (MentorState.OPEN, MentorState.FULL)
 # Not taking mentees for now, whatever their places: requests waiting for them close.
-AWAY = (NOT_SET_UP, UNLISTED, PAUSED, ON_LEAVE, CLOSED)
+AWAY = (MentorState.NOT_SET_UP, MentorState.UNLISTED, MentorState.PAUSED, MentorState.ON_LEAVE, MentorState.CLOSED)
 
 
 def on_leave(leave_from: date | None, leave_until: date | None, today: date) -> bool:
@@ -16,19 +26,19 @@ def on_leave(leave_from: date | None, leave_until: date | None, today: date) -> 
 
 
 def state(*, login_set_up: bool, listed: bool, paused: bool, leave_from: date | None, leave_until: date | None,
-          capacity: int, places_taken: int, today: date) -> str:
+          capacity: int, places_taken: int, today: date) -> MentorState:
     """Where a mentor stands for mentees today; the first reason that applies is the one given."""
     if not login_set_up:
-        return NOT_SET_UP
+        return MentorState.NOT_SET_UP
     if not listed:
-        return UNLISTED
+        return MentorState.UNLISTED
     if paused:
-        return PAUSED
+        return MentorState.PAUSED
     if on_leave(leave_from, leave_until, today):
-        return ON_LEAVE
+        return MentorState.ON_LEAVE
     if capacity <= 0:
-        return CLOSED
-    return FULL if places_taken >= capacity else OPEN
+        return MentorState.CLOSED
+    return MentorState.FULL if places_taken >= capacity else MentorState.OPEN
 
 
 # A mentor can stop new requests from the page where they answer one, until a day they choose.

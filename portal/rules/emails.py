@@ -6,6 +6,7 @@ nothing from them may come in one daily summary, or not at all, as they choose. 
 or is time-critical always comes at once and cannot be turned off.
 """
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from portal.core.clock import from_london, to_london
 
@@ -75,12 +76,19 @@ KINDS = {
     "weekly_summary": WEEKLY,
 }
 
-# How a person takes their news: as it happens (the default), in one daily summary, or not by email.
-AT_ONCE, DAILY, OFF = "at_once", "daily", "off"
+class NewsChoice(StrEnum):
+    """How a person takes their news (EmailPreference.news): as it happens (the default), in one daily
+    summary, or not by email."""
+
+    AT_ONCE = "at_once"
+    DAILY = "daily"
+    OFF = "off"
+
+
 NEWS_CHOICES = {
-    AT_ONCE: "As it happens",
-    DAILY: "In one daily summary",
-    OFF: "Not by email",
+    NewsChoice.AT_ONCE: "As it happens",
+    NewsChoice.DAILY: "In one daily summary",
+    NewsChoice.OFF: "Not by email",
 }
 SUMMARY_HOURS = range(6, 22)  # the times offered for the daily summary, London time
 DEFAULT_SUMMARY_HOUR = 8
@@ -104,13 +112,13 @@ def kind_of(template: str, urgent: bool = False) -> str:
     return kind
 
 
-def delivery(kind: str, news: str = AT_ONCE, weekly: bool = True) -> str:
+def delivery(kind: str, news: str = NewsChoice.AT_ONCE, weekly: bool = True) -> str:
     """SEND now, HOLD for the daily summary, or SKIP, for an email of `kind` to a person whose choices
     are `news` (a key of NEWS_CHOICES) and `weekly` (keeps their copy of the weekly summary)."""
     if kind == NEWS:
-        return {AT_ONCE: SEND, DAILY: HOLD, OFF: SKIP}[news]
+        return {NewsChoice.AT_ONCE: SEND, NewsChoice.DAILY: HOLD, NewsChoice.OFF: SKIP}[news]
     if kind == SUMMARY:
-        return SKIP if news == OFF else SEND
+        return SKIP if news == NewsChoice.OFF else SEND
     if kind == WEEKLY:
         return SEND if weekly else SKIP
     return SEND

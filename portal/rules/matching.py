@@ -1,7 +1,7 @@
 """Best fit for a mentee: which mentors may suit them, and why, as a score anyone can follow.
 
 Each thing a mentee and a mentor have in common counts, the most telling first: a shared kind of time
-away, then the same school, the same specialty, a grade one to three steps ahead, a place the mentee
+away, then the same school, the same specialty, a grade one to three steps ahead, a location the mentee
 can reach (their own trust, or a town they listed), the way they like to meet, and a usual day in
 common. Every fact on the mentor's side is one they chose to publish on their profile; gender and
 anything else protected is never part of it (a mentee who wants a particular gender uses the filter).
@@ -15,7 +15,7 @@ from portal.core import reference
 
 # What counts, in order, and how much: each counts for more than the one after it, and a shared
 # experience of time away for more than anything else on its own.
-WEIGHTS = {"away": 7, "school": 6, "specialty": 5, "grade": 4, "place": 3, "mode": 2, "day": 1}
+WEIGHTS = {"away": 7, "school": 6, "specialty": 5, "grade": 4, "location": 3, "mode": 2, "day": 1}
 REASONS_SHOWN = 3
 
 # A mentee's reason for being out of training (rules/eligibility.REASONS) as a kind of time away.
@@ -73,7 +73,7 @@ class Seeker:
     specialty: str = ""
     grade: str = ""
     trust: str = ""
-    places: frozenset = frozenset()
+    locations: frozenset = frozenset()
     mode: str = ""  # "in_person", "online", or "" for either
     days: frozenset = frozenset()
 
@@ -87,7 +87,7 @@ class Offer:
     specialty: str
     grade: str
     trust: str
-    places: frozenset  # as MentorOption keeps them: lower case
+    locations: frozenset  # as MentorOption keeps them: lower case
     meets_in_person: bool
     meets_online: bool
     slots: tuple  # in reference order
@@ -104,8 +104,8 @@ def fits(seeker: Seeker, offer: Offer) -> list[str]:
         found.append("specialty")
     if offer.grade in grades_ahead(seeker.grade):
         found.append("grade")
-    if (seeker.trust and seeker.trust == plain(offer.trust)) or (offer.meets_in_person and seeker.places & offer.places):
-        found.append("place")
+    if (seeker.trust and seeker.trust == plain(offer.trust)) or (offer.meets_in_person and seeker.locations & offer.locations):
+        found.append("location")
     if (seeker.mode == "in_person" and offer.meets_in_person) or (seeker.mode == "online" and offer.meets_online):
         found.append("mode")
     if seeker.days & {slot.split("-")[0] for slot in offer.slots}:
@@ -132,10 +132,10 @@ def _words(key: str, seeker: Seeker, offer: Offer) -> str:
     if key == "grade":
         steps = GRADE_LEVELS[offer.grade] - GRADE_LEVELS[seeker.grade]
         return f"{offer.grade}: {steps} {'step' if steps == 1 else 'steps'} ahead of you"
-    if key == "place":
+    if key == "location":
         if seeker.trust and seeker.trust == plain(offer.trust):
             return "Works at your trust"
-        return f"Meets face to face in {min(seeker.places & offer.places).title()}"
+        return f"Meets face to face in {min(seeker.locations & offer.locations).title()}"
     if key == "mode":
         return MODES[seeker.mode]
     day = next(d for d in reference.DAYS if d in seeker.days and any(s.startswith(f"{d}-") for s in offer.slots))

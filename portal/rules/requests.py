@@ -13,46 +13,59 @@ without room are skipped (next_in_line); when it ends in a match or is cancelled
 are dropped. A mentor never learns they were not the first choice.
 """
 from dataclasses import dataclass, field
+from enum import StrEnum
 from statistics import median_high
 
 from portal.core.roles import ADMIN, MENTEE, MENTOR, SYSTEM
-from portal.rules import availability
+from portal.rules.availability import MentorState
 from portal.rules.moves import Move, move
 
-PENDING, ACCEPTED, DECLINED, CANCELLED, EXPIRED, CLOSED = (
-    "pending", "accepted", "declined", "cancelled", "expired", "closed")
-# A backup waiting its turn; one passed over because its mentor had no room then; one the mentee
-# took back, or that was no longer needed.
-BACKUP, SKIPPED, DROPPED = "backup", "skipped", "dropped"
+
+class RequestStatus(StrEnum):
+    """A MentorRequest's status."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+    # A backup waiting its turn; one passed over because its mentor had no room then; one the mentee
+    # took back, or that was no longer needed.
+    BACKUP = "backup"
+    SKIPPED = "skipped"
+    DROPPED = "dropped"
+
+
 # Never sent to the mentor: they cannot see these, and they are not counted as requests to them.
-NEVER_ASKED = (BACKUP, SKIPPED, DROPPED)
+NEVER_ASKED = (RequestStatus.BACKUP, RequestStatus.SKIPPED, RequestStatus.DROPPED)
 
 # (state, action) -> (new state, who may do it)
 REQUEST_MOVES = {
-    (PENDING, "accept"): (ACCEPTED, {MENTOR, ADMIN}),
-    (PENDING, "decline"): (DECLINED, {MENTOR, ADMIN}),
-    (PENDING, "cancel"): (CANCELLED, {MENTEE}),
-    (PENDING, "expire"): (EXPIRED, {SYSTEM}),
-    (PENDING, "close"): (CLOSED, {SYSTEM, ADMIN}),
-    (BACKUP, "ask"): (PENDING, {SYSTEM}),
-    (BACKUP, "skip"): (SKIPPED, {SYSTEM}),
-    (BACKUP, "drop"): (DROPPED, {MENTEE, SYSTEM}),
+    (RequestStatus.PENDING, "accept"): (RequestStatus.ACCEPTED, {MENTOR, ADMIN}),
+    (RequestStatus.PENDING, "decline"): (RequestStatus.DECLINED, {MENTOR, ADMIN}),
+    (RequestStatus.PENDING, "cancel"): (RequestStatus.CANCELLED, {MENTEE}),
+    (RequestStatus.PENDING, "expire"): (RequestStatus.EXPIRED, {SYSTEM}),
+    (RequestStatus.PENDING, "close"): (RequestStatus.CLOSED, {SYSTEM, ADMIN}),
+    (RequestStatus.BACKUP, "ask"): (RequestStatus.PENDING, {SYSTEM}),
+    (RequestStatus.BACKUP, "skip"): (RequestStatus.SKIPPED, {SYSTEM}),
+    (RequestStatus.BACKUP, "drop"): (RequestStatus.DROPPED, {MENTEE, SYSTEM}),
 }
 
 # What a finished request says to someone who comes back to it.
 FINISHED = {
-    ACCEPTED: "accepted",
-    DECLINED: "declined",
-    CANCELLED: "cancelled by the mentee",
-    EXPIRED: "closed by the scheme's team because it was not answered in time",
-    CLOSED: "closed because the mentor is not taking mentees just now",
+    RequestStatus.ACCEPTED: "accepted",
+    RequestStatus.DECLINED: "declined",
+    RequestStatus.CANCELLED: "cancelled by the mentee",
+    RequestStatus.EXPIRED: "closed by the scheme's team because it was not answered in time",
+    RequestStatus.CLOSED: "closed because the mentor is not taking mentees just now",
 }
 
 # What a backup that was never sent says to the mentee who named it.
 PASSED_OVER = {
-    BACKUP: "kept as a backup",
-    SKIPPED: "skipped, as the mentor had no room when their turn came",
-    DROPPED: "taken off your backups",
+    RequestStatus.BACKUP: "kept as a backup",
+    RequestStatus.SKIPPED: "skipped, as the mentor had no room when their turn came",
+    RequestStatus.DROPPED: "taken off your backups",
 }
 
 NOTE_LIMIT = 1000
@@ -71,8 +84,8 @@ def request_move(state: str, action: str, by: str) -> Move:
 
 
 # How a request that has just ended leaves the backups named with it.
-PASSES_ON = (DECLINED, EXPIRED, CLOSED)
-ENDS_THE_SEARCH = (ACCEPTED, CANCELLED)
+PASSES_ON = (RequestStatus.DECLINED, RequestStatus.EXPIRED, RequestStatus.CLOSED)
+ENDS_THE_SEARCH = (RequestStatus.ACCEPTED, RequestStatus.CANCELLED)
 
 
 @dataclass(frozen=True)
@@ -92,14 +105,14 @@ class NextInLine:
 
 def next_in_line(ended: str, backups: list[str]) -> NextInLine:
     """`ended`: the state the request has just moved to; `backups`: where each backup's mentor stands
-    (a key of availability.STATES), in the mentee's order. Only a mentor with a free place is asked."""
+    (a MentorState), in the mentee's order. Only a mentor with a free place is asked."""
     if ended in ENDS_THE_SEARCH:
         return NextInLine(drop=list(range(len(backups))))
     if ended not in PASSES_ON:
         raise ValueError(f"a request that is {ended} has not ended")
     skipped = []
     for index, standing in enumerate(backups):
-        if standing == availability.OPEN:
+        if standing == MentorState.OPEN:
             return NextInLine(ask=index, skip=skipped)
         skipped.append(index)
     return NextInLine(skip=skipped)
@@ -177,8 +190,8 @@ def why_cannot_request(*, is_self: bool, confirmed: bool, deactivated: bool, has
         return "You already have a mentor. If you would like a different one, ask the team first"
     if has_waiting_request:
         return "You are already waiting for a mentor's answer: you can ask one mentor at a time"
-    if mentor_state == availability.FULL:
+    if mentor_state == MentorState.FULL:
         return "This mentor is not taking new mentees at the moment: you can join their waiting list"
-    if mentor_state != availability.OPEN:
+    if mentor_state != MentorState.OPEN:
         return "This mentor is not taking mentees just now"
     return None

@@ -1,13 +1,24 @@
 """Planning a session: when it may be, how long, how it is held; cancelling with notice."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 MIN_MINUTES, MAX_MINUTES = 30, 120
-# A MentoringSession's status: asked for, agreed, then took place or did not; or called off, or
-# moved to a new time (replaced).
-PROPOSED, CONFIRMED, HELD, NOT_HELD, CANCELLED, REPLACED = (
-    "proposed", "confirmed", "held", "not_held", "cancelled", "replaced")
-PLANNED = (PROPOSED, CONFIRMED)  # sessions still to happen
+
+
+class SessionStatus(StrEnum):
+    """A MentoringSession's status: asked for, agreed, then took place or did not; or called off, or
+    moved to a new time (replaced)."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    HELD = "held"
+    NOT_HELD = "not_held"
+    CANCELLED = "cancelled"
+    REPLACED = "replaced"
+
+
+PLANNED = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)  # sessions still to happen
 
 
 @dataclass(frozen=True)
@@ -23,7 +34,7 @@ class Slot:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
-def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform: str, place: str,
+def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform: str, location: str,
              platforms: set[str]) -> dict[str, str]:
     """Field -> why a proposed session cannot be planned (empty when it can)."""
     found = {}
@@ -35,8 +46,8 @@ def problems(slot: Slot, now: datetime, others: list[Slot], mode: str, platform:
         found["start"] = "This overlaps another session already planned: choose another time"
     if mode == "video" and platform not in platforms:
         found["platform"] = "Choose the platform you will use"
-    if mode == "in_person" and not place.strip():
-        found["place"] = "Say where you will meet"
+    if mode == "in_person" and not location.strip():
+        found["location"] = "Say where you will meet"
     if mode not in ("video", "in_person"):
         found["mode"] = "Choose how you will meet"
     return found

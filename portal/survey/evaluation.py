@@ -8,7 +8,7 @@ from portal.core import clock, links
 from portal.core.db import database
 from portal.models import MenteeProfile, MentoringSession, Relationship, SurveyInvite, SurveyResponse, User
 from portal.rules import allowance
-from portal.rules.sessions import HELD
+from portal.rules.sessions import SessionStatus
 from portal.rules.survey import summarise
 from portal.survey import emails
 
@@ -61,7 +61,7 @@ def record(link, answers: dict) -> bool:
         invite_row = SurveyInvite.get_by_id(link.target_id)
         relationship = Relationship.get_by_id(invite_row.relationship_id)
         held = MentoringSession.select().where((MentoringSession.relationship == relationship)
-                                               & (MentoringSession.status == HELD)).count()
+                                               & (MentoringSession.status == SessionStatus.HELD)).count()
         SurveyInvite.update(answered=True).where(SurveyInvite.id == invite_row.id).execute()
         SurveyResponse.create(cohort=allowance.cohort(relationship.closed_at or clock.now()),
                               sessions_band=allowance.sessions_band(held), answers=answers)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from jobs.sweeps import send_daily_summaries
 from portal.core import mail
 from portal.models import EmailPreference, User
-from portal.rules import emails as email_rules
+from portal.rules.emails import NewsChoice
 from tests.support.clock import at
 from tests.support.factories import make_user
 from tests.support.jobs import sweep
@@ -41,7 +41,7 @@ def test_a_mentee_chooses_a_daily_summary_and_stops_the_news_from_its_link(page,
         expect(page.get_by_label("In one daily summary")).to_be_checked()
         checked_on_a_phone(page, page.javascript)
     chosen = EmailPreference.get(EmailPreference.user == User.get(User.email == JO).id)
-    assert (chosen.news, chosen.summary_hour) == (email_rules.DAILY, 7)
+    assert (chosen.news, chosen.summary_hour) == (NewsChoice.DAILY, 7)
 
     with app.app_context(), at("2026-11-25T11:00"):
         user = User.get(User.email == JO)
@@ -57,12 +57,12 @@ def test_a_mentee_chooses_a_daily_summary_and_stops_the_news_from_its_link(page,
     expect(stranger.get_by_role("heading", level=1)).to_have_text(
         "Stop emails with news that needs nothing from you?")
     checked_on_a_phone(stranger, page.javascript)
-    assert EmailPreference.get_by_id(chosen.id).news == email_rules.DAILY  # looking changes nothing
+    assert EmailPreference.get_by_id(chosen.id).news == NewsChoice.DAILY  # looking changes nothing
     stranger.get_by_role("button", name="Stop these emails").click()
     expect(stranger.get_by_role("heading", level=1)).to_have_text(
         "We will not send you emails with news that needs nothing from you")
     checked_on_a_phone(stranger, page.javascript)
-    assert EmailPreference.get_by_id(chosen.id).news == email_rules.OFF
+    assert EmailPreference.get_by_id(chosen.id).news == NewsChoice.OFF
     stranger.context.close()
 
     page.goto("/account/emails")

@@ -3,10 +3,11 @@ from playhouse.schema_diff import diff_models
 
 from jobs.schedule import scheduler
 from jobs.sweeps import DAILY, EVERY_MINUTE
-from portal.core import db
+from portal.core import clock, db
 from portal.dev import history
 from portal.models import (MODELS, InboxItem, MentoringSession, MentorProfile, MentorRequest, Relationship, SweepRun,
                            User)
+from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import work
 from tests.support.web import Web
 
@@ -79,3 +80,25 @@ def test_the_sweeps_cron_queues_carry_this_portal_and_run(app, app_context):
     assert queued.meta == {"deployment": deployment} and queued.origin == queue().name
     work(app)  # not refused as another portal's
     assert SweepRun.get(SweepRun.name == "requeue_emails").last_result == 0
+
+
+def test_the_locations_migration_renames_a_sessions_place_and_the_directory_options_both_ways(app, app_context):
+    """0010: "place" means a mentor's capacity only; what was a place to meet is kept as a location."""
+    mentor = make_mentor(locations="York")
+    mentee = make_user("mina@example.org", "Mina Mentee", mentee=True).mentee
+    mentor_request = MentorRequest.create(mentee=mentee, mentor=mentor, note="Coming back", deadline=clock.now())
+    relationship = Relationship.create(mentor_request=mentor_request, mentee=mentee, mentor=mentor)
+    MentoringSession.create(relationship=relationship, starts_at=clock.now(), length_minutes=60, mode="in_person",
+                            location="The library, York", proposed_by="mentee")
+
+    def stored(column):
+        return (db.database.execute_sql(f"SELECT {column} FROM mentoring_session").fetchone()[0],
+                db.database.execute_sql("SELECT value FROM mentor_option WHERE kind = 'location'").fetchall(),
+                db.database.execute_sql("SELECT value FROM mentor_option WHERE kind = 'place'").fetchall())
+
+    assert stored("location") == ("The library, York", [("york",)], [])
+    assert db.migrator_runner().down() == ["0010_locations"]
+    assert stored("place") == ("The library, York", [], [("york",)])
+    assert db.upgrade() == ["0010_locations"]
+    assert stored("location") == ("The library, York", [("york",)], [])
+    assert not diff_models(db.database.obj, MODELS)

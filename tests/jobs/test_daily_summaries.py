@@ -8,8 +8,8 @@ import pytest
 from jobs.sweeps import send_daily_summaries
 from portal.core import digest, mail
 from portal.mentoring import sessions
-from portal.models import Email, EmailPreference, Relationship, User
-from portal.rules import emails as email_rules
+from portal.models import Email, EmailPreference, EmailStatus, Relationship, User
+from portal.rules.emails import NewsChoice
 from tests.support.clock import at
 from tests.support.concurrency import all_at_once
 from tests.support.factories import make_user
@@ -35,7 +35,7 @@ def action(user) -> int | None:
 @pytest.fixture
 def jo(app_context):
     user = make_user(JO, "Jo Bloggs", mentee=True)
-    digest.choose(user, email_rules.DAILY, 8)
+    digest.choose(user, NewsChoice.DAILY, 8)
     return user
 
 
@@ -51,7 +51,7 @@ def test_news_waits_for_the_summary_while_what_needs_action_goes_at_once(app, jo
     assert subjects(mailbox) == ["Reset your password"]
     assert "List-Unsubscribe" not in mailbox.wait_for(JO, "Reset")  # needed: it cannot be turned off
     row = Email.get_by_id(held)
-    assert row.status == Email.HELD and "has closed" in row.held_body
+    assert row.status == EmailStatus.HELD and "has closed" in row.held_body
 
     sweep(app, send_daily_summaries, "2026-11-26T07:59")
     assert subjects(mailbox) == ["Reset your password"]
@@ -66,7 +66,7 @@ def test_news_waits_for_the_summary_while_what_needs_action_goes_at_once(app, jo
     assert summary["List-Unsubscribe"].strip().startswith("<http://portal.test/unsubscribe/news/")
     assert summary["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     row = Email.get_by_id(held)
-    assert row.status == Email.SUMMARISED and row.summary.subject == summary["Subject"]
+    assert row.status == EmailStatus.SUMMARISED and row.summary.subject == summary["Subject"]
     assert row.held_body == row.text_body == ""  # its words live in the summary now
 
 
@@ -126,7 +126,7 @@ def test_choosing_as_it_happens_sends_what_was_waiting_at_once_and_only_once(app
         news(jo, 1)
         news(jo, 2)
     with at("2026-11-25T11:00"):
-        assert digest.choose(jo, email_rules.AT_ONCE) == {"released": 2, "moved": 0, "withdrawn": 0}
+        assert digest.choose(jo, NewsChoice.AT_ONCE) == {"released": 2, "moved": 0, "withdrawn": 0}
         news(jo, 3)  # and news from now on goes at once too
     run_jobs()
     assert sorted(subjects(mailbox)) == ["Waiting list 1 has closed", "Waiting list 2 has closed",
@@ -139,7 +139,7 @@ def test_a_new_time_moves_what_is_waiting_to_the_next_summary_at_that_time(app, 
     with at("2026-11-25T10:00"):
         news(jo, 1)
     with at("2026-11-26T07:00"):
-        assert digest.choose(jo, email_rules.DAILY, 20)["moved"] == 1
+        assert digest.choose(jo, NewsChoice.DAILY, 20)["moved"] == 1
     sweep(app, send_daily_summaries, "2026-11-26T08:00", "2026-11-26T19:59")  # no longer at the old time
     assert subjects(mailbox) == []
     sweep(app, send_daily_summaries, "2026-11-26T20:00")
@@ -149,16 +149,16 @@ def test_a_new_time_moves_what_is_waiting_to_the_next_summary_at_that_time(app, 
 def test_turning_news_off_sends_what_was_waiting_never_and_nothing_new(app, jo, run_jobs, mailbox):
     with at("2026-11-25T10:00"):
         held = news(jo, 1)
-        assert digest.choose(jo, email_rules.OFF)["withdrawn"] == 1
+        assert digest.choose(jo, NewsChoice.OFF)["withdrawn"] == 1
         assert news(jo, 2) is None  # not written at all
         action(jo)  # what needs them still comes
     run_jobs()
     sweep(app, send_daily_summaries, "2026-11-26T08:00")
     assert subjects(mailbox) == ["Reset your password"]
-    assert Email.get_by_id(held).status == Email.NOT_SENT
+    assert Email.get_by_id(held).status == EmailStatus.NOT_SENT
 
 
-@pytest.mark.parametrize("new_choice", [email_rules.AT_ONCE, email_rules.OFF])
+@pytest.mark.parametrize("new_choice", [NewsChoice.AT_ONCE, NewsChoice.OFF])
 def test_a_change_of_choice_racing_the_summary_sends_each_item_once_at_most(app, jo, run_jobs, mailbox, new_choice):
     """Whichever comes first, the summary or the change: each item goes once (in the summary, or alone),
     or, turned off, never; none is lost from the outbox's record."""
@@ -173,22 +173,22 @@ def test_a_change_of_choice_racing_the_summary_sends_each_item_once_at_most(app,
     assert not [r for r in results if isinstance(r, Exception)], results
     sweep(app, send_daily_summaries, "2026-11-26T08:01")  # a later sweep finds nothing left behind
     rows = {row.id: row.status for row in Email.select().where(Email.id.in_(ids))}
-    assert set(rows.values()) <= {Email.SENT, Email.SUMMARISED, Email.NOT_SENT}
+    assert set(rows.values()) <= {EmailStatus.SENT, EmailStatus.SUMMARISED, EmailStatus.NOT_SENT}
     delivered = mailbox.to(JO)
     one_each = sum(1 for m in delivered if m["Subject"].startswith("Waiting list")) + sum(
         text_of(m).count("**Waiting list") for m in delivered if m["Subject"].startswith("Your daily summary"))
-    assert one_each == sum(status != Email.NOT_SENT for status in rows.values())
-    assert one_each == (5 if new_choice == email_rules.AT_ONCE or results[1] == 1 else 0)
+    assert one_each == sum(status != EmailStatus.NOT_SENT for status in rows.values())
+    assert one_each == (5 if new_choice == NewsChoice.AT_ONCE or results[1] == 1 else 0)
 
 
 def test_the_summary_carries_the_calendar_updates_of_its_items(app, mailbox):
     mentee, mentor, _ = make_pair(app, 1)
     with app.app_context(), at("2026-11-25T10:00"):
-        digest.choose(mentee, email_rules.DAILY, 8)
+        digest.choose(mentee, NewsChoice.DAILY, 8)
         relationship = Relationship.get()
         planned = sessions.propose(relationship, mentor.user, {
             "starts_at": datetime.fromisoformat("2026-12-01T18:30"), "length_minutes": 60, "mode": "video", "platform": "zoom",
-            "joining_link": "", "place": ""})
+            "joining_link": "", "location": ""})
         sessions.confirm(planned, mentee)
     sweep(app, send_daily_summaries, "2026-11-26T08:00")
     summary = mailbox.wait_for(mentee.email, "Your daily summary")
@@ -200,7 +200,7 @@ def test_the_summary_carries_the_calendar_updates_of_its_items(app, mailbox):
     assert [m["Subject"] for m in mailbox.to(mentor.user.email)][-1] == "Your mentoring session is confirmed"
 
 
-@pytest.mark.parametrize("choice, goes", [(email_rules.AT_ONCE, True), (email_rules.OFF, False)])
+@pytest.mark.parametrize("choice, goes", [(NewsChoice.AT_ONCE, True), (NewsChoice.OFF, False)])
 def test_news_held_in_the_moment_of_a_change_is_not_lost(app, jo, mailbox, choice, goes):
     """mail.send reads the choice without waiting for a change in progress: an item it held just as the
     change committed (which then could not release it) is as if the choice had changed a moment later."""
@@ -209,4 +209,4 @@ def test_news_held_in_the_moment_of_a_change_is_not_lost(app, jo, mailbox, choic
         EmailPreference.update(news=choice).where(EmailPreference.user == jo.id).execute()
     sweep(app, send_daily_summaries, "2026-11-26T08:00")
     assert subjects(mailbox) == (["Your daily summary: 1 update"] if goes else [])
-    assert Email.get_by_id(held).status == (Email.SUMMARISED if goes else Email.NOT_SENT)
+    assert Email.get_by_id(held).status == (EmailStatus.SUMMARISED if goes else EmailStatus.NOT_SENT)

@@ -5,7 +5,7 @@ import re
 from jobs.sweeps import EVERY_MINUTE
 from portal.dev import demo
 from portal.models import MentorProfile, MentorRequest, Relationship, WaitlistEntry
-from portal.rules import requests as request_rules
+from portal.rules.requests import RequestStatus
 from tests.support.clock import at
 from tests.support.web import Web, words
 
@@ -18,7 +18,7 @@ def test_a_year_of_history_fills_the_reports_and_leaves_nothing_due(app):
         # Each mentor's places are what holds them: waiting requests, mentoring under way, offers held.
         for mentor in MentorProfile.select():
             held = (MentorRequest.select().where((MentorRequest.mentor == mentor.id)
-                                                 & (MentorRequest.status == request_rules.PENDING)).count()
+                                                 & (MentorRequest.status == RequestStatus.PENDING)).count()
                     + Relationship.select().where((Relationship.mentor == mentor.id)
                                                   & (Relationship.status == "active")).count()
                     + WaitlistEntry.select().where((WaitlistEntry.mentor == mentor.id)

@@ -17,9 +17,9 @@ NAMES = sorted(p.stem for p in EMAILS.glob("*.md") if not p.stem.startswith("_")
 
 URL = "http://portal.test/mentoring/7"
 WHEN = datetime(2026, 12, 1, 18, 30, tzinfo=timezone.utc)
-VIDEO = SimpleNamespace(starts_at=WHEN, length_minutes=60, mode="online", place="",
+VIDEO = SimpleNamespace(starts_at=WHEN, length_minutes=60, mode="online", location="",
                         joining_link="https://meet.example.org/abc_def-123")
-IN_PERSON = SimpleNamespace(starts_at=WHEN, length_minutes=45, mode="in_person", place="the library, Leeds",
+IN_PERSON = SimpleNamespace(starts_at=WHEN, length_minutes=45, mode="in_person", location="the library, Leeds",
                             joining_link="")
 MESSAGE = "Welcome! I am free most Monday evenings.\n\nLet us start there, Jo's choice."
 REQUEST = dict(name="Priya", mentee_name="Jo", grade="ST3", specialty="Respiratory medicine",

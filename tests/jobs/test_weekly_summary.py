@@ -6,8 +6,8 @@ import pytest
 
 from jobs.sweeps import send_weekly_summary
 from portal.core import digest, inbox
-from portal.models import Email, MentorProfile, User
-from portal.rules import emails as email_rules
+from portal.models import Email, EmailStatus, MentorProfile, User
+from portal.rules.emails import NewsChoice
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
 from tests.support.jobs import sweep
@@ -44,9 +44,9 @@ def week(app):
             mentor = make_mentor(f"away{n}@example.org", f"Away Mentor{n}")
             MentorProfile.update(leave_from=date(2026, 10, 1), leave_until=until).where(
                 MentorProfile.id == mentor.id).execute()  # back on Monday 30th and Saturday 5th; the third on the 7th
-        Email.update(status=Email.FAILED, last_error="550 no such user").where(
+        Email.update(status=EmailStatus.FAILED, last_error="550 no such user").where(
             Email.to_address == "mentee1@example.org").execute()
-    return Email.select().where(Email.status == Email.FAILED).count()
+    return Email.select().where(Email.status == EmailStatus.FAILED).count()
 
 
 def test_the_summary_counts_the_week_and_links_into_the_portal_with_no_names_or_words(app, admins, mailbox):
@@ -100,7 +100,7 @@ def test_each_admin_keeps_a_copy_unless_they_turn_it_off_and_the_inbox_always_ge
     with app.app_context():
         digest.choose(bea, weekly_summary=False)
         # The summary is news to no one else: turning news off leaves Ada's copy coming.
-        digest.choose(ada, email_rules.OFF)
+        digest.choose(ada, NewsChoice.OFF)
         make_user("mo@example.org", "Mo Mentee", mentee=True)
     sweep(app, send_weekly_summary, "2026-11-30T08:00")
     assert sorted(m["To"] for m in summaries(mailbox)) == ["ada@example.org", TEAM]

@@ -59,7 +59,7 @@ def test_sessions_bands(held, band):
 OTHER = rules.Slot(datetime(2026, 12, 1, 18, 0), 60)
 
 
-@pytest.mark.parametrize("start, minutes, mode, platform, place, fields", [
+@pytest.mark.parametrize("start, minutes, mode, platform, location, fields", [
     ("2026-12-01T19:00", 60, "video", "zoom", "", set()),  # straight after the other one
     ("2026-12-01T17:00", 60, "in_person", "", "A quiet room at the library", set()),
     ("2026-11-25T11:59", 60, "video", "zoom", "", {"date"}),
@@ -69,11 +69,11 @@ OTHER = rules.Slot(datetime(2026, 12, 1, 18, 0), 60)
     ("2026-12-02T10:00", 121, "video", "zoom", "", {"length"}),
     ("2026-12-02T10:00", 60, "video", "", "", {"platform"}),
     ("2026-12-02T10:00", 60, "video", "carrier pigeon", "", {"platform"}),
-    ("2026-12-02T10:00", 60, "in_person", "", "  ", {"place"}),
+    ("2026-12-02T10:00", 60, "in_person", "", "  ", {"location"}),
     ("2026-12-02T10:00", 60, "telepathy", "", "", {"mode"}),
 ])
-def test_planning_a_session(start, minutes, mode, platform, place, fields):
-    found = rules.problems(rules.Slot(datetime.fromisoformat(start), minutes), NOW, [OTHER], mode, platform, place,
+def test_planning_a_session(start, minutes, mode, platform, location, fields):
+    found = rules.problems(rules.Slot(datetime.fromisoformat(start), minutes), NOW, [OTHER], mode, platform, location,
                            PLATFORMS)
     assert set(found) == fields
 

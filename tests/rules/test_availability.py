@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.rules import availability as rule
+from portal.rules.availability import MentorState
 
 TODAY = date(2026, 11, 25)
 DAY = timedelta(days=1)
@@ -12,33 +13,32 @@ OPEN_MENTOR = dict(login_set_up=True, listed=True, paused=False, leave_from=None
 
 
 @pytest.mark.parametrize("changes, expected", [
-    ({}, rule.OPEN),
-    ({"places_taken": 1}, rule.OPEN),
-    ({"places_taken": 2}, rule.FULL),
-    ({"capacity": 1, "places_taken": 2}, rule.FULL),  # a capacity lowered below the places taken
-    ({"capacity": 0}, rule.CLOSED),
-    ({"capacity": 0, "places_taken": 1}, rule.CLOSED),
-    ({"leave_from": TODAY, "leave_until": TODAY}, rule.ON_LEAVE),
-    ({"leave_from": TODAY - DAY, "leave_until": TODAY + DAY}, rule.ON_LEAVE),
-    ({"leave_from": TODAY + DAY, "leave_until": TODAY + 9 * DAY}, rule.OPEN),  # booked, not begun
-    ({"leave_from": TODAY - 9 * DAY, "leave_until": TODAY - DAY}, rule.OPEN),  # over, not yet tidied away
-    ({"paused": True}, rule.PAUSED),
-    ({"listed": False}, rule.UNLISTED),
-    ({"login_set_up": False}, rule.NOT_SET_UP),
+    ({}, MentorState.OPEN),
+    ({"places_taken": 1}, MentorState.OPEN),
+    ({"places_taken": 2}, MentorState.FULL),
+    ({"capacity": 1, "places_taken": 2}, MentorState.FULL),  # a capacity lowered below the places taken
+    ({"capacity": 0}, MentorState.CLOSED),
+    ({"capacity": 0, "places_taken": 1}, MentorState.CLOSED),
+    ({"leave_from": TODAY, "leave_until": TODAY}, MentorState.ON_LEAVE),
+    ({"leave_from": TODAY - DAY, "leave_until": TODAY + DAY}, MentorState.ON_LEAVE),
+    ({"leave_from": TODAY + DAY, "leave_until": TODAY + 9 * DAY}, MentorState.OPEN),  # booked, not begun
+    ({"leave_from": TODAY - 9 * DAY, "leave_until": TODAY - DAY}, MentorState.OPEN),  # over, not yet tidied away
+    ({"paused": True}, MentorState.PAUSED),
+    ({"listed": False}, MentorState.UNLISTED),
+    ({"login_set_up": False}, MentorState.NOT_SET_UP),
     # The first reason that applies is the one given.
-    ({"paused": True, "capacity": 0}, rule.PAUSED),
-    ({"paused": True, "leave_from": TODAY, "leave_until": TODAY}, rule.PAUSED),
-    ({"leave_from": TODAY, "leave_until": TODAY, "places_taken": 2}, rule.ON_LEAVE),
-    ({"listed": False, "paused": True}, rule.UNLISTED),
-    ({"login_set_up": False, "listed": False}, rule.NOT_SET_UP),
+    ({"paused": True, "capacity": 0}, MentorState.PAUSED),
+    ({"paused": True, "leave_from": TODAY, "leave_until": TODAY}, MentorState.PAUSED),
+    ({"leave_from": TODAY, "leave_until": TODAY, "places_taken": 2}, MentorState.ON_LEAVE),
+    ({"listed": False, "paused": True}, MentorState.UNLISTED),
+    ({"login_set_up": False, "listed": False}, MentorState.NOT_SET_UP),
 ])
 def test_where_a_mentor_stands(changes, expected):
     assert rule.state(**(OPEN_MENTOR | changes), today=TODAY) == expected
 
 
 def test_every_state_is_either_offered_or_away():
-    states = {rule.NOT_SET_UP, rule.UNLISTED, rule.PAUSED, rule.ON_LEAVE, rule.CLOSED, rule.FULL, rule.OPEN}
-    assert set(rule.OFFERED) | set(rule.AWAY) == states
+    assert set(rule.OFFERED) | set(rule.AWAY) == set(MentorState)
     assert not set(rule.OFFERED) & set(rule.AWAY)
 
 

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from portal.core.formatting import availability_summary
 from portal.directory import search
 from portal.register.availability import availability_problems
-from portal.register.profiles import places
+from portal.register.profiles import locations_in
 
 KNOWN = search.known_values(["Leeds Teaching Hospitals NHS Trust"], ["Leeds", "York"])
 
@@ -24,8 +24,8 @@ def parse(**args):
     ({"grade": ["ST5", "ST3"]}, {"grade": "ST5"}, ["You can choose one grade at a time: we used the first."]),
     ({"grade": ["nonsense", "ST3"]}, {"grade": "ST3"}, ["We ignored a grade we do not recognise."]),
     ({"day": "funday"}, {}, ["We ignored a day we do not recognise."]),
-    ({"place": "YORK"}, {"place": "york"}, []),
-    ({"place": "Atlantis"}, {}, ["We ignored a place we do not recognise."]),
+    ({"location": "YORK"}, {"location": "york"}, []),
+    ({"location": "Atlantis"}, {}, ["We ignored a place we do not recognise."]),
     ({"trust": "Leeds Teaching Hospitals NHS Trust"}, {"trust": "Leeds Teaching Hospitals NHS Trust"}, []),
     ({"mode": "telepathy"}, {}, ["We ignored a mode we do not recognise."]),
     ({"q": "  fell   walking "}, {"q": "fell walking"}, []),
@@ -63,8 +63,8 @@ def test_availability_in_words(slots, summary):
     (" ;, ", []),
     ("st  helens", ["St helens"]),
 ])
-def test_places_from_what_a_mentor_typed(typed, found):
-    assert places(typed) == found
+def test_locations_from_what_a_mentor_typed(typed, found):
+    assert locations_in(typed) == found
 
 
 @pytest.mark.parametrize("capacity, start, end, taken, problems", [

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from portal.rules import emails as rules
+from portal.rules.emails import NewsChoice
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
 TEMPLATES = sorted(p.stem for p in EMAILS.glob("*.md") if not p.stem.startswith("_"))
@@ -36,7 +37,7 @@ def test_what_needs_action_or_is_time_critical_always_goes_at_once(template, new
 @pytest.mark.parametrize("template", MAY_WAIT)
 def test_news_goes_as_the_person_chose(template):
     kind = rules.kind_of(template)
-    assert [rules.delivery(kind, news) for news in (rules.AT_ONCE, rules.DAILY, rules.OFF)] == [
+    assert [rules.delivery(kind, news) for news in (NewsChoice.AT_ONCE, NewsChoice.DAILY, NewsChoice.OFF)] == [
         rules.SEND, rules.HOLD, rules.SKIP]
     assert rules.stoppable(kind) == "news"
 
@@ -44,18 +45,18 @@ def test_news_goes_as_the_person_chose(template):
 @pytest.mark.parametrize("template", ["session_cancelled", "session_cancelled_own", "relationship_withdrawn"])
 def test_a_cancellation_at_short_notice_is_never_held_and_one_further_off_is_news(template):
     assert rules.kind_of(template, urgent=True) == rules.ACTION
-    assert rules.delivery(rules.kind_of(template, urgent=True), rules.DAILY) == rules.SEND
-    assert rules.delivery(rules.kind_of(template, urgent=False), rules.DAILY) == rules.HOLD
+    assert rules.delivery(rules.kind_of(template, urgent=True), NewsChoice.DAILY) == rules.SEND
+    assert rules.delivery(rules.kind_of(template, urgent=False), NewsChoice.DAILY) == rules.HOLD
 
 
 def test_the_summaries_themselves():
     summary, weekly = rules.kind_of("daily_summary"), rules.kind_of("weekly_summary")
-    assert [rules.delivery(summary, news) for news in (rules.AT_ONCE, rules.DAILY, rules.OFF)] == [
+    assert [rules.delivery(summary, news) for news in (NewsChoice.AT_ONCE, NewsChoice.DAILY, NewsChoice.OFF)] == [
         rules.SEND, rules.SEND, rules.SKIP]  # never held again; none once news is off
     assert rules.stoppable(summary) == "news"
     assert rules.delivery(weekly, weekly=True) == rules.SEND and rules.delivery(weekly, weekly=False) == rules.SKIP
     assert rules.stoppable(weekly) == "weekly"
-    assert rules.delivery(rules.kind_of("inbox_new"), rules.OFF) == rules.SEND
+    assert rules.delivery(rules.kind_of("inbox_new"), NewsChoice.OFF) == rules.SEND
 
 
 @pytest.mark.parametrize("after, hour, expected", [

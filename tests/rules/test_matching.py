@@ -6,10 +6,10 @@ from portal.rules import matching
 from portal.rules.eligibility import REASONS
 
 MENTEE = matching.Seeker(tags=frozenset({"parental_leave"}), school="Paediatrics", specialty="neonatology",
-                         grade="ST3", trust="leeds teaching hospitals nhs trust", places=frozenset({"york"}),
+                         grade="ST3", trust="leeds teaching hospitals nhs trust", locations=frozenset({"york"}),
                          mode="in_person", days=frozenset({"mon"}))
 NOTHING_IN_COMMON = matching.Offer(tags=frozenset({"caring"}), school="Surgery", specialty="Urology", grade="ST3",
-                                   trust="Hull University Teaching Hospitals NHS Trust", places=frozenset({"hull"}),
+                                   trust="Hull University Teaching Hospitals NHS Trust", locations=frozenset({"hull"}),
                                    meets_in_person=False, meets_online=True, slots=("tue-evening",))
 
 
@@ -27,9 +27,9 @@ def offer(**changes) -> matching.Offer:
     ({"grade": "ST7"}, [], []),  # four steps is not a near-peer
     ({"grade": "CT3"}, [], []),  # the same level
     ({"grade": "ST2"}, [], []),  # behind
-    ({"trust": "Leeds Teaching Hospitals NHS Trust"}, ["place"], ["Works at your trust"]),
-    ({"places": frozenset({"york"})}, [], []),  # a place counts only if they meet face to face
-    ({"places": frozenset({"york"}), "meets_in_person": True}, ["place", "mode"],
+    ({"trust": "Leeds Teaching Hospitals NHS Trust"}, ["location"], ["Works at your trust"]),
+    ({"locations": frozenset({"york"})}, [], []),  # a location counts only if they meet face to face
+    ({"locations": frozenset({"york"}), "meets_in_person": True}, ["location", "mode"],
      ["Meets face to face in York", "Meets face to face"]),
     ({"meets_in_person": True}, ["mode"], ["Meets face to face"]),
     ({"slots": ("mon-morning", "mon-evening", "wed-morning")}, ["day"], ["Meets on Monday mornings and evenings"]),
@@ -43,7 +43,7 @@ def test_what_counts_and_how_it_reads(changes, fits, words):
 
 def test_each_thing_counts_for_more_than_the_ones_after_it_and_time_away_most():
     weights = list(matching.WEIGHTS.values())
-    assert list(matching.WEIGHTS) == ["away", "school", "specialty", "grade", "place", "mode", "day"]
+    assert list(matching.WEIGHTS) == ["away", "school", "specialty", "grade", "location", "mode", "day"]
     assert weights == sorted(weights, reverse=True) and len(set(weights)) == len(weights)
     assert matching.WEIGHTS["away"] > matching.WEIGHTS["specialty"] + matching.WEIGHTS["day"]
 

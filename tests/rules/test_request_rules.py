@@ -8,9 +8,9 @@ from portal.rules import mentoring as mentoring_rules
 from portal.rules import requests as rules
 from portal.rules import workdays
 from portal.rules.moves import MoveRefused
+from portal.rules.requests import RequestStatus
 
-STATES = [rules.PENDING, rules.ACCEPTED, rules.DECLINED, rules.CANCELLED, rules.EXPIRED, rules.CLOSED, rules.BACKUP,
-          rules.SKIPPED, rules.DROPPED]
+STATES = list(RequestStatus)
 ACTIONS = ["accept", "decline", "cancel", "expire", "close", "ask", "skip", "drop"]
 ACTORS = [rules.MENTOR, rules.MENTEE, rules.ADMIN, rules.SYSTEM]
 

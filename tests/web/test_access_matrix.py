@@ -264,7 +264,7 @@ def build(app) -> Scenario:
         next_week = clock.now().replace(microsecond=0) + timedelta(days=7)
         planned = [sessions.propose(relationship, user, {
             "starts_at": next_week, "length_minutes": 60, "mode": "video", "platform": "zoom",
-            "joining_link": "", "place": ""}) for relationship, user in ((ours, jo), (theirs, sam))]
+            "joining_link": "", "location": ""}) for relationship, user in ((ours, jo), (theirs, sam))]
         surveys = [SurveyInvite.create(relationship=r) for r in (ours, theirs)]
         concern = inbox.raise_item("concern", name=jo.name, email=jo.email, user=jo, message="A worry.")
         batch = ImportBatch.create(created_by=ada, filename="mentors.csv", data=template_csv().encode(),

@@ -512,9 +512,9 @@ def test_old_words_are_purged_and_the_counts_kept(app, ada):
     MentorRequest.update(decided_at=datetime(2026, 1, 1)).execute()
     Relationship.update(status="closed", closed_at=datetime(2024, 1, 1)).execute()
     MentoringSession.create(relationship=Relationship.get(), starts_at=datetime(2023, 12, 1), length_minutes=60,
-                            mode="in_person", place="A quiet room", status="held", proposed_by="mentee")
+                            mode="in_person", location="A quiet room", status="held", proposed_by="mentee")
     for _ in range(2):
         sweep(app, purge_old_records, "2026-11-25T03:17")
     assert MentorRequest.get().note == ""
-    assert MentoringSession.get().place == "" and MentoringSession.get().status == "held"
+    assert MentoringSession.get().location == "" and MentoringSession.get().status == "held"
     assert AuditEvent.select().where(AuditEvent.action == "purged").count() == 1

@@ -6,6 +6,7 @@ from itertools import product
 from portal.core import clock
 from portal.models import MentorProfile, User, available_on, away_on, mentor_state, on_leave, on_leave_on
 from portal.rules import availability
+from portal.rules.availability import MentorState
 
 HASH = "a password hash"  # never checked here
 LOGINS = {"set up": dict(is_active=True, password_hash=HASH), "invited": dict(is_active=True, password_hash=None),
@@ -35,6 +36,6 @@ def test_the_query_and_the_rule_agree(app):
         return {m.id for m in MentorProfile.select(MentorProfile.id).join(User).where(condition)}
 
     assert chosen(available_on(today)) == {i for i, s in states.items() if s in availability.OFFERED}
-    assert chosen(available_on(today, full=False)) == {i for i, s in states.items() if s == availability.OPEN}
+    assert chosen(available_on(today, full=False)) == {i for i, s in states.items() if s == MentorState.OPEN}
     assert chosen(away_on(today)) == {i for i, s in states.items() if s in availability.AWAY}
     assert chosen(on_leave_on(today)) == {m.id for m in everyone if on_leave(m, today)}

@@ -196,7 +196,7 @@ def test_the_query_scores_as_the_rules_do(app):
             tags=frozenset(rng.sample(list(reference.TIME_AWAY), rng.randint(0, 2))),
             school=rng.choice(["", *reference.SCHOOLS]), specialty=rng.choice(["", "neonatology"]),
             grade=rng.choice(reference.GRADES), trust=rng.choice(["", "leeds teaching hospitals nhs trust"]),
-            places=frozenset(rng.sample(["york", "leeds", "hull"], rng.randint(0, 2))),
+            locations=frozenset(rng.sample(["york", "leeds", "hull"], rng.randint(0, 2))),
             mode=rng.choice(["", "in_person", "online"]), days=frozenset(rng.sample(list(reference.DAYS), 2)))
         rows = list(search.offered_mentors(search.Filters(), today, True)
                     .select_extend(search.fit_score(seeker).alias("fit")))

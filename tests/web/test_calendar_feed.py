@@ -16,7 +16,7 @@ from tests.support.mentoring import NOTE, make_pair
 from tests.support.web import Web, signed_in, text, words
 
 VIDEO = {"starts_at": datetime(2026, 12, 1, 18, 30), "length_minutes": 60, "mode": "video", "platform": "zoom",
-         "joining_link": "https://zoom.example/j/42", "place": ""}
+         "joining_link": "https://zoom.example/j/42", "location": ""}
 # What an entry may say: when, how long, how and where, with whom (a first name), and where it stands.
 ALLOWED = {"UID", "SEQUENCE", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "CLASS", "STATUS", "LOCATION", "URL"}
 

@@ -100,7 +100,7 @@ def mentors_to_filter():
     ("?platform=zoom", ["Bob York"]),
     ("?day=mon", ["Ann Leeds", "Cat Video"]),
     ("?day=sat", ["Bob York", "Cat Video"]),
-    ("?place=york", ["Bob York"]),
+    ("?location=york", ["Bob York"]),
     ("?q=urology", ["Bob York"]),
     ("?q=CHOIR", ["Cat Video"]),
     ("?q=sick+leave", ["Cat Video"]),

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from portal.core import content, digest, mail
-from portal.models import ActionLink, Email, EmailPreference, User
+from portal.models import ActionLink, Email, EmailPreference, EmailStatus, User
 from portal.privacy import erasure
-from portal.rules import emails as email_rules
+from portal.rules.emails import NewsChoice
 from tests.support.clock import at
 from tests.support.factories import make_user
 from tests.support.web import Web, errors, signed_in, text, words
@@ -53,7 +53,7 @@ def test_the_emails_page_offers_the_choices_and_saves_them(app, jo):
     done = jo.submit("/account/emails", {"news": "daily", "summary_hour": "7"}, follow_redirects=True)
     assert "Your email choices are saved." in words(done)
     saved = choices()
-    assert (saved.news, saved.summary_hour) == (email_rules.DAILY, 7)
+    assert (saved.news, saved.summary_hour) == (NewsChoice.DAILY, 7)
     assert re.search(r'<option[^>]*selected[^>]*value="7"|<option[^>]*value="7"[^>]*selected', text(done))
 
 
@@ -73,7 +73,7 @@ def test_a_bad_choice_is_refused_with_a_clear_message(app, jo, sent, field, mess
 
 def test_the_page_says_what_is_waiting_and_where_it_went_after_a_change(app, jo):
     with app.app_context(), at("2026-11-25T10:00"):
-        digest.choose(User.get(User.email == JO), email_rules.DAILY, 8)
+        digest.choose(User.get(User.email == JO), NewsChoice.DAILY, 8)
         news_email(app)
         news_email(app)
         page = words(jo.get("/account/emails"))
@@ -113,15 +113,15 @@ def test_looking_at_the_link_changes_nothing_and_pressing_stops_the_news_without
     stranger = Web(app.test_client())  # no login: a phone's mail program, say
     page = stranger.get(link)
     assert page.status_code == 200 and "Stop emails with news that needs nothing from you?" in words(page)
-    assert choices().news == email_rules.AT_ONCE  # mail scanners open links: a look is not a yes
+    assert choices().news == NewsChoice.AT_ONCE  # mail scanners open links: a look is not a yes
     done = stranger.client.post(link)  # the page's button: no CSRF token needed, the link is the key
     assert done.status_code == 200 and "We will not send you emails with news" in words(done)
-    assert choices().news == email_rules.OFF
+    assert choices().news == NewsChoice.OFF
     with app.app_context():
         user = User.get(User.email == JO)
         assert mail.send(JO, "waitlist_closed", "Closed", user=user, name="Jo", url="http://portal.test/") is None
     again = stranger.client.post(link)  # the same link pressed twice is just as done
-    assert again.status_code == 200 and choices().news == email_rules.OFF
+    assert again.status_code == 200 and choices().news == NewsChoice.OFF
 
 
 def test_a_mail_programs_one_click_unsubscribe_works_with_no_cookie_or_token(app, jo):
@@ -130,7 +130,7 @@ def test_a_mail_programs_one_click_unsubscribe_works_with_no_cookie_or_token(app
     response = client.post(link, data="List-Unsubscribe=One-Click",
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    assert choices().news == email_rules.OFF
+    assert choices().news == NewsChoice.OFF
 
 
 def test_it_works_while_logged_in_too_even_with_an_agreement_to_accept(app, jo):
@@ -140,7 +140,7 @@ def test_it_works_while_logged_in_too_even_with_an_agreement_to_accept(app, jo):
     assert jo.get("/").status_code == 302  # sent to accept the new version first
     assert jo.get(link).status_code == 200 and jo.client.post(link).status_code == 200
     assert jo.get("/account/emails").status_code == 200
-    assert choices().news == email_rules.OFF
+    assert choices().news == NewsChoice.OFF
 
 
 WEEKLY = dict(week_of=date(2026, 11, 30), due_days=2, quiet_match_weeks=3,
@@ -162,7 +162,7 @@ def test_a_weekly_link_stops_only_the_admins_copy(app):
     assert "Stop your own copy of the team's weekly summary?" in words(stranger.get(link))
     assert "The summary still goes to the team's inbox, team@example.org" in words(stranger.client.post(link))
     chosen = choices("ada@example.org")
-    assert chosen.weekly_summary is False and chosen.news == email_rules.AT_ONCE
+    assert chosen.weekly_summary is False and chosen.news == NewsChoice.AT_ONCE
 
 
 def test_a_link_altered_made_for_another_kind_or_for_a_closed_account_opens_nothing(app, jo):
@@ -191,4 +191,4 @@ def test_the_choices_are_in_the_data_download_and_go_with_erasure(app, jo):
         ada = make_user("ada@example.org", "Ada Admin", admin=True)
         erasure.erase(User.get(User.email == JO), ada)
     assert not EmailPreference.select().exists()
-    assert not Email.select().where(Email.status == Email.HELD).exists()
+    assert not Email.select().where(Email.status == EmailStatus.HELD).exists()

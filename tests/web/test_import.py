@@ -66,7 +66,7 @@ def test_import_previews_confirms_runs_as_a_job_and_is_idempotent(admin_web, run
     assert (new.grade, new.school, new.trust, new.meets_online, new.locations) == (
         "ST5", "Paediatrics", "Leeds Teaching Hospitals NHS Trust", True, "Leeds; Harrogate")
     assert {(o.kind, o.value) for o in MentorOption.select().where(MentorOption.mentor == new)} >= {
-        ("slot", "mon-evening"), ("platform", "teams"), ("place", "harrogate")}
+        ("slot", "mon-evening"), ("platform", "teams"), ("location", "harrogate")}
     assert User.get(User.email == "mentor1@example.org").name == "Mentor Number1"
     assert mailbox.wait_for("mentor2@example.org", "You are invited")
     assert mailbox.to("mentor1@example.org") == []  # already had a login: no invitation

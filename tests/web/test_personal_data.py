@@ -34,7 +34,7 @@ def matched(app, run_jobs):
         session = sessions.propose(relationship, User.get(User.email == "jo@example.org"), {
             "starts_at": (clock.now() + timedelta(days=7)).replace(hour=18, minute=0, second=0, microsecond=0),
             "length_minutes": 60, "mode": "in_person", "platform": "", "joining_link": "",
-            "place": "The library, Leeds"})
+            "location": "The library, Leeds"})
         sessions.confirm(session, User.get(User.email == "priya@example.org"))
     priya.submit(f"/mentoring/{relationship.id}/notes", {"text": "Ask about the rota next time."})
     run_jobs()
@@ -106,7 +106,7 @@ def test_erasing_a_mentee_ends_the_mentoring_and_removes_who_they_were(app, matc
     # What was going on ended the usual way: Priya is told, her place is free, the session is called off.
     assert Relationship.get().status == "withdrawn"
     assert MentorProfile.get_by_id(mentor.id).places_taken == 0
-    assert MentoringSession.get().status == "cancelled" and MentoringSession.get().place == ""
+    assert MentoringSession.get().status == "cancelled" and MentoringSession.get().location == ""
     assert mailbox.wait_for("priya@example.org", "Your mentoring has ended")
     assert mailbox.to("jo@example.org") == []  # nothing more goes to the erased address
 
@@ -262,7 +262,7 @@ def test_older_mail_still_waiting_to_go_is_not_sent_blank(app, matched, run_jobs
     with app.app_context():
         sessions.propose(relationship, User.get(User.email == "jo@example.org"), {
             "starts_at": (clock.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0),
-            "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "place": ""})
+            "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "location": ""})
         # Not about Jo, though "jo" is in its words.
         mail.send("priya@example.org", "inbox_reply", "A reply from the team", name="Priya",
                   message="Enjoy the journey back.")

@@ -51,7 +51,7 @@ def test_an_admin_creates_a_mentor_with_every_field_and_invites_them(admin_web, 
     assert mentor.capacity == 2 and mentor.photo
     options = {(o.kind, o.value) for o in MentorOption.select().where(MentorOption.mentor == mentor)}
     assert options == {("slot", "mon-evening"), ("slot", "sat-morning"), ("day", "mon"), ("day", "sat"),
-                       ("platform", "teams"), ("platform", "zoom"), ("place", "leeds"), ("place", "harrogate")}
+                       ("platform", "teams"), ("platform", "zoom"), ("location", "leeds"), ("location", "harrogate")}
     assert AuditEvent.get(AuditEvent.action == "created_mentor").object_id == mentor.id
     run_jobs()
     assert "/invitation/" in text_of(mailbox.wait_for("priya@example.org", "You are invited"))

@@ -29,7 +29,7 @@ def matched(app):
 
 
 SESSION = {"date": "2026-12-01", "start": "18:30", "length": "60", "mode": "video", "platform": "zoom",
-           "joining_link": "https://zoom.example/j/123", "place": ""}
+           "joining_link": "https://zoom.example/j/123", "location": ""}
 
 
 def propose(web, relationship, **changes):
@@ -172,7 +172,7 @@ def test_a_session_held_counts_and_one_not_held_does_not(app, matched):
     ({"date": "31/02/2027"}, "date", "Enter a real date"),
     ({"platform": ""}, "platform", "Choose the platform"),
     ({"joining_link": "javascript:alert(1)"}, "joining_link", "starting https://"),
-    ({"mode": "in_person", "place": ""}, "place", "Say where you will meet"),
+    ({"mode": "in_person", "location": ""}, "location", "Say where you will meet"),
     ({"mode": ""}, "mode-0", "Choose how you will meet"),
 ])
 def test_bad_sessions_are_explained_and_kept(app, matched, changes, field, message):
