@@ -54,6 +54,23 @@ def enqueue(func, *args, **kwargs):
     return queue().enqueue(func, *args, meta=stamp(), **kwargs)
 
 
+def try_enqueue_each(func, calls: list[tuple]) -> int:
+    """Queue one job of `func` for each tuple of arguments, in one exchange with Redis; how many were
+    queued (none with Redis out of reach, logged, as try_enqueue)."""
+    if not calls:
+        return 0
+    try:
+        q = queue()
+        with q.connection.pipeline() as pipe:
+            q.enqueue_many([Queue.prepare_data(func, args, meta=stamp()) for args in calls], pipeline=pipe)
+            pipe.execute()
+        return len(calls)
+    except (RedisError, OSError) as exc:
+        name = func if isinstance(func, str) else func.__name__
+        log.warning("%s of %s rows waits for the queue to come back: %s", name.rsplit(".", 1)[-1], len(calls), exc)
+        return 0
+
+
 def try_enqueue(func, *args, **kwargs) -> bool:
     """Queue a job; with Redis out of reach, log it and return False. The row the job would act on
     stays due in the database, and a sweep queues it once Redis is back."""
