@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 from rq import SimpleWorker, Worker
 
 from jobs.schedule import scheduler
-from portal.core.queue import DELIVER_EMAIL, queue
+from portal.core.queue import DELIVER_EMAIL, DELIVER_EMAILS, queue
 
 
 # How long the worker and the cron scheduler wait before starting again after RQ gave up.
@@ -23,7 +23,7 @@ RESTART_AFTER_SECONDS = 2
 # few milliseconds of our own code, where a fork costs more than the job and loses the SMTP connection
 # kept for the next one (jobs/email.py). A hung SMTP server still ends at the socket's timeout, and a
 # worker killed mid-send leaves its claimed email to another once the claim lapses.
-IN_PROCESS = {DELIVER_EMAIL}
+IN_PROCESS = {DELIVER_EMAIL, DELIVER_EMAILS}
 
 
 class PortalWorker(Worker):

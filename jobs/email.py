@@ -7,6 +7,7 @@ with a later time, and the sweep queues it again then: backoff kept in the datab
 import atexit
 import smtplib
 import ssl
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -30,6 +31,17 @@ def backoff(attempts: int) -> timedelta:
 
 @job
 def deliver(email_id: int) -> str:
+    return _deliver(email_id)
+
+
+@job
+def deliver_each(email_ids: list[int]) -> str:
+    """Several outbox rows in turn (a sweep's, portal.core.mail.queue_deliveries); how each went, counted."""
+    done = Counter(_deliver(email_id) for email_id in email_ids)
+    return ", ".join(f"{count} {result}" for result, count in sorted(done.items()))
+
+
+def _deliver(email_id: int) -> str:
     now = clock.now()
     claim_until = now + timedelta(seconds=current_app.config["EMAIL_CLAIM_SECONDS"])
     # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 import markdown as markdown_lib
 import nh3
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup
 
 from portal.core import clock, links, queue
@@ -73,16 +73,22 @@ def html_of_markdown(source: str) -> str:
     return html
 
 
+def _render_email(file: str, /, **context) -> str:
+    """An email template, given only what `send` passes: emails need nothing of a page's context (who is
+    logged in, the navigation), and going past Flask's render_template saves a sweep writing thousands
+    the work of building it for each."""
+    return current_app.jinja_env.get_template(f"emails/{file}").render(**context)
+
+
 def render_source(template: str, **context) -> str:
     """The words of templates/emails/<template>.md, as Markdown."""
-    return render_template(f"emails/{template}.md", **context).strip()
+    return _render_email(f"{template}.md", **context).strip()
 
 
 def bodies(source: str, subject: str, **context) -> tuple[str, str]:
     """The text and HTML bodies of an email's Markdown, each in its layout."""
-    text = render_template("emails/_layout.md", body=text_of_markdown(source), **context)
-    html = render_template("emails/_layout.html", subject=subject, body=Markup(html_of_markdown(source)),
-                           **context)
+    text = _render_email("_layout.md", body=text_of_markdown(source), **context)
+    html = _render_email("_layout.html", subject=subject, body=Markup(html_of_markdown(source)), **context)
     return text, html
 
 
@@ -208,7 +214,9 @@ def _record(outgoing: list[_Outgoing]) -> list[int]:
             written.append(row.id)
             if row.status == Email.QUEUED:
                 to_queue.append(row.id)
-    if to_queue:
+    if len(to_queue) == 1:
+        database.after_commit(lambda: queue_delivery(to_queue[0]))
+    elif to_queue:
         database.after_commit(lambda: queue_deliveries(to_queue))
     return written
 
@@ -218,9 +226,16 @@ def queue_delivery(email_id: int) -> bool:
     return queue.try_enqueue(queue.DELIVER_EMAIL, email_id)
 
 
+# Emails a delivery job of a sweep's carries: queuing a job costs Redis and the worker about as much as
+# sending its email, and a worker lost part way leaves the rest to the requeue sweep.
+EMAILS_A_JOB = 50
+
+
 def queue_deliveries(email_ids: list[int]) -> int:
-    """Queue the deliveries of many outbox rows in one exchange with Redis; how many were queued."""
-    return queue.try_enqueue_each(queue.DELIVER_EMAIL, [(email_id,) for email_id in email_ids])
+    """Queue the deliveries of many outbox rows, EMAILS_A_JOB a job, in one exchange with Redis; how many
+    rows were queued."""
+    chunks = [email_ids[start:start + EMAILS_A_JOB] for start in range(0, len(email_ids), EMAILS_A_JOB)]
+    return len(email_ids) if queue.try_enqueue_each(queue.DELIVER_EMAILS, [(chunk,) for chunk in chunks]) else 0
 
 
 # A requeued row waits this long in the queue before the sweep queues it once more.

@@ -19,6 +19,7 @@ from portal.core import logs
 log = logging.getLogger(__name__)
 
 DELIVER_EMAIL = "jobs.email.deliver"
+DELIVER_EMAILS = "jobs.email.deliver_each"
 IMPORT_MENTORS = "jobs.imports.import_mentors"
 
 _connections: dict[str, Redis] = {}
