@@ -2,7 +2,7 @@
 local aiosmtpd, on PostgreSQL.
 
 0. For comparison, 300 emails delivered in this process by calling the worker's job function in turn:
-   what one email costs without RQ and without the worker's fork per job.
+   what one email costs without RQ.
 1. One worker (pinned to core 0 where there are two) sends 1,000 queued emails: emails per second,
    from the worker's start to its exit, and between the first and the last message the SMTP server
    took (the worker's start-up left out). Target: at least 200 a second per worker.
