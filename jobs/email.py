@@ -46,15 +46,15 @@ def _deliver(email_id: int) -> str:
     claim_until = now + timedelta(seconds=current_app.config["EMAIL_CLAIM_SECONDS"])
     # The claim also moves the row's due time to when the claim lapses: if this worker dies mid-send,
     # the sweep finds the row again then and another worker sends it.
-    claimed = (Email.update(status=Email.SENDING, claimed_until=claim_until, next_attempt_at=claim_until,
-                            attempts=Email.attempts + 1)
-               .where((Email.id == email_id)
-                      & ((Email.status == Email.QUEUED)
-                         | ((Email.status == Email.SENDING) & (Email.claimed_until < now))))
-               .execute())
+    claimed = list(Email.update(status=Email.SENDING, claimed_until=claim_until, next_attempt_at=claim_until,
+                                attempts=Email.attempts + 1)
+                   .where((Email.id == email_id)
+                          & ((Email.status == Email.QUEUED)
+                             | ((Email.status == Email.SENDING) & (Email.claimed_until < now))))
+                   .returning(Email).execute())
     if not claimed:
         return "not due"
-    email = Email.get_by_id(email_id)
+    email = claimed[0]
     try:
         transport = send_to_dev_mailbox if current_app.config["DEV_MAILBOX"] else send_by_smtp
         transport(email)
