@@ -208,7 +208,7 @@ class Loader:
                 values["interests"], f"Bleep {1000 + m}", NULL, str(mentor.capacity), str(places_taken.get(m, 0)),
                 flag(not mentor.unlisted), flag(mentor.paused), day(leave_from), day(leave_until), day(course),
                 day(course + timedelta(days=30)), day(self.today - timedelta(days=m % 300)),
-                portal_calls.search_text_for(name, values).replace("\t", " "), "1", ts(created), ts(created),
+                portal_calls.search_text_for(name, values).replace("\t", " "), "1", ts(created), ts(created), NULL,
             ]) + "\n"
 
     def mentee_state(self, i: int, kind: str, created: datetime) -> tuple[datetime, datetime | None, int]:
@@ -265,7 +265,7 @@ class Loader:
                 note = "" if decided is not None and decided < purge_before else "A note"
             by_user = mentor_user(mentor) if by == "mentor" else mentee_user(mentee) if by == "mentee" else None
             return (f"{request_id}\t{mentee}\t{mentor}\t{note}\t{status}\t{ts(made)}\t{ts(deadline)}\t{reminders}\t"
-                    f"{ts(next_reminder)}\t{ts(decided)}\t{by or NULL}\t{by_user or NULL}\t\n")
+                    f"{ts(next_reminder)}\t{ts(decided)}\t{by or NULL}\t{by_user or NULL}\t\t1\t\t{NULL}\t\t{NULL}\n")
 
         def set_up(m: int) -> int:
             return m % MENTORS + 1 if self.mentors[m].invited else m
@@ -342,6 +342,7 @@ class Loader:
                 reference.TRUSTS[i % len(reference.TRUSTS)], "out_now" if i % 4 else "planning",
                 "parental_leave" if i % 3 else "ill_health", day(created.date() + timedelta(days=365)), "1",
                 ts(created), ts(period), ts(matched), ts(first_asked), "4", str(warnings), ts(deactivated), ts(created),
+                "[]", "", "[]", "",
             ]) + "\n"
 
     def relationship_rows(self):
@@ -431,12 +432,13 @@ MENTOR_PROFILE = ("id, user_id, grade, school, specialty, trust, gender, pronoun
                   "why_mentor, availability_notes, meets_in_person, meets_online, locations, interests, "
                   "contact_details, photo, capacity, places_taken, listed, paused, leave_from, leave_until, "
                   "course_part1_on, course_part2_on, last_supervision_on, search_text, profile_version, created_at, "
-                  "updated_at")
+                  "updated_at, paused_until")
 MENTEE_PROFILE = ("id, user_id, grade, school, specialty, trust, eligibility, reason, expected_return, "
                   "agreement_version, agreement_accepted_at, period_started_at, matched_at, first_requested_at, "
-                  "sessions_allowed, deactivation_warnings, deactivated_at, created_at")
+                  "sessions_allowed, deactivation_warnings, deactivated_at, created_at, away_tags, meet_mode, usual_days, "
+                  "can_reach")
 MENTOR_REQUEST = ("id, mentee_id, mentor_id, note, status, created_at, deadline, reminders_sent, next_reminder_at, "
-                  "decided_at, decided_by, decided_by_user_id, decline_message")
+                  "decided_at, decided_by, decided_by_user_id, decline_message, choice, question, question_at, reply, reply_at")
 RELATIONSHIP = ("id, request_id, mentee_id, mentor_id, status, opened_at, closed_at, close_reason, "
                 "contracting_done_at, close_asked_by, window_nudged_at")
 SESSION = ("id, relationship_id, starts_at, length_minutes, mode, platform, joining_link, location, status, proposed_by, "

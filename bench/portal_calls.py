@@ -60,6 +60,11 @@ def queue_delivery(email_id: int) -> bool:
     return mail.queue_delivery(email_id)
 
 
+def queue_deliveries(email_ids: list[int]) -> int:
+    """Queue the deliveries of many outbox rows as a sweep's are queued, several a job."""
+    return mail.queue_deliveries(email_ids)
+
+
 def deliver(email_id: int) -> str:
     """Deliver one outbox row in this process, as the worker's job does (jobs/email.py)."""
     return email_job.deliver(email_id)

@@ -2,9 +2,8 @@
 
 Prints how long every sweep takes with nothing due (the median of 3 runs, in ms; target under 50 ms),
 then, for four of them, how long 10,000 due rows take: requests expiring (target under 10 s), reminders
-to mentors, deactivation warnings and survey invitations. A sweep takes at most so many rows a run
-(1,000 or 500), as cron would run it each minute, so it is run again until it finds nothing: the
-runs are counted and their times added up. Afterwards each due row is checked to have moved exactly
+to mentors, deactivation warnings and survey invitations. Each is run until it finds nothing (a run
+takes everything due, 500 rows a transaction): the runs are counted and their times added up. Afterwards each due row is checked to have moved exactly
 once (its audit event or its counter) with its emails in the outbox, and the database's invariants
 (bench/invariants.py) to hold.
 """

@@ -9,14 +9,37 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from redis.exceptions import RedisError
-from rq import Worker
+from rq import SimpleWorker, Worker
 
 from jobs.schedule import scheduler
-from portal.core.queue import queue
+from portal.core.queue import DELIVER_EMAIL, DELIVER_EMAILS, queue
 
 
 # How long the worker and the cron scheduler wait before starting again after RQ gave up.
 RESTART_AFTER_SECONDS = 2
+
+# Jobs the worker runs in its own process rather than in a fork of it. RQ forks for every job so that
+# a job that leaks memory, crashes or hangs cannot take the worker with it; delivering an email is a
+# few milliseconds of our own code, where a fork costs more than the job and loses the SMTP connection
+# kept for the next one (jobs/email.py). A hung SMTP server still ends at the socket's timeout, and a
+# worker killed mid-send leaves its claimed email to another once the claim lapses.
+IN_PROCESS = {DELIVER_EMAIL, DELIVER_EMAILS}
+
+
+class PortalWorker(Worker):
+    """RQ's worker, forking for every job but those IN_PROCESS; it notes a request to stop."""
+
+    asked_to_stop = False
+
+    def execute_job(self, job, queue):
+        if job.func_name in IN_PROCESS:
+            SimpleWorker.execute_job(self, job, queue)
+        else:
+            super().execute_job(job, queue)
+
+    def request_stop(self, signum, frame):
+        self.asked_to_stop = True
+        super().request_stop(signum, frame)
 
 
 def _start_again_soon(who: str, why) -> None:
@@ -39,13 +62,6 @@ def worker(burst, log_level):
     """Run an RQ worker (with its scheduler) for the portal's queue."""
     if log_level:
         logging.getLogger().setLevel(log_level.upper())
-
-    class PortalWorker(Worker):
-        asked_to_stop = False
-
-        def request_stop(self, signum, frame):
-            self.asked_to_stop = True
-            super().request_stop(signum, frame)
 
     while True:
         q = queue()

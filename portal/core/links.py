@@ -33,8 +33,21 @@ def issue(purpose: str, user, lifetime: timedelta, target_id: int | None = None,
          .where((ActionLink.user == user) & (ActionLink.purpose == purpose) & (ActionLink.target_id == target_id)
                 & ActionLink.used_at.is_null() & ActionLink.revoked_at.is_null())
          .execute())
-    link = ActionLink.create(purpose=purpose, user=user, target_id=target_id, expires_at=now + lifetime)
-    return _serializer(purpose).dumps(link.id)
+    return issue_all(purpose, [(user, lifetime, target_id)])[0]
+
+
+def issue_all(purpose: str, wanted: list[tuple]) -> list[str]:
+    """New links of one purpose, each (user, lifetime, target_id), in one insert; earlier ones keep
+    working (as `issue` without `replace`). Their tokens, in the same order."""
+    if not wanted:
+        return []
+    now = clock.now()
+    made = ActionLink.insert_many([{"purpose": purpose, "user": user, "target_id": target_id,
+                                    "expires_at": now + lifetime, "created_at": now} for user, lifetime, target_id in wanted]
+                                  ).returning(ActionLink.id, ActionLink.user, ActionLink.target_id).execute()
+    ids = {(row.user_id, row.target_id): row.id for row in made}
+    serializer = _serializer(purpose)
+    return [serializer.dumps(ids[(getattr(user, "id", user), target_id)]) for user, _, target_id in wanted]
 
 
 def _lasting(purpose: str, user):
@@ -46,8 +59,24 @@ def _lasting(purpose: str, user):
 def lasting(purpose: str, user) -> str:
     """The person's one lasting link for `purpose`, made now if they have none: every email carries the
     same link to stop such emails, so an old email's link still works."""
-    link = _lasting(purpose, user) or ActionLink.create(purpose=purpose, user=user, expires_at=None)
-    return _serializer(purpose).dumps(link.id)
+    return lasting_for_all(purpose, [user])[user.id]
+
+
+def lasting_for_all(purpose: str, users: list) -> dict[int, str]:
+    """`lasting` for many people at once (by user id): one query, and one insert for those with none."""
+    ids = sorted({user.id for user in users})
+    found: dict[int, int] = {}
+    for link in (ActionLink.select(ActionLink.id, ActionLink.user)
+                 .where(ActionLink.user.in_(ids) & (ActionLink.purpose == purpose) & ActionLink.expires_at.is_null()
+                        & ActionLink.revoked_at.is_null()).order_by(ActionLink.id)):
+        found.setdefault(link.user_id, link.id)
+    missing = [user_id for user_id in ids if user_id not in found]
+    if missing:
+        made = ActionLink.insert_many([{"purpose": purpose, "user": user_id, "expires_at": None} for user_id in missing]
+                                      ).returning(ActionLink.id, ActionLink.user).execute()
+        found.update({row.user_id: row.id for row in made})
+    serializer = _serializer(purpose)
+    return {user_id: serializer.dumps(link_id) for user_id, link_id in found.items()}
 
 
 def lasting_if_any(purpose: str, user) -> str | None:

@@ -1,18 +1,25 @@
 """Sending email: every message is written to the outbox first, then its delivery is queued (or, for
 news a person chose to have in a daily summary, it waits in the outbox for portal.core.digest).
 
-`send` renders both bodies now and records them; the RQ job only delivers. Each email is
+`send` renders both bodies now and records them; the RQ job only delivers. Inside `batched()`, a sweep
+writing thousands of emails has them recorded together: a query for everyone's choices, one for their
+unsubscribe links, and a few inserts, rather than several statements each. Each email is
 written once, as Markdown (templates/emails/<template>.md): the text body is that Markdown,
 the HTML body the same Markdown rendered, so the two cannot say different things. Delivery is queued after the surrounding transaction
 commits, and a Redis that cannot be reached only delays it: the sweep
 `jobs.sweeps.requeue_emails` queues whatever is left waiting.
 """
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import markdown as markdown_lib
 import nh3
-from flask import current_app, render_template
+from flask import current_app
 from markupsafe import Markup
 
 from portal.core import clock, links, queue
@@ -43,28 +50,45 @@ def text_of_markdown(source: str) -> str:
     return AUTOLINK.sub(r"\1", source)
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter, made once: making one costs more than converting an email."""
+    converter = getattr(_converters, "converter", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=["nl2br"])  # a line break written is a line break shown
+        # Markdown passes raw HTML through; what a person typed (a name, a message) must show as text.
+        converter.preprocessors.deregister("html_block")
+        converter.inlinePatterns.deregister("html")
+        _converters.converter = converter
+    return converter.reset()
+
+
 def html_of_markdown(source: str) -> str:
-    converter = markdown_lib.Markdown(extensions=["nl2br"])  # a line break written is a line break shown
-    # Markdown passes raw HTML through; what a person typed (a name, a message) must show as text.
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    html = nh3.clean(converter.convert(source), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    html = nh3.clean(_converter().convert(source), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=ALLOWED_URL_SCHEMES, link_rel=None)
     for plain, styled in STYLES.items():
         html = html.replace(plain, styled)
     return html
 
 
+def _render_email(file: str, /, **context) -> str:
+    """An email template, given only what `send` passes: emails need nothing of a page's context (who is
+    logged in, the navigation), and going past Flask's render_template saves a sweep writing thousands
+    the work of building it for each."""
+    return current_app.jinja_env.get_template(f"emails/{file}").render(**context)
+
+
 def render_source(template: str, **context) -> str:
     """The words of templates/emails/<template>.md, as Markdown."""
-    return render_template(f"emails/{template}.md", **context).strip()
+    return _render_email(f"{template}.md", **context).strip()
 
 
 def bodies(source: str, subject: str, **context) -> tuple[str, str]:
     """The text and HTML bodies of an email's Markdown, each in its layout."""
-    text = render_template("emails/_layout.md", body=text_of_markdown(source), **context)
-    html = render_template("emails/_layout.html", subject=subject, body=Markup(html_of_markdown(source)),
-                           **context)
+    text = _render_email("_layout.md", body=text_of_markdown(source), **context)
+    html = _render_email("_layout.html", subject=subject, body=Markup(html_of_markdown(source)), **context)
     return text, html
 
 
@@ -80,67 +104,138 @@ def unsubscribe_purpose(what: str) -> str:
 
 def choices_of(user) -> EmailPreference:
     """The person's choices about email (the defaults when they have made none)."""
-    found = EmailPreference.get_or_none(EmailPreference.user == user) if user is not None else None
-    return found or EmailPreference(user=user)
+    return _choices_of_all([user])[getattr(user, "id", None)]
+
+
+def _choices_of_all(users: list) -> dict:
+    """Each person's choices by user id (None: no person), in one query."""
+    ids = sorted({user.id for user in users if user is not None})
+    found = {p.user_id: p for p in EmailPreference.select().where(EmailPreference.user.in_(ids))} if ids else {}
+    return {None: EmailPreference(user=None)} | {
+        user.id: found.get(user.id) or EmailPreference(user=user) for user in users if user is not None}
+
+
+@dataclass
+class _Outgoing:
+    """An email as `send` was asked for it, before it is rendered and recorded."""
+    to: str
+    template: str
+    subject: str
+    user: object
+    dedupe_key: str | None
+    attachments: list[dict] | None
+    urgent: bool
+    context: dict = field(default_factory=dict)
+
+
+# The emails `send` noted inside `batched()`, waiting to be recorded together.
+_batch: ContextVar[list[_Outgoing] | None] = ContextVar("mail_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Inside, `send` notes each email (and returns None); on leaving, they are recorded together, and
+    their deliveries queued together after the commit. Leave it inside the transaction that made the
+    change they tell of, so the two commit together; an error inside records none of them."""
+    if _batch.get() is not None:
+        yield  # inside another batch, which records them
+        return
+    noted: list[_Outgoing] = []
+    token = _batch.set(noted)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    _record(noted)
 
 
 def send(to: str, template: str, subject: str, *, user=None, dedupe_key: str | None = None,
          attachments: list[dict] | None = None, urgent: bool = False, **context) -> int | None:
     """Record an email and queue its delivery, or hold it for the person's daily summary when it is news
     they chose to have so (portal/rules/emails.py says which emails are news; `urgent` makes a
-    cancellation action). Returns the outbox id, or None if dedupe_key was already sent or the person
-    turned such emails off."""
-    kind = email_rules.kind_of(template, urgent)
-    subject = " ".join(subject.split())  # a header is one line, whatever a name contained
-    context.setdefault("scheme_name", current_app.config["SCHEME_NAME"])
-    context.setdefault("inbox_email", current_app.config["SCHEME_INBOX_EMAIL"])
-    # Whether a calendar update goes with it: a sentence about the attachment shows only then.
-    context.setdefault("attachments", bool(attachments))
-    # Read without waiting for a change of choice in progress: news held just as one commits goes in the
-    # next summary all the same (portal.core.digest).
-    choices = choices_of(user)
-    way = email_rules.delivery(kind, choices.news, choices.weekly_summary)
-    if way == email_rules.SKIP:
+    cancellation action). Returns the outbox id, or None if dedupe_key was already sent, the person
+    turned such emails off, or it is one of a batch (`batched`)."""
+    outgoing = _Outgoing(to, template, subject, user, dedupe_key, attachments, urgent, context)
+    noted = _batch.get()
+    if noted is not None:
+        noted.append(outgoing)
         return None
-    # A message that can be turned off says how, in its footer and in its List-Unsubscribe header.
-    stop = email_rules.stoppable(kind) if user is not None else None
-    unsubscribe_url = None
-    if stop:
-        unsubscribe_url = links.external_url("accounts.unsubscribe", what=stop,
-                                             token=links.lasting(unsubscribe_purpose(stop), user))
-        context.update(stop=stop, unsubscribe_url=unsubscribe_url,
-                       preferences_url=links.external_url("accounts.emails"))
-    source = render_source(template, **context)
-    text_body, html_body = bodies(source, subject, **context)
+    recorded = _record([outgoing])
+    return recorded[0] if recorded else None
+
+
+# Rows a statement: PostgreSQL takes at most 65,535 parameters in one, and an email row has 13.
+INSERT_ROWS = 1000
+
+
+def _record(outgoing: list[_Outgoing]) -> list[int]:
+    """Render and record the emails (those the person turned off are left out); returns the ids of those
+    written (a dedupe key sent before writes nothing)."""
+    if not outgoing:
+        return []
+    choices = _choices_of_all([o.user for o in outgoing])
     now = clock.now()
-    held = way == email_rules.HOLD
-    inserted = (Email.insert(
-        to_address=to,
-        user=user,
-        template=template,
-        subject=subject,
-        text_body=text_body,
-        html_body=html_body,
-        dedupe_key=dedupe_key,
-        attachments=attachments or [],
-        created_at=now,
-        status=EmailStatus.HELD if held else EmailStatus.QUEUED,
-        next_attempt_at=email_rules.next_summary(now, choices.summary_hour) if held else now + REQUEUE_AFTER,
-        held_body=source if held else "",
-        unsubscribe_url=unsubscribe_url,
-    ).on_conflict_ignore().returning(Email.id).execute())
-    rows = list(inserted or [])
-    if not rows:
-        return None  # that dedupe_key was sent before
-    email_id = rows[0].id
-    if not held:
-        database.after_commit(lambda: queue_delivery(email_id))
-    return email_id
+    scheme = {"scheme_name": current_app.config["SCHEME_NAME"], "inbox_email": current_app.config["SCHEME_INBOX_EMAIL"]}
+    planned = []
+    for o in outgoing:
+        kind = email_rules.kind_of(o.template, o.urgent)
+        chosen = choices[getattr(o.user, "id", None)]
+        # Read without waiting for a change of choice in progress: news held just as one commits goes in
+        # the next summary all the same (portal.core.digest).
+        way = email_rules.delivery(kind, chosen.news, chosen.weekly_summary)
+        if way != email_rules.SKIP:
+            # A message that can be turned off says how, in its footer and in its List-Unsubscribe header.
+            planned.append((o, chosen, way, email_rules.stoppable(kind) if o.user is not None else None))
+    stop_links = {stop: links.lasting_for_all(unsubscribe_purpose(stop), [o.user for o, _, _, s in planned if s == stop])
+                  for stop in {s for _, _, _, s in planned if s}}
+    rows = []
+    for o, chosen, way, stop in planned:
+        # Whether a calendar update goes with it: a sentence about the attachment shows only then.
+        context = {**scheme, "attachments": bool(o.attachments), **o.context}
+        unsubscribe_url = None
+        if stop:
+            unsubscribe_url = links.external_url("accounts.unsubscribe", what=stop, token=stop_links[stop][o.user.id])
+            context.update(stop=stop, unsubscribe_url=unsubscribe_url,
+                           preferences_url=links.external_url("accounts.emails"))
+        subject = " ".join(o.subject.split())  # a header is one line, whatever a name contained
+        source = render_source(o.template, **context)
+        text_body, html_body = bodies(source, subject, **context)
+        held = way == email_rules.HOLD
+        rows.append(dict(
+            to_address=o.to, user=o.user, template=o.template, subject=subject, text_body=text_body,
+            html_body=html_body, dedupe_key=o.dedupe_key, attachments=o.attachments or [], created_at=now,
+            status=EmailStatus.HELD if held else EmailStatus.QUEUED,
+            next_attempt_at=email_rules.next_summary(now, chosen.summary_hour) if held else now + REQUEUE_AFTER,
+            held_body=source if held else "", unsubscribe_url=unsubscribe_url))
+    written, to_queue = [], []
+    for start in range(0, len(rows), INSERT_ROWS):
+        for row in (Email.insert_many(rows[start:start + INSERT_ROWS]).on_conflict_ignore()
+                    .returning(Email.id, Email.status).execute() or []):
+            written.append(row.id)
+            if row.status == EmailStatus.QUEUED:
+                to_queue.append(row.id)
+    if len(to_queue) == 1:
+        database.after_commit(lambda: queue_delivery(to_queue[0]))
+    elif to_queue:
+        database.after_commit(lambda: queue_deliveries(to_queue))
+    return written
 
 
 def queue_delivery(email_id: int) -> bool:
     """Put a delivery job on the queue; with Redis down the outbox keeps the mail for the sweep."""
     return queue.try_enqueue(queue.DELIVER_EMAIL, email_id)
+
+
+# Emails a delivery job of a sweep's carries: queuing a job costs Redis and the worker about as much as
+# sending its email, and a worker lost part way leaves the rest to the requeue sweep.
+EMAILS_A_JOB = 50
+
+
+def queue_deliveries(email_ids: list[int]) -> int:
+    """Queue the deliveries of many outbox rows, EMAILS_A_JOB a job, in one exchange with Redis; how many
+    rows were queued."""
+    chunks = [email_ids[start:start + EMAILS_A_JOB] for start in range(0, len(email_ids), EMAILS_A_JOB)]
+    return len(email_ids) if queue.try_enqueue_each(queue.DELIVER_EMAILS, [(chunk,) for chunk in chunks]) else 0
 
 
 # A requeued row waits this long in the queue before the sweep queues it once more.
@@ -154,9 +249,8 @@ def requeue_waiting(now: datetime) -> int:
                .where(Email.status.in_([EmailStatus.QUEUED, EmailStatus.SENDING]) & (Email.next_attempt_at <= now))
                .order_by(Email.next_attempt_at)
                .limit(1000))
-    queued = 0
-    for email in due:
-        # Pushed back before queuing, so the next minute's sweep leaves it alone while it waits.
-        Email.update(next_attempt_at=now + REQUEUE_GRACE).where(Email.id == email.id).execute()
-        queued += queue_delivery(email.id)
-    return queued
+    if not due:
+        return 0
+    # Pushed back before queuing, so the next minute's sweep leaves them alone while they wait.
+    Email.update(next_attempt_at=now + REQUEUE_GRACE).where(Email.id.in_([e.id for e in due])).execute()
+    return queue_deliveries([e.id for e in due])

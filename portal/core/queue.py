@@ -19,6 +19,7 @@ from portal.core import logs
 log = logging.getLogger(__name__)
 
 DELIVER_EMAIL = "jobs.email.deliver"
+DELIVER_EMAILS = "jobs.email.deliver_each"
 IMPORT_MENTORS = "jobs.imports.import_mentors"
 
 _connections: dict[str, Redis] = {}
@@ -52,6 +53,23 @@ def stamp() -> dict:
 
 def enqueue(func, *args, **kwargs):
     return queue().enqueue(func, *args, meta=stamp(), **kwargs)
+
+
+def try_enqueue_each(func, calls: list[tuple]) -> int:
+    """Queue one job of `func` for each tuple of arguments, in one exchange with Redis; how many were
+    queued (none with Redis out of reach, logged, as try_enqueue)."""
+    if not calls:
+        return 0
+    try:
+        q = queue()
+        with q.connection.pipeline() as pipe:
+            q.enqueue_many([Queue.prepare_data(func, args, meta=stamp()) for args in calls], pipeline=pipe)
+            pipe.execute()
+        return len(calls)
+    except (RedisError, OSError) as exc:
+        name = func if isinstance(func, str) else func.__name__
+        log.warning("%s of %s rows waits for the queue to come back: %s", name.rsplit(".", 1)[-1], len(calls), exc)
+        return 0
 
 
 def try_enqueue(func, *args, **kwargs) -> bool:

@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app
 
 from portal.core import links, mail
-from portal.models import MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
+from portal.models import MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry
 
 # What the link in a mentor's request email is for: answering that one request.
 DECISION = "request_decision"
@@ -20,10 +20,14 @@ def _about(mentor_request: MentorRequest) -> dict:
 
 
 def _answer_url(mentor_request: MentorRequest, now: datetime) -> str:
-    """A link that answers this request without a password, working until its deadline."""
-    token = links.issue(DECISION, mentor_request.mentor_user, mentor_request.deadline - now,
-                        target_id=mentor_request.id, replace=False)
-    return links.external_url("requests.respond", token=token)
+    return _answer_urls([mentor_request], now)[0]
+
+
+def _answer_urls(mentor_requests: list[MentorRequest], now: datetime) -> list[str]:
+    """For each request, a link that answers it without a password, working until its deadline (made
+    in one insert)."""
+    tokens = links.issue_all(DECISION, [(r.mentor_user, r.deadline - now, r.id) for r in mentor_requests])
+    return [links.external_url("requests.respond", token=token) for token in tokens]
 
 
 def send_request(mentor_request: MentorRequest, now: datetime) -> None:
@@ -33,12 +37,17 @@ def send_request(mentor_request: MentorRequest, now: datetime) -> None:
               dedupe_key=f"request-new:{mentor_request.id}")
 
 
-def send_reminder(mentor_request: MentorRequest, now: datetime, last_day: bool, number: int) -> None:
-    mentor_user = mentor_request.mentor_user
-    mail.send(mentor_user.email, "request_reminder",
-              "Today is the last day to answer a request" if last_day else "A reminder: a request is waiting",
-              user=mentor_user, **_about(mentor_request), last_day=last_day, url=_answer_url(mentor_request, now),
-              dedupe_key=f"request-reminder:{mentor_request.id}:{number}")
+def send_reminders(reminders: list[tuple[MentorRequest, bool, int]], now: datetime) -> None:
+    """Each (request, whether today is its last day, which reminder this is) to its mentor."""
+    urls = _answer_urls([mentor_request for mentor_request, _, _ in reminders], now)
+    mentees = {m.id: m for m in MenteeProfile.select().where(MenteeProfile.id.in_(sorted({r.mentee_id for r, _, _ in reminders})))}
+    for (mentor_request, last_day, number), url in zip(reminders, urls):
+        mentor_request.mentee = mentees[mentor_request.mentee_id]
+        mentor_user = mentor_request.mentor_user
+        mail.send(mentor_user.email, "request_reminder",
+                  "Today is the last day to answer a request" if last_day else "A reminder: a request is waiting",
+                  user=mentor_user, **_about(mentor_request), last_day=last_day, url=url,
+                  dedupe_key=f"request-reminder:{mentor_request.id}:{number}")
 
 
 def send_accepted(mentor_request: MentorRequest, relationship: Relationship) -> None:

@@ -4,59 +4,75 @@ from datetime import datetime
 
 from flask import current_app
 
-from portal.core import audit, clock, inbox
+from portal.core import audit, clock, db, inbox, mail
 from portal.core.db import database
-from portal.models import InboxItem, InboxStatus, MenteeProfile, MentorRequest, User
-from portal.requests import emails, mentor_requests, waitlist
+from portal.models import InboxItem, InboxStatus, MenteeProfile, MentorRequest, User, WaitlistEntry
+from portal.requests import emails, waitlist
 from portal.rules import eligibility
 from portal.rules.requests import RequestStatus
 
 
-def deactivate_idle_mentees(now: datetime, limit: int = 500) -> int:
+# How many mentees the sweep takes in one transaction.
+BATCH = 500
+
+
+def deactivate_idle_mentees(now: datetime, limit: int = BATCH) -> int:
     """Warn, then deactivate, mentees with no mentor accepting them within the period (default
-    3 months). A request waiting for an answer counts as having chosen."""
+    3 months), `limit` a transaction. A request waiting for an answer counts as having chosen."""
     config = current_app.config
     months, warn_days = config["DEACTIVATE_AFTER_MONTHS"], config["DEACTIVATION_WARNING_DAYS"]
-    waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == RequestStatus.PENDING)
     # Only those with something due now, so mentees already warned cannot fill the limit and keep
     # later ones from their warnings.
     something_due = MenteeProfile.period_started_at <= eligibility.deactivation_from(now, months)
     for warning, started in eligibility.warnings_due_from(now, months, warn_days):
         something_due |= (MenteeProfile.period_started_at <= started) & (MenteeProfile.deactivation_warnings < warning)
-    candidates = list(MenteeProfile.select().where(
-        MenteeProfile.matched_at.is_null() & MenteeProfile.deactivated_at.is_null()
-        & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days)) & something_due
-        & MenteeProfile.id.not_in(waiting)).order_by(MenteeProfile.period_started_at).limit(limit))
-    acted = 0
-    for mentee in candidates:
-        due = eligibility.deactivation_due(mentee.period_started_at, months)
-        warnings = [t for t in eligibility.warning_times(due, warn_days) if t <= now]
-        user = User.get_by_id(mentee.user_id)
-        with database.atomic() as transaction:
-            same = (MenteeProfile.id == mentee.id) & MenteeProfile.deactivated_at.is_null() & (
-                MenteeProfile.period_started_at == mentee.period_started_at)
-            if now >= due:
-                moved = MenteeProfile.update(deactivated_at=now).where(same).execute()
-            elif len(warnings) > mentee.deactivation_warnings:
-                moved = MenteeProfile.update(deactivation_warnings=len(warnings)).where(
-                    same & (MenteeProfile.deactivation_warnings == mentee.deactivation_warnings)).execute()
-            else:
-                continue
-            # The update holds the mentee's row, which a request takes first too (make_request): one
-            # made since the candidates were read is in by now, and counts as having chosen.
-            if moved and mentor_requests.waiting_request(mentee):
-                transaction.rollback()
-                continue
-            if moved and now >= due:
-                waitlist.leave_all(mentee.id, None)
-                emails.send_deactivated(user, mentee.id, mentee.period_started_at)
-                audit.record(None, "deactivated_mentee", mentee)
-                acted += 1
-            elif moved:
-                emails.send_deactivation_warning(user, mentee.id, due, len(warnings))
-                audit.record(None, "warned_mentee", mentee)
-                acted += 1
-    return acted
+    due_now = (MenteeProfile.matched_at.is_null() & MenteeProfile.deactivated_at.is_null()
+               & (MenteeProfile.period_started_at <= eligibility.attention_from(now, months, warn_days)) & something_due)
+    acted = passed_over = 0
+    while True:
+        with database.atomic(), mail.batched():
+            waiting = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == RequestStatus.PENDING)
+            query = (MenteeProfile.select().where(due_now & MenteeProfile.id.not_in(waiting))
+                     .order_by(MenteeProfile.period_started_at, MenteeProfile.id).offset(passed_over).limit(limit))
+            # Their rows held, which a request takes first too (make_request): one made since is in by now
+            # and counts as having chosen, and one made from now on waits, then sees them deactivated.
+            candidates = list(query.for_update() if db.is_postgres() else query)
+            asked = {r.mentee_id for r in MentorRequest.select(MentorRequest.mentee).where(
+                MentorRequest.mentee.in_([m.id for m in candidates]) & (MentorRequest.status == RequestStatus.PENDING))}
+            deactivating, warning = [], {}
+            for mentee in candidates:
+                due = eligibility.deactivation_due(mentee.period_started_at, months)
+                given = len([t for t in eligibility.warning_times(due, warn_days) if t <= now])
+                if mentee.id in asked:
+                    passed_over += 1
+                elif now >= due:
+                    deactivating.append(mentee)
+                elif given > mentee.deactivation_warnings:
+                    warning.setdefault(given, []).append(mentee)
+                else:
+                    passed_over += 1
+            if deactivating:
+                MenteeProfile.update(deactivated_at=now).where(
+                    MenteeProfile.id.in_([m.id for m in deactivating])).execute()
+                for entry in WaitlistEntry.select(WaitlistEntry.mentee).distinct().where(
+                        WaitlistEntry.mentee.in_([m.id for m in deactivating]) & WaitlistEntry.status.in_(waitlist.OPEN)):
+                    waitlist.leave_all(entry.mentee_id, None)
+            for given, mentees in warning.items():
+                MenteeProfile.update(deactivation_warnings=given).where(
+                    MenteeProfile.id.in_([m.id for m in mentees])).execute()
+            users = {u.id: u for u in User.select().where(User.id.in_([m.user_id for m in candidates]))}
+            for mentee in deactivating:
+                emails.send_deactivated(users[mentee.user_id], mentee.id, mentee.period_started_at)
+            for given, mentees in warning.items():
+                for mentee in mentees:
+                    emails.send_deactivation_warning(users[mentee.user_id], mentee.id,
+                                                     eligibility.deactivation_due(mentee.period_started_at, months),
+                                                     given)
+            audit.record_all(None, "deactivated_mentee", deactivating)
+            audit.record_all(None, "warned_mentee", [m for mentees in warning.values() for m in mentees])
+        acted += len(deactivating) + sum(len(mentees) for mentees in warning.values())
+        if len(candidates) < limit:
+            return acted
 
 
 def reactivation_asked(user: User) -> bool:

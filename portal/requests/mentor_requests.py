@@ -10,9 +10,9 @@ in the same transaction, taking its mentor's place by the same conditional updat
 from datetime import date, datetime
 
 from flask import current_app
-from peewee import IntegrityError, fn
+from peewee import Case, IntegrityError, fn
 
-from portal.core import audit, clock, links
+from portal.core import audit, clock, db, links, mail
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.models import (MenteeProfile, MentorProfile, MentorRequest, ProfileChange, Relationship, User,
@@ -278,24 +278,44 @@ def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) 
 
 def _end_unmatched(mentor_request: MentorRequest, now: datetime, action: str, by: User | None,
                    mentor_leaving: bool = False) -> None:
-    """A request that ended without a match: the place goes back (perhaps to the waiting list),
-    the mentee's time spent waiting does not count towards deactivation, the next backup is asked
-    (unless the mentee cancelled), and the mentee is told (without the mentor's name when the mentor's
-    data is being erased)."""
-    waitlist.release_place(mentor_request.mentor_id, now)
-    mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
+    _end_all_unmatched([MentorRequest.get_by_id(mentor_request.id)], now, action, by, mentor_leaving)
+
+
+def _end_all_unmatched(ended: list[MentorRequest], now: datetime, action: str, by: User | None,
+                       mentor_leaving: bool = False) -> None:
+    """Requests that ended without a match (one, or a sweep's many; read after their move): the places
+    go back (perhaps to the waiting lists), the mentees' time spent waiting does not count towards
+    deactivation, the next backup is asked (unless the mentee cancelled), and each mentee is told
+    (without the mentor's name when the mentor's data is being erased). A few statements for all of
+    them; the backups, which few name, are passed on one mentee at a time."""
+    if not ended:
+        return
+    mentee_ids = [r.mentee_id for r in ended]
+    backups = {}
+    for backup in MentorRequest.select().where(MentorRequest.mentee.in_(mentee_ids)
+                                               & (MentorRequest.status == RequestStatus.BACKUP)):
+        backups.setdefault(backup.mentee_id, []).append(backup.mentor_id)
+    # Every mentor whose places may change, the backups' included, in one order (waitlist.hold_places).
+    waitlist.hold_places([r.mentor_id for r in ended] + [m for ms in backups.values() for m in ms])
+    waitlist.release_places([r.mentor_id for r in ended], now)
     # The time waited does not count, and any warnings start again for the new date. This holds the
-    # mentee's row, so a change to their backups made meanwhile waits, then finds the request moved on.
-    MenteeProfile.update(period_started_at=mentee.period_started_at + (now - mentor_request.created_at),
-                         deactivation_warnings=0).where(MenteeProfile.id == mentee.id).execute()
-    ended = MentorRequest.get_by_id(mentor_request.id)
-    if ended.status in rules.PASSES_ON:
-        asked, skipped = _pass_on(ended, now)
-    else:
-        _drop_backups(mentee.id, now, rules.SYSTEM)
+    # mentees' rows, so a change to their backups made meanwhile waits, then finds the request moved on.
+    mentees = MenteeProfile.select(MenteeProfile.id, MenteeProfile.period_started_at).where(
+        MenteeProfile.id.in_(mentee_ids)).order_by(MenteeProfile.id)
+    waited = {r.mentee_id: now - r.created_at for r in ended}
+    MenteeProfile.update(period_started_at=Case(MenteeProfile.id, [
+        (m.id, m.period_started_at + waited[m.id]) for m in (mentees.for_update() if db.is_postgres() else mentees)]),
+        deactivation_warnings=0).where(MenteeProfile.id.in_(mentee_ids)).execute()
+    MentorRequest.know_people_of(ended)
+    for mentor_request in ended:
         asked, skipped = None, []
-    emails.send_unmatched(ended, action, mentor_leaving, asked, skipped)
-    audit.record(by, action, mentor_request)
+        if mentor_request.mentee_id in backups:
+            if mentor_request.status in rules.PASSES_ON:
+                asked, skipped = _pass_on(mentor_request, now)
+            else:
+                _drop_backups(mentor_request.mentee_id, now, rules.SYSTEM)
+        emails.send_unmatched(mentor_request, action, mentor_leaving, asked, skipped)
+    audit.record_all(by, action, ended)
 
 
 def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> None:
@@ -332,58 +352,79 @@ def close_requests_to(mentor: MentorProfile, now: datetime | None = None, due_on
     """Close requests waiting for a mentor who is away (or whose leave begins before their deadline,
     or who is `leaving`: their data is being erased)."""
     now = now or clock.now()
-    closed = 0
-    waiting = MentorRequest.select().where((MentorRequest.mentor == mentor.id)
-                                           & (MentorRequest.status == RequestStatus.PENDING))
-    for mentor_request in waiting:
-        if due_on_or_after and clock.to_london(mentor_request.deadline).date() < due_on_or_after:
-            continue
-        with database.atomic():
-            if MentorRequest.update(status=RequestStatus.CLOSED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == mentor_request.id)
-                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
-                _end_unmatched(mentor_request, now, "request_closed", None, mentor_leaving=leaving)
-                closed += 1
-    return closed
+    waiting = [r.id for r in MentorRequest.select(MentorRequest.id, MentorRequest.deadline).where(
+        (MentorRequest.mentor == mentor.id) & (MentorRequest.status == RequestStatus.PENDING))
+        if not due_on_or_after or clock.to_london(r.deadline).date() >= due_on_or_after]
+    with database.atomic(), mail.batched():
+        closed = _move_waiting(waiting, "close", now)
+        _end_all_unmatched(closed, now, "request_closed", None, mentor_leaving=leaving)
+    return len(closed)
 
 
-def expire_due(now: datetime, limit: int = 1000) -> int:
-    """Requests past their deadline are rejected on the admin team's behalf."""
-    due = list(MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
-                                            & (MentorRequest.deadline <= now)).order_by(MentorRequest.deadline)
-               .limit(limit))
+# How many requests a sweep moves in one transaction: a few statements and inserts for all of them,
+# and the rows they touch held for well under a second.
+BATCH = 500
+
+
+def _claim_waiting(due, batch: int) -> list[int]:
+    """Up to `batch` waiting requests matching `due`, the earliest deadlines first, held for this
+    transaction. On PostgreSQL a request someone holds (a mentor answering it, another sweep) is left
+    for now, and the next run finds it if it is still due; SQLite's transactions take turns."""
+    query = (MentorRequest.select(MentorRequest.id).where((MentorRequest.status == RequestStatus.PENDING) & due)
+             .order_by(MentorRequest.deadline, MentorRequest.id).limit(batch))
+    return [r.id for r in (query.for_update(skip_locked=True) if db.is_postgres() else query)]
+
+
+def _move_waiting(ids: list[int], action: str, now: datetime) -> list[MentorRequest]:
+    """Move waiting requests by the state machine's `action`, by the portal itself, in one statement;
+    the requests moved (those still waiting), as they are now."""
+    if not ids:
+        return []
+    after = rules.request_move(RequestStatus.PENDING, action, rules.SYSTEM).after
+    return list(MentorRequest.update(status=after, decided_at=now, decided_by=rules.SYSTEM).where(
+        MentorRequest.id.in_(ids) & (MentorRequest.status == RequestStatus.PENDING)).returning(MentorRequest).execute())
+
+
+def expire_due(now: datetime, batch: int = BATCH) -> int:
+    """Requests past their deadline are rejected on the admin team's behalf, a batch a transaction."""
     expired = 0
-    for mentor_request in due:
-        with database.atomic():
-            if not MentorRequest.update(status=RequestStatus.EXPIRED, decided_at=now, decided_by=rules.SYSTEM).where(
-                    (MentorRequest.id == mentor_request.id)
-                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
-                continue
-            _end_unmatched(mentor_request, now, "request_expired", None)
-            emails.send_expired_to_mentor(mentor_request)
-            expired += 1
-    return expired
+    while True:
+        with database.atomic(), mail.batched():
+            claimed = _claim_waiting(MentorRequest.deadline <= now, batch)
+            ended = _move_waiting(claimed, "expire", now)
+            _end_all_unmatched(ended, now, "request_expired", None)
+            for mentor_request in ended:
+                emails.send_expired_to_mentor(mentor_request)
+        expired += len(ended)
+        if len(claimed) < batch:
+            return expired
 
 
-def remind_due(now: datetime, limit: int = 1000) -> int:
+def remind_due(now: datetime, batch: int = BATCH) -> int:
+    """Mentors are reminded of the requests waiting for them, a batch a transaction."""
     config = current_app.config
-    due = list(MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
-                                            & (MentorRequest.next_reminder_at <= now)).limit(limit))
     sent = 0
-    for mentor_request in due:
-        times = [t for t in workdays.reminder_times(mentor_request.deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
-                                                    config["REMINDER_HOUR"]) if t > now]
-        with database.atomic():
-            if not MentorRequest.update(reminders_sent=MentorRequest.reminders_sent + 1,
-                                        next_reminder_at=times[0] if times else None).where(
-                    (MentorRequest.id == mentor_request.id) & (MentorRequest.reminders_sent == mentor_request.reminders_sent)
-                    & (MentorRequest.status == RequestStatus.PENDING)).execute():
-                continue
-            last_day = workdays.working_days_left(now, mentor_request.deadline) == 0
-            emails.send_reminder(mentor_request, now, last_day, mentor_request.reminders_sent + 1)
-            audit.record(None, "reminded_mentor", mentor_request)
-            sent += 1
-    return sent
+    while True:
+        with database.atomic(), mail.batched():
+            claimed = _claim_waiting(MentorRequest.next_reminder_at <= now, batch)
+            due = MentorRequest.know_people_of(list(MentorRequest.select().where(MentorRequest.id.in_(claimed))))
+            # The next reminder of each, a statement for all those sharing a time (most do: the reminders
+            # fall at one hour of a working day).
+            following: dict[datetime | None, list[int]] = {}
+            for mentor_request in due:
+                times = [t for t in workdays.reminder_times(mentor_request.deadline,
+                                                            config["REMINDER_WORKING_DAYS_BEFORE"],
+                                                            config["REMINDER_HOUR"]) if t > now]
+                following.setdefault(times[0] if times else None, []).append(mentor_request.id)
+            for next_at, ids in following.items():
+                MentorRequest.update(reminders_sent=MentorRequest.reminders_sent + 1, next_reminder_at=next_at).where(
+                    MentorRequest.id.in_(ids)).execute()
+            emails.send_reminders([(r, workdays.working_days_left(now, r.deadline) == 0, r.reminders_sent + 1)
+                                   for r in due], now)
+            audit.record_all(None, "reminded_mentor", due)
+        sent += len(due)
+        if len(claimed) < batch:
+            return sent
 
 
 def close_for_away_mentors(now: datetime, limit: int = 200) -> int:

@@ -6,12 +6,13 @@ so two people can never take the same last place. When a place frees and people 
 the first in line is offered it and the place is held for them for a few working days; if they
 do not take it, the next in line is asked.
 """
+from collections import Counter
 from datetime import datetime
 
 from flask import current_app
-from peewee import IntegrityError
+from peewee import Case, IntegrityError
 
-from portal.core import audit, clock
+from portal.core import audit, clock, db
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, WaitlistStatus, mentor_state
@@ -36,9 +37,30 @@ def take_place(mentor_id: int) -> bool:
 
 def release_place(mentor_id: int, now: datetime | None = None) -> None:
     """Give a place back, and offer it to whoever waits longest for this mentor."""
-    MentorProfile.update(places_taken=MentorProfile.places_taken - 1).where(
-        (MentorProfile.id == mentor_id) & (MentorProfile.places_taken > 0)).execute()
-    offer_free_places(mentor_id, now)
+    release_places([mentor_id], now)
+
+
+def release_places(mentor_ids: list[int], now: datetime | None = None) -> None:
+    """Give back a place for each time a mentor is named (a sweep ending several requests to one mentor
+    gives back several), a statement for all those giving back as many; then offer them to the waiting
+    lists of the mentors who have one."""
+    counts = Counter(mentor_ids)
+    for given_back in sorted(set(counts.values())):
+        MentorProfile.update(places_taken=Case(None, [(MentorProfile.places_taken >= given_back,
+                                                       MentorProfile.places_taken - given_back)], 0)).where(
+            MentorProfile.id.in_([m for m, n in counts.items() if n == given_back])).execute()
+    for entry in (WaitlistEntry.select(WaitlistEntry.mentor).distinct()
+                  .where(WaitlistEntry.mentor.in_(list(counts)) & (WaitlistEntry.status == WaitlistStatus.WAITING))):
+        offer_free_places(entry.mentor_id, now)
+
+
+def hold_places(mentor_ids) -> None:
+    """Lock these mentors' rows, in id order, before a sweep changes the places of many at once: two
+    sweeps, or a sweep and someone asking, then take their turns rather than each waiting for the other.
+    (SQLite's transactions take turns anyway.)"""
+    if mentor_ids and db.is_postgres():
+        list(MentorProfile.select(MentorProfile.id).where(MentorProfile.id.in_(sorted(set(mentor_ids))))
+             .order_by(MentorProfile.id).for_update())
 
 
 def open_entry(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry | None:

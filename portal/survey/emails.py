@@ -11,12 +11,17 @@ from portal.models import SurveyInvite, User
 PURPOSE = "survey"
 
 
-def send_survey(invite_row: SurveyInvite, user: User, reminder: bool) -> None:
+def send_surveys(invitations: list[tuple[SurveyInvite, User]], reminder: bool) -> None:
+    """Each (invitation, its mentee) their survey email, or its reminder."""
     url = current_app.config["SURVEY_URL"]
-    if not url:
+    if url:
+        urls = [url] * len(invitations)
+    else:
         days = current_app.config["SURVEY_LINK_DAYS"]
-        token = links.issue(PURPOSE, user, timedelta(days=days), target_id=invite_row.id, replace=False)
-        url = links.external_url("survey.answer", token=token)
-    mail.send(user.email, "survey_invite", "A reminder: how was your peer mentoring?" if reminder
-              else "How was your peer mentoring? Five minutes of your time", user=user, name=user.first_name,
-              url=url, reminder=reminder, dedupe_key=f"survey:{invite_row.id}:{'reminder' if reminder else 'first'}")
+        urls = [links.external_url("survey.answer", token=token) for token in links.issue_all(
+            PURPOSE, [(user, timedelta(days=days), invite_row.id) for invite_row, user in invitations])]
+    for (invite_row, user), url in zip(invitations, urls):
+        mail.send(user.email, "survey_invite", "A reminder: how was your peer mentoring?" if reminder
+                  else "How was your peer mentoring? Five minutes of your time", user=user, name=user.first_name,
+                  url=url, reminder=reminder,
+                  dedupe_key=f"survey:{invite_row.id}:{'reminder' if reminder else 'first'}")

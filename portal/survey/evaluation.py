@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.core import clock, links
+from portal.core import clock, db, links, mail
 from portal.core.db import database
 from portal.models import MenteeProfile, MentoringSession, Relationship, SurveyInvite, SurveyResponse, User
 from portal.rules import allowance
@@ -18,38 +18,37 @@ def invite(relationship: Relationship) -> None:
     SurveyInvite.insert(relationship=relationship).on_conflict_ignore().execute()
 
 
-def _mentee_user(invite_row: SurveyInvite) -> User:
-    return (User.select().join(MenteeProfile).join(Relationship, on=(Relationship.mentee == MenteeProfile.id))
-            .where(Relationship.id == invite_row.relationship_id).get())
+# How many invitations a sweep sends in one transaction.
+BATCH = 500
 
 
-def _send(invite_row: SurveyInvite, reminder: bool) -> None:
-    emails.send_survey(invite_row, _mentee_user(invite_row), reminder)
-
-
-def send_due(now: datetime, limit: int = 500) -> int:
+def _send_all(due, moved: dict, reminder: bool, batch: int) -> int:
+    """Claim up to `batch` invitations matching `due` at a time (on PostgreSQL, leaving those another
+    sweep holds), mark them with `moved`, and email each mentee; how many were sent."""
     sent = 0
-    for invite_row in SurveyInvite.select().where(SurveyInvite.sent_at.is_null()).limit(limit):
-        with database.atomic():
-            if SurveyInvite.update(sent_at=now).where((SurveyInvite.id == invite_row.id)
-                                                      & SurveyInvite.sent_at.is_null()).execute():
-                _send(invite_row, reminder=False)
-                sent += 1
-    return sent
+    while True:
+        with database.atomic(), mail.batched():
+            query = SurveyInvite.select(SurveyInvite.id).where(due).order_by(SurveyInvite.id).limit(batch)
+            claimed = [i.id for i in (query.for_update(skip_locked=True) if db.is_postgres() else query)]
+            invites = list(SurveyInvite.update(**moved).where(SurveyInvite.id.in_(claimed) & due)
+                           .returning(SurveyInvite).execute()) if claimed else []
+            users = {user.relationship_id: user for user in User.select(User, Relationship.id.alias("relationship_id"))
+                     .join(MenteeProfile).join(Relationship, on=(Relationship.mentee == MenteeProfile.id))
+                     .where(Relationship.id.in_([i.relationship_id for i in invites])).objects()}
+            emails.send_surveys([(invite_row, users[invite_row.relationship_id]) for invite_row in invites], reminder)
+        sent += len(invites)
+        if len(claimed) < batch:
+            return sent
 
 
-def remind_due(now: datetime, limit: int = 500) -> int:
+def send_due(now: datetime, batch: int = BATCH) -> int:
+    return _send_all(SurveyInvite.sent_at.is_null(), {"sent_at": now}, reminder=False, batch=batch)
+
+
+def remind_due(now: datetime, batch: int = BATCH) -> int:
     before = now - timedelta(days=current_app.config["SURVEY_REMINDER_DAYS"])
-    reminded = 0
-    for invite_row in SurveyInvite.select().where((SurveyInvite.sent_at <= before) & ~SurveyInvite.answered
-                                                  & SurveyInvite.reminded_at.is_null()).limit(limit):
-        with database.atomic():
-            if SurveyInvite.update(reminded_at=now).where((SurveyInvite.id == invite_row.id)
-                                                          & SurveyInvite.reminded_at.is_null()
-                                                          & ~SurveyInvite.answered).execute():
-                _send(invite_row, reminder=True)
-                reminded += 1
-    return reminded
+    return _send_all((SurveyInvite.sent_at <= before) & ~SurveyInvite.answered & SurveyInvite.reminded_at.is_null(),
+                     {"reminded_at": now}, reminder=True, batch=batch)
 
 
 def record(link, answers: dict) -> bool:

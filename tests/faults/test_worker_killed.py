@@ -1,4 +1,5 @@
-"""A worker killed outright (SIGKILL, with the job it forked) in the middle of sending an email.
+"""A worker killed outright (SIGKILL) in the middle of sending an email (the worker sends email itself,
+without a fork, so the kill takes the send with it).
 
 Its claim on the outbox row keeps every other worker off it until EMAIL_CLAIM_SECONDS have
 passed; then the requeue sweep queues it again and a fresh worker sends it. (tests/jobs/test_outbox.py

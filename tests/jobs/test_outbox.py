@@ -16,7 +16,7 @@ from jobs.email import MAX_ATTEMPTS, backoff, deliver
 from jobs.sweeps import requeue_emails
 from portal import config, create_app
 from portal.core import clock, db, mail
-from portal.core.queue import DELIVER_EMAIL, IMPORT_MENTORS, enqueue
+from portal.core.queue import DELIVER_EMAIL, DELIVER_EMAILS, IMPORT_MENTORS, enqueue
 from portal.core.queue import queue as jobs_queue
 from portal.models import Email, User
 from tests.support.forms import signup_form
@@ -302,7 +302,7 @@ def test_a_name_with_a_line_break_still_makes_a_one_line_subject(app, app_contex
 
 def test_each_job_the_portal_queues_by_name_is_a_job():
     """The portal names the jobs it queues (it never imports jobs/): each name must lead to one."""
-    for name in (DELIVER_EMAIL, IMPORT_MENTORS):
+    for name in (DELIVER_EMAIL, DELIVER_EMAILS, IMPORT_MENTORS):
         module, _, attribute = name.rpartition(".")
         job = getattr(importlib.import_module(module), attribute)
         assert callable(job) and hasattr(job, "__wrapped__"), f"{name} is not made by jobs.job"
