@@ -1,12 +1,14 @@
 """The admin dashboard on the national data (PostgreSQL; bench/national.py), served by gunicorn.
 
-Prints how many SQL queries one dashboard request makes (counted in-process, the second request, once
-anything cached is warm) and the slowest of them; then req/s and p50/p95/p99 for /admin/ with 1 admin
-and with 4 admins at once (wrk, one connection and one session each), beside /health. Target: p95
+Prints how many SQL queries a dashboard request makes (counted in-process) when it makes the page and
+when the page is kept (each web server keeps it for 30 seconds), and the slowest of them; then req/s and
+p50/p95/p99 for /admin/ with 1 admin and with 4 admins at once (wrk, one connection and one session each), beside /health. Target: p95
 under 100 ms with 4 admins at once.
 """
 import os
 import re
+
+from flask import g
 
 from bench import national, portal_calls
 from bench.harness import PASSWORD, compare, gunicorn, log_in, pinning, portal_app, redis, table
@@ -15,16 +17,21 @@ TARGET_MS = 100
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 
 
-def count_queries(app) -> list:
-    """SQL statements one dashboard request makes (the second, once anything cached is warm), slowest first."""
+def count_queries(app) -> tuple[list, list]:
+    """SQL statements of a dashboard request that makes the page (the first after logging in, which is a
+    change of the admin's: see portal/admin/dashboard.py), slowest first; and of the next, given the page kept."""
     from tests.support.web import Web
     web = Web(app.test_client())
     web.login(national.admin_email(1), PASSWORD)
-    web.get("/admin/")
-    with portal_calls.counting_queries() as seen:
-        response = web.get("/admin/")
-        assert response.status_code == 200, response.status_code
-    return sorted(seen, key=lambda event: -event.duration)
+    found = []
+    for _ in ("made", "kept"):
+        # The test client reuses the app context this runs in, and flask-login's user in its g with it.
+        g.pop("_login_user", None)
+        with portal_calls.counting_queries() as seen:
+            response = web.get("/admin/")
+            assert response.status_code == 200, response.status_code
+        found.append(sorted(seen, key=lambda event: -event.duration))
+    return found[0], found[1]
 
 
 def short(sql: str) -> str:
@@ -45,10 +52,10 @@ def main() -> None:
     try:
         with redis() as redis_url, national.national_database(server, redis_url) as url:
             with portal_app(url, redis_url) as app:
-                slowest = count_queries(app)
+                slowest, kept = count_queries(app)
             total = sum(e.duration for e in slowest) * 1000
-            print(f"  one dashboard request makes {len(slowest)} SQL queries ({total:.0f} "
-                  "ms in all, in-process); the slowest:")
+            print(f"  a dashboard request making the page asks {len(slowest)} SQL queries ({total:.0f} ms in all, "
+                  f"in-process), one given the page kept {len(kept)}; the slowest:")
             for event in slowest[:5]:
                 print(f"  {event.duration * 1000:>7.1f} ms  {short(event.sql)}")
             with gunicorn(url, redis_url) as (port, _):

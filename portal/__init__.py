@@ -32,6 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Answered without looking up who is logged in: a load balancer asks often, and a static file is the
 # same for everyone.
 BARE_ENDPOINTS = {"home.health", "home.favicon", "static"}
+# Pages whose GET is the same whoever looks, and is drawn as for someone logged out without looking
+# them up: the page an emailed answer link opens (mail scanners open it too) until its button is pressed.
+LOOKED_AT_LOGGED_OUT = {"requests.respond"}
 
 
 class Portal(Flask):
@@ -110,7 +113,12 @@ def _init_login(app):
     def forget_an_ended_login():
         """A session cookie kept from before its login ended (by logging out, a new password or a
         closed account) still holds the CSRF token of its forms: emptying it makes those fail too."""
-        if request.endpoint not in BARE_ENDPOINTS and "_user_id" in session and not current_user.is_authenticated:
+        if request.endpoint in BARE_ENDPOINTS:
+            return
+        if request.method in ("GET", "HEAD") and request.endpoint in LOOKED_AT_LOGGED_OUT:
+            g._login_user = login_manager.anonymous_user()  # flask-login's own place for this request's login
+            return
+        if "_user_id" in session and not current_user.is_authenticated:
             session.clear()
 
 

@@ -32,10 +32,12 @@ def send_invitation(by: User, user: User, role: str) -> None:
         emails.send_invitation(user, role, by)
 
 
+# People invited who have not yet set a password (an erased account has none either, but is closed).
+PENDING = User.password_hash.is_null() & User.is_active
+
+
 def pending_invitations():
-    """People invited who have not yet set a password (an erased account has none either)."""
-    return (User.select().where(User.password_hash.is_null() & User.is_active)
-            .order_by(User.created_at.desc()))
+    return User.select().where(PENDING).order_by(User.created_at.desc())
 
 
 def role_invited_as(user: User) -> str:

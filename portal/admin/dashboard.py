@@ -1,13 +1,18 @@
 """The scheme at a glance, from a handful of aggregate queries whose number does not grow with the
 scheme. Counts and dates only: nothing here shows what anyone discussed."""
-from datetime import datetime, timedelta
+import operator
+import threading
+from datetime import date, datetime, timedelta
+from functools import reduce
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
-from peewee import SQL, Case, fn
+from flask import current_app, session
+from peewee import SQL, Select, Value, fn
 
+from portal.accounts import invitations
 from portal.admin import reporting
 from portal.core import clock
+from portal.core.db import database
 from portal.models import (InboxItem, InboxStatus, MenteeProfile, MentoringSession, MentorProfile, MentorRequest,
                            Relationship, User, on_leave_on)
 from portal.rules import workdays
@@ -22,31 +27,41 @@ QUIET_SIGNUP_MONTHS = 2
 DUE_SOON_WORKING_DAYS = 2
 
 
-def _sum(condition):
-    return fn.SUM(Case(None, [(condition, 1)], 0))
+def _count(model, condition=None):
+    # COUNT(*), so PostgreSQL can answer from an index alone instead of reading every row of a wide table.
+    query = model.select(fn.COUNT(SQL("*")))
+    return query.where(condition) if condition is not None else query
 
 
-def figures(now: datetime) -> dict:
+def counts(now: datetime) -> dict:
+    """Every count on the dashboard (and in the weekly summary), in one query of subqueries, each
+    answered from an index: the number of queries does not grow with the scheme, nor with its counts."""
     today = clock.to_london(now).date()
-    # COUNT(*) and COUNT(a column in an index), so PostgreSQL can answer from an index alone
-    # instead of reading every row of a wide table.
-    everyone = fn.COUNT(SQL("*"))
-    mentees = MenteeProfile.select(everyone, fn.COUNT(MenteeProfile.deactivated_at)).tuples().get()
-    waiting = MentorRequest.select(everyone).where(MentorRequest.status == RequestStatus.PENDING).scalar()
-    relationships = dict(Relationship.select(Relationship.status, everyone).group_by(Relationship.status).tuples())
     on_leave = on_leave_on(today)
-    mentors = (MentorProfile.select(_sum(MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
-                                    _sum(MentorProfile.paused), _sum(on_leave),
-                                    _sum(MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)))
-               .tuples().get())
-    open_items = InboxItem.select(fn.COUNT(InboxItem.id)).where(InboxItem.status == InboxStatus.OPEN).scalar()
-    return {
-        "mentees": mentees[0] or 0, "deactivated": mentees[1] or 0, "waiting": waiting or 0,
-        "matched": relationships.get(RelationshipStatus.ACTIVE, 0),
-        "closed": relationships.get(RelationshipStatus.CLOSED, 0) + relationships.get(RelationshipStatus.WITHDRAWN, 0),
-        "listed": mentors[0] or 0, "paused": mentors[1] or 0, "on_leave": mentors[2] or 0, "full": mentors[3] or 0,
-        "open_items": open_items or 0,
+    cases = _stalled_cases(now)
+    since, until = reporting.span(*_recent(now))
+    matched = reporting.matched_between(since, until)
+    parts = {
+        "mentees": _count(MenteeProfile),
+        "deactivated": _count(MenteeProfile, MenteeProfile.deactivated_at.is_null(False)),
+        "waiting": _count(MentorRequest, MentorRequest.status == RequestStatus.PENDING),
+        "due_soon": _count(MentorRequest, (MentorRequest.status == RequestStatus.PENDING)
+                           & (MentorRequest.deadline <= workdays.deadline(now, DUE_SOON_WORKING_DAYS))),
+        "matched": _count(Relationship, Relationship.status == RelationshipStatus.ACTIVE),
+        "closed": _count(Relationship, Relationship.status.in_([RelationshipStatus.CLOSED, RelationshipStatus.WITHDRAWN])),
+        "listed": _count(MentorProfile, MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
+        "paused": _count(MentorProfile, MentorProfile.paused),
+        "on_leave": _count(MentorProfile, on_leave),
+        "full": _count(MentorProfile, MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)),
+        "open_items": _count(InboxItem, InboxItem.status == InboxStatus.OPEN),
+        "pending_invitations": _count(User, invitations.PENDING),
+        "first_choice": _count(MentorRequest, matched & (MentorRequest.choice == 1)),
+        "backup": _count(MentorRequest, matched & (MentorRequest.choice > 1)),
+        # Every row has its mentee and user (the keys are NOT NULL), so each count needs no join.
+        **{name: _count(rows.model, condition) for name, (rows, _, condition) in cases.items()},
     }
+    row = Select(columns=[part.alias(name) for name, part in parts.items()]).bind(database).dicts().get()
+    return {name: int(value or 0) for name, value in row.items()}
 
 
 def waiting_requests(now: datetime) -> list[dict]:
@@ -63,13 +78,6 @@ def waiting_requests(now: datetime) -> list[dict]:
         left = workdays.working_days_left(now, row["deadline"])
         found.append({**row, "days_left": left, "due_soon": left <= DUE_SOON_WORKING_DAYS})
     return found
-
-
-def due_soon(now: datetime) -> int:
-    """Requests waiting for an answer whose deadline is within DUE_SOON_WORKING_DAYS working days."""
-    return MentorRequest.select().where((MentorRequest.status == RequestStatus.PENDING)
-                                        & (MentorRequest.deadline <= workdays.deadline(now, DUE_SOON_WORKING_DAYS))
-                                        ).count()
 
 
 def _stalled_cases(now: datetime) -> dict:
@@ -93,23 +101,68 @@ def _stalled_cases(now: datetime) -> dict:
     }
 
 
-def stalled_counts(now: datetime) -> dict:
-    # Every row has its mentee and user (the keys are NOT NULL), so each count needs no join.
-    return {name: rows.model.select().where(condition).count()
-            for name, (rows, _, condition) in _stalled_cases(now).items()}
-
-
 def stalled(now: datetime) -> dict:
-    """Cases the team may want to follow up, each its first rows and a count."""
-    counts = stalled_counts(now)
-    return {name: {"rows": list(rows.where(condition).order_by(oldest_first).limit(SHOWN)), "count": counts[name]}
-            for name, (rows, oldest_first, condition) in _stalled_cases(now).items()}
+    """Cases the team may want to follow up: the first rows of each kind, oldest first, as
+    {"user_id", "name", "at"}; one query (a UNION of the kinds, each with its own limit)."""
+    cases, parts = _stalled_cases(now), []
+    for kind, (rows, oldest_first, condition) in cases.items():
+        part = (rows.select(Value(kind).alias("kind"), MenteeProfile.user.alias("user_id"), User.name.alias("name"),
+                            oldest_first.alias("at"))
+                .where(condition).order_by(oldest_first).limit(SHOWN))
+        parts.append(Select([part.alias(kind)], [SQL("*")]))
+    found = {kind: [] for kind in cases}
+    for row in reduce(operator.add, parts).bind(database).dicts():
+        kind = row.pop("kind")
+        # Through a UNION, Peewee no longer knows the column is a time (SQLite gives back its text).
+        found[kind].append({**row, "at": cases[kind][1].python_value(row["at"])})
+    return {kind: sorted(rows, key=lambda row: row["at"]) for kind, rows in found.items()}
 
 
-def time_to_mentor(now: datetime) -> dict:
-    """How long finding a mentor takes lately, as the reports measure it, and how many of the matches
-    came from a backup: for this month and the RECENT_MONTHS - 1 before it."""
+def _recent(now: datetime) -> tuple[date, date]:
+    """This month and the RECENT_MONTHS - 1 before it, London days."""
     today = clock.to_london(now).date()
-    start = today.replace(day=1) - relativedelta(months=RECENT_MONTHS - 1)
-    first, backup = reporting.matches_by_choice(*reporting.span(start, today))
-    return {"timings": reporting.timings(start, today), "first_choice": first, "backup": backup}
+    return today.replace(day=1) - relativedelta(months=RECENT_MONTHS - 1), today
+
+
+def page(now: datetime) -> dict:
+    """What the dashboard shows: its counts, the waiting requests, the cases to follow up, and how
+    long finding a mentor takes lately (by the reports' measure; how many matches came from a backup
+    is in the counts). Five queries with the login's."""
+    return {"figures": counts(now), "waiting": waiting_requests(now), "stalled": stalled(now),
+            "timings": reporting.timings(*_recent(now))}
+
+
+# The page, made again after REUSE_SECONDS --------------------------------------------------------
+
+REUSE_SECONDS = 30
+ACTED_AT = "admin_acted_at"  # in an admin's session: when they last changed anything
+
+
+class _Kept:
+    """The last page made, per app (each web server process keeps its own): admins looking at once, or
+    again and again, share one. Made again after REUSE_SECONDS, and for an admin whose session says
+    they changed something since (see note_an_admins_change), so their own action always shows."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.made_at: datetime | None = None
+        self.page: dict | None = None
+
+    def get(self, acted_at: datetime | None) -> dict:
+        with self.lock:  # one admin makes it; the others at that moment wait for theirs rather than make it too
+            now = clock.now()
+            if (self.made_at is None or now - self.made_at >= timedelta(seconds=REUSE_SECONDS)
+                    or (acted_at is not None and acted_at >= self.made_at)):
+                self.made_at, self.page = now, page(now)
+            return self.page
+
+
+def latest(acted_at: str | None) -> dict:
+    """The dashboard's page for an admin whose session holds `acted_at` (ACTED_AT, or None)."""
+    kept = current_app.extensions.setdefault("admin.dashboard", _Kept())
+    return kept.get(datetime.fromisoformat(acted_at) if acted_at else None)
+
+
+def note_an_admins_change() -> None:
+    """After an admin's POST (a change, or at least a try at one): the time, in their session."""
+    session[ACTED_AT] = clock.now().isoformat()

@@ -139,13 +139,16 @@ def timings(start: date, end: date) -> list[Timing]:
                  "By the month they were matched, whether by the mentor they asked first or by a backup."))]
 
 
+def matched_between(since: datetime, until: datetime):
+    """The requests accepted in a span: the matches it made."""
+    return (MentorRequest.status == RequestStatus.ACCEPTED) & (MentorRequest.decided_at >= since) & (MentorRequest.decided_at < until)
+
+
 def matches_by_choice(since: datetime, until: datetime) -> tuple[int, int]:
     """Matches made in a span: (from the mentor asked first, from a backup)."""
     first = fn.SUM(Case(None, [(MentorRequest.choice == 1, 1)], 0))
     backup = fn.SUM(Case(None, [(MentorRequest.choice > 1, 1)], 0))
-    counts = MentorRequest.select(first, backup).where(
-        (MentorRequest.status == RequestStatus.ACCEPTED) & (MentorRequest.decided_at >= since)
-        & (MentorRequest.decided_at < until)).tuples().get()
+    counts = MentorRequest.select(first, backup).where(matched_between(since, until)).tuples().get()
     return int(counts[0] or 0), int(counts[1] or 0)
 
 

@@ -10,16 +10,15 @@ from datetime import date, datetime, timedelta
 
 from portal.admin import dashboard, emails
 from portal.core.db import database
-from portal.models import Email, EmailStatus, InboxItem, InboxStatus, MentorProfile, User
+from portal.models import Email, EmailStatus, MentorProfile, User
 from portal.rules import emails as email_rules
 
 
 def figures(now: datetime, monday: date) -> dict:
     """The week's counts. A mentor is back the day after their leave ends."""
+    counts = dashboard.counts(now)
     return {
-        "due_soon": dashboard.due_soon(now),
-        **dashboard.stalled_counts(now),
-        "open_items": InboxItem.select().where(InboxItem.status == InboxStatus.OPEN).count(),
+        **{name: counts[name] for name in ("due_soon", "quiet_match", "quiet_signup", "past_window", "open_items")},
         "failed_emails": Email.select().where(Email.status == EmailStatus.FAILED).count(),
         "back_from_leave": MentorProfile.select().where(
             MentorProfile.leave_until.between(monday - timedelta(days=1), monday + timedelta(days=5))).count(),

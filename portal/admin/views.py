@@ -1,22 +1,18 @@
 """The admin home (the dashboard) and invitations."""
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts import invitations
 from portal.admin import bp, dashboard
 from portal.admin.forms import InviteForm
-from portal.core import clock
 from portal.core.access import me
 from portal.models import User
 
 
 @bp.route("/")
 def home():
-    now = clock.now()
-    return render_template("admin/home.html", figures=dashboard.figures(now),
-                           waiting=dashboard.waiting_requests(now), stalled=dashboard.stalled(now),
-                           time_to_mentor=dashboard.time_to_mentor(now), smallest=current_app.config["SMALLEST_GROUP"],
-                           pending=invitations.pending_invitations().count())
+    return render_template("admin/home.html", **dashboard.latest(session.get(dashboard.ACTED_AT)),
+                           smallest=current_app.config["SMALLEST_GROUP"])
 
 
 @bp.route("/invite", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ words ("Your data: what we hold") and could never be sure of catching what a bro
 from pathlib import Path
 
 from portal.core import audit, clock
-from portal.core.db import database
+from portal.core.db import Prepared, database
 from portal.core.forms import whole_number
 from portal.models import Content
 
@@ -24,10 +24,17 @@ TEXTS = {
 }
 
 
+# Asked on every page a mentee opens (is there a new agreement?): its SQL is built once.
+_NEWEST = Prepared(lambda key: Content.select().where(Content.key == key).order_by(Content.version.desc()).limit(1),
+                   "key")
+
+
 def current(key: str) -> Content:
     """The newest published version of a text (a migration stores version 1 of every default)."""
-    return (Content.select().where(Content.key == key)
-            .order_by(Content.version.desc()).get())
+    found = _NEWEST.first(key=key)
+    if found is None:
+        raise Content.DoesNotExist(key)
+    return found
 
 
 def shown_version(key: str, version: str | None) -> Content:

@@ -2,7 +2,7 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from peewee import DatabaseError, DatabaseProxy, InterfaceError, SqliteDatabase
+from peewee import DatabaseError, DatabaseProxy, InterfaceError, SqliteDatabase, Value
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
@@ -50,6 +50,42 @@ def close_all():
         elif not opened.is_closed():
             opened.close()
     _opened.clear()
+
+
+class Slot:
+    """Where a value goes in a Prepared query."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+class Prepared:
+    """A Peewee query turned into SQL once per kind of database, then run with new values.
+
+    For a query run on every request: building the SQL of a select of three tables takes Peewee
+    several times what the database takes to answer it (about 0.7 ms against 0.1 ms on SQLite).
+    `build` is called once with a stand-in for each named value and returns the query; rows come
+    back as the query itself would give them (models, joined models in their attributes)."""
+
+    def __init__(self, build, *names: str):
+        self.build, self.names = build, names
+        self._made: dict = {}
+
+    def _for(self, kind):
+        if kind not in self._made:
+            query = self.build(*(Value(Slot(name), converter=False) for name in self.names))
+            sql, params = database.get_sql_context().sql(query).query()
+            self._made[kind] = (query, sql, params)
+        return self._made[kind]
+
+    def rows(self, **values) -> list:
+        query, sql, params = self._for(type(database.obj))
+        cursor = database.execute_sql(sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
+        return list(query._get_cursor_wrapper(cursor))
+
+    def first(self, **values):
+        found = self.rows(**values)
+        return found[0] if found else None
 
 
 def is_postgres() -> bool:

@@ -5,6 +5,7 @@ from functools import cached_property
 from peewee import JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from portal.core import clock
+from portal.core.db import Prepared
 from portal.core.roles import MENTEE, MENTOR
 from portal.models.base import BaseModel, JSONField, new_nonce
 
@@ -47,11 +48,7 @@ class User(BaseModel):
     @classmethod
     def with_roles(cls, user_id: int):
         """A user and both profiles in one query: what every signed-in request needs first."""
-        user = (cls.select(cls, MenteeProfile, MentorProfile)
-                .join(MenteeProfile, JOIN.LEFT_OUTER, on=(MenteeProfile.user == cls.id), attr="_mentee")
-                .switch(cls)
-                .join(MentorProfile, JOIN.LEFT_OUTER, on=(MentorProfile.user == cls.id), attr="_mentor")
-                .where(cls.id == user_id).first())
+        user = _WITH_ROLES.first(user_id=user_id)
         if user is not None:
             for role in ("mentee", "mentor"):
                 profile = getattr(user, f"_{role}", None)
@@ -192,3 +189,12 @@ class BetweenMenteeAndMentor:
         if user.mentor is not None and user.mentor.id == self.mentor_id:
             return MENTOR
         return None
+
+
+# The login's query, run on every signed-in request: its SQL is built once (see Prepared).
+_WITH_ROLES = Prepared(lambda user_id: (
+    User.select(User, MenteeProfile, MentorProfile)
+    .join(MenteeProfile, JOIN.LEFT_OUTER, on=(MenteeProfile.user == User.id), attr="_mentee")
+    .switch(User)
+    .join(MentorProfile, JOIN.LEFT_OUTER, on=(MentorProfile.user == User.id), attr="_mentor")
+    .where(User.id == user_id).limit(1)), "user_id")

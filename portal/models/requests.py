@@ -36,6 +36,12 @@ class MentorRequest(BetweenMenteeAndMentor, BaseModel):
     reply = TextField(default="")
     reply_at = DateTimeField(null=True)
 
+    @classmethod
+    def with_people(cls, request_id: int):
+        """The request, its mentee (with their login) and its mentor in one query: what its pages show."""
+        return (cls.select(cls, MenteeProfile, User, MentorProfile).join(MenteeProfile).join(User)
+                .switch(cls).join(MentorProfile).where(cls.id == request_id).first())
+
     class Meta:
         indexes = (
             (("status", "deadline"), False),

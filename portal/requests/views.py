@@ -8,7 +8,7 @@ from portal.core import audit, clock, links
 from portal.core.access import ADMIN, MENTEE, MENTOR, answers_request, me, requires
 from portal.core.htmx import refusal_shown
 from portal.core.refused import Refused
-from portal.models import MenteeProfile, MentorRequest, Relationship, User
+from portal.models import MentorRequest, Relationship, User
 from portal.requests import emails, idle, mentor_requests
 from portal.requests.forms import AnswerForm
 from portal.rules import requests as rules
@@ -30,18 +30,18 @@ def cancel(request_id):
 
 
 def _answer_page(mentor_request: MentorRequest, form: AnswerForm, token: str | None = None, status=200):
-    mentee = MenteeProfile.get_by_id(mentor_request.mentee_id)
+    """`mentor_request` as MentorRequest.with_people gives it, read after anything the press changed."""
     # The mentor answering (from their email, or signed in), not the team answering for them, may pause.
     as_mentor = token is not None or (current_user.is_authenticated and current_user.mentor is not None
                                       and current_user.mentor.id == mentor_request.mentor_id)
-    return render_template("requests/answer.html", mentor_request=MentorRequest.get_by_id(mentor_request.id),
-                           mentee=mentee, mentee_user=mentee.user, form=form, token=token, as_mentor=as_mentor), status
+    return render_template("requests/answer.html", mentor_request=mentor_request, mentee=mentor_request.mentee,
+                           mentee_user=mentor_request.mentee.user, form=form, token=token, as_mentor=as_mentor), status
 
 
 def _answer(mentor_request: MentorRequest, form: AnswerForm, by: User, role: str, link=None, token=None):
     """Act on a submitted answer, or send the mentor's question; the page to show next."""
     if not form.validate_on_submit():
-        return _answer_page(mentor_request, form, token, 400)
+        return _answer_page(MentorRequest.with_people(mentor_request.id), form, token, 400)
     if form.action.data == "question":
         with refusal_shown(form.question):
             mentor_requests.ask_question(mentor_request, by, form.question.data)
@@ -49,7 +49,7 @@ def _answer(mentor_request: MentorRequest, form: AnswerForm, by: User, role: str
                   "here, and we will email it to you.", "success")
             return redirect(url_for("requests.respond", token=token) if token
                             else url_for("requests.answer", request_id=mentor_request.id))
-        return _answer_page(mentor_request, form, token, 409)
+        return _answer_page(MentorRequest.with_people(mentor_request.id), form, token, 409)
     pause_until = form.pause_until.data if role == rules.MENTOR else None
     try:
         decided = mentor_requests.decide(mentor_request, form.action.data, by, role, form.message.data or "", link=link,
@@ -64,15 +64,16 @@ def _answer(mentor_request: MentorRequest, form: AnswerForm, by: User, role: str
 @bp.route("/requests/<int:request_id>/answer", methods=["GET", "POST"])
 @requires(MENTOR, ADMIN)
 def answer(request_id):
-    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+    mentor_request = MentorRequest.with_people(request_id)
+    if mentor_request is None:
+        abort(404)
     if not answers_request(current_user, mentor_request):
         abort(403)
     form = AnswerForm()
     is_mentor = current_user.mentor is not None and current_user.mentor.id == mentor_request.mentor_id
     if request.method == "GET" and not is_mentor:
         # The team opening what the mentee wrote and their training: a look, as at their record.
-        audit.record(me(), "viewed_request",
-                     mentor_request.mentee_user)
+        audit.record(me(), "viewed_request", mentor_request.mentee.user)
     if request.method == "POST":
         return _answer(mentor_request, form, me(), rules.MENTOR if is_mentor else rules.ADMIN)
     if mentor_request.status != RequestStatus.PENDING:
@@ -88,7 +89,9 @@ def respond(token):
     checked = links.check(emails.DECISION, token)
     if checked.problem == "forged":
         return render_template("accounts/link_problem.html", problem="forged", kind="request"), 404
-    mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == checked.link.target_id)
+    mentor_request = MentorRequest.with_people(checked.link.target_id)
+    if mentor_request is None:
+        abort(404)
     if not checked.ok or mentor_request.status != RequestStatus.PENDING or mentor_request.deadline <= clock.now():
         page = render_template("requests/answered.html", mentor_request=mentor_request,
                                relationship=Relationship.get_or_none(Relationship.mentor_request == mentor_request.id),

@@ -3,6 +3,7 @@ mentee one question first, and how quickly they usually answer."""
 from datetime import date, datetime, timedelta
 
 import pytest
+from flask import g
 
 from jobs.sweeps import end_pauses, purge_old_records
 from portal.models import Email, MentorProfile, MentorRequest, ProfileChange, User, WaitlistEntry
@@ -234,3 +235,21 @@ def test_usually_answers_within_shows_once_there_are_three_answers(app):
         assert "Mentees see that you usually answer within 2 working days" in words(own.get("/mentor/profile"))
     with at("2027-11-01T09:00"):  # a year on, the answers are too old to say
         assert "Usually answers" not in words(jo.get("/mentors/"))
+
+
+def test_the_answer_page_is_shown_without_looking_up_who_is_logged_in_until_pressed(app, people):
+    """Mail scanners and mentors signed in or not see the same page: drawn as for someone logged out, so
+    the login's query is not run (the press itself is answered as the mentor the link was sent to)."""
+    priya, first, _ = people
+    link = link_for(first)
+    signed_in_mentor = signed_in(app, "priya@example.org")
+    with signed_in_mentor.client, at("2026-11-24T09:00"):
+        page = signed_in_mentor.get(link)
+        assert "_login_user" in g and not g._login_user.is_authenticated
+    assert "Accept Jo" in text(page) and "Log in" in words(page)
+    with signed_in_mentor.client:
+        assert signed_in_mentor.get("/account/").status_code == 200  # still signed in
+        assert g._login_user.email == "priya@example.org"
+    with at("2026-11-24T09:00"):
+        assert signed_in_mentor.submit(link, {"action": "accept"}).status_code == 200
+    assert MentorRequest.get_by_id(first.id).status == "accepted"
