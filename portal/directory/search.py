@@ -55,6 +55,8 @@ FILTER_NAMES = [f.name for f in fields(Filters)]
 # How a parameter is named in a note about it, where its own name would not read well.
 NAMED_IN_NOTES = {"away": "kind of time away", "location": "place", "sort": "order"}
 SORTS = {"": "Best fit for you", "name": "A to Z"}
+# Parameters under the names they had before: addresses bookmarked or shared then still filter.
+EARLIER_NAMES = {"location": "place"}
 
 
 def known_values(trusts: list[str], locations: list[str]) -> dict[str, dict[str, str]]:
@@ -91,7 +93,8 @@ def parse(args, known: dict[str, dict[str, str]]) -> tuple[Filters, int, list[st
     unknown one is ignored and said so. Nothing a URL holds makes the directory fail."""
     values, notes = {}, []
     for name in FILTER_NAMES:
-        given = list(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+        given = [*args.getlist(name), *(args.getlist(EARLIER_NAMES[name]) if name in EARLIER_NAMES else [])]
+        given = list(dict.fromkeys(v.strip() for v in given if v.strip()))
         if name == "q":
             values["q"] = " ".join(given[0].split())[:MAX_QUERY] if given else ""
             continue

@@ -101,6 +101,7 @@ def mentors_to_filter():
     ("?day=mon", ["Ann Leeds", "Cat Video"]),
     ("?day=sat", ["Bob York", "Cat Video"]),
     ("?location=york", ["Bob York"]),
+    ("?place=york", ["Bob York"]),  # the name the filter had before: old bookmarks still filter
     ("?q=urology", ["Bob York"]),
     ("?q=CHOIR", ["Cat Video"]),
     ("?q=sick+leave", ["Cat Video"]),
