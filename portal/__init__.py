@@ -13,7 +13,7 @@ from portal import config
 from portal.accounts.views import bp as accounts
 from portal.admin import bp as admin
 from portal.cli import register as register_cli
-from portal.core import db, formatting, htmx, logs, static_files
+from portal.core import db, design, formatting, htmx, logs, static_files
 from portal.core.access import nav_items
 from portal.core.extensions import csrf, limiter, login_manager
 from portal.core.forms import whole_number
@@ -67,6 +67,7 @@ def create_app(overrides: dict | None = None, environ=None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     formatting.init_app(app)
+    design.init_app(app)
     htmx.init_app(app)
     _register_blueprints(app)
     _register_errors(app)
@@ -192,6 +193,10 @@ def _refuse_nul_bytes(app):
                 abort(400)
 
 
+# The NHS font (Frutiger) is licensed to NHS services from the NHS's own host; the design system's
+# stylesheet names it there, and falls back to the system's fonts when it cannot be reached.
+NHS_FONT_HOST = "https://assets.nhs.uk"
+
 # Browser features the portal never uses, turned off so nothing on its pages can ask for them.
 UNUSED_FEATURES = ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
                    "magnetometer", "microphone", "midi", "payment", "usb")
@@ -202,6 +207,7 @@ def _register_headers(app) -> dict:
     # A CDN's htmx is allowed as that one file: the CDN serves anyone's scripts from the same origin.
     htmx_file = f" {app.config['HTMX_URL']}" if "://" in app.config["HTMX_URL"] else ""
     policy = (f"default-src 'self'; script-src 'self'{htmx_file}; style-src 'self'; img-src 'self' data:; "
+              f"font-src 'self' {NHS_FONT_HOST}; "
               "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'")
     headers = {
         "Content-Security-Policy": policy,

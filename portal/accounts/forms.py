@@ -42,7 +42,7 @@ class MenteeDetailsForm(FlaskForm):
     reason = RadioField("Why are you out of training, or going out?", choices=choices(REASONS.items()),
                         validators=[InputRequired("Choose the reason you are out of training")])
     expected_return = date_field("Expected date of return to training", description="Your best estimate is fine.",
-                                 validators=[InputRequired("Enter your expected return date, for example 3/9/2027")])
+                                 validators=[InputRequired("Enter your expected return date, for example 27 3 2027")])
     agree = BooleanField("I have read the mentoring agreement and agree to it",
                          validators=[DataRequired("Tick to confirm you agree to the mentoring agreement")])
     # The version shown on the page, which is the one agreed to, even if a newer one is published meanwhile.

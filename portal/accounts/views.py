@@ -3,6 +3,8 @@ accepting an invitation, the mentoring agreement, joining as a mentee too, and r
 becoming a mentor."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
 from werkzeug.security import check_password_hash
 
 from portal.accounts import emails, logins, preferences, signup
@@ -69,7 +71,12 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
+@csrf.exempt  # checked below: the header's form (the NHS macro's) sends its token in the address
 def logout():
+    try:
+        validate_csrf(request.form.get("csrf_token") or request.args.get("csrf_token"))
+    except ValidationError as problem:
+        raise CSRFError(problem.args[0]) from problem
     if current_user.is_authenticated:
         logins.end_sessions(me())
     # Emptied before logout_user, which leaves a note in the session to delete the remember cookie.
@@ -269,6 +276,7 @@ def join_as_mentee():
 
 # Pages a mentee can reach before accepting a new version of the agreement.
 BEFORE_ACCEPTING = {"accounts.accept_agreement", "accounts.agreement", "accounts.logout", "static", "home.concern",
+                    "home.accessibility",
                     "home.health", "home.favicon", "accounts.emails", "accounts.unsubscribe",
                     "mentoring.calendar_feed"}
 

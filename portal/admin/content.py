@@ -23,7 +23,8 @@ class ContentForm(FlaskForm):
 
 @bp.route("/content")
 def content_list():
-    texts = [(key, content.current(key)) for key in content.TEXTS]
+    newest = content.newest_of_each()
+    texts = [(key, newest[key]) for key in content.TEXTS]
     return render_template("admin/content_list.html", texts=texts)
 
 

@@ -6,6 +6,8 @@ words ("Your data: what we hold") and could never be sure of catching what a bro
 """
 from pathlib import Path
 
+from peewee import fn
+
 from portal.core import audit, clock
 from portal.core.db import Prepared, database
 from portal.core.forms import whole_number
@@ -21,6 +23,7 @@ TEXTS = {
     "resources-before": "Before you go out of training",
     "resources-away": "While you are away",
     "resources-return": "Coming back to training",
+    "accessibility": "Accessibility statement",
 }
 
 
@@ -35,6 +38,14 @@ def current(key: str) -> Content:
     if found is None:
         raise Content.DoesNotExist(key)
     return found
+
+
+def newest_of_each() -> dict[str, Content]:
+    """The newest version of every text, in one query (the admin's list of texts)."""
+    latest = (Content.select(Content.key, fn.MAX(Content.version).alias("version"))
+              .group_by(Content.key).alias("latest"))
+    rows = Content.select().join(latest, on=((Content.key == latest.c.key) & (Content.version == latest.c.version)))
+    return {row.key: row for row in rows}
 
 
 def shown_version(key: str, version: str | None) -> Content:

@@ -46,13 +46,44 @@ def agreement_version_field():
     return HiddenField(validators=[plain_number])
 
 
-# A date picker sends 2027-09-03; where there is none, people type it the British way.
+# People type dates the British way, in the NHS pattern's three boxes (day, month, year); a form
+# sent by a script or an older page may send the whole date in one value, which is read as well.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y"]
+DATE_PARTS = ("day", "month", "year")
+
+
+class DayMonthYearField(DateField):
+    """A date in three boxes named x[day], x[month] and x[year], as the NHS.UK date input pattern asks."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist and self._parts is not None and any(self._parts):
+            valuelist = self.raw_data = [" ".join(self._parts)]  # seen by InputRequired and Optional
+        super().process_formdata(valuelist)
+        if self.data and self.data.year < 1900:  # "%Y" reads "27" as the year 27
+            self.data = None
+            raise ValueError("Enter the year in full, for example 2027")
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self._parts = None
+        if formdata is not None and self.name not in formdata:
+            keys = [f"{self.name}[{part}]" for part in DATE_PARTS]
+            if any(key in formdata for key in keys):
+                self._parts = tuple(formdata.get(key, "").strip() for key in keys)
+        super().process(formdata, data, extra_filters)
+
+    def parts(self) -> dict[str, str]:
+        """What each box shows: what was typed, or the date held."""
+        if self._parts is not None:
+            return dict(zip(DATE_PARTS, self._parts))
+        if self.data:
+            return {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        typed = self.raw_data[0] if self.raw_data else ""
+        return {"day": typed, "month": "", "year": ""} if typed else {}
 
 
 def date_field(label, validators, **kwargs):
-    return DateField(label, format=DATE_FORMATS, invalid_value_message="Enter a real date, for example 3/9/2027",
-                     validators=validators, **kwargs)
+    return DayMonthYearField(label, format=DATE_FORMATS, invalid_value_message="Enter a real date, for example 27 3 2027",
+                             validators=validators, **kwargs)
 
 
 def choices(pairs, prompt: str | None = None) -> list[SelectChoice]:

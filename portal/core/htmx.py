@@ -10,7 +10,7 @@ from flask import abort, flash, g, make_response, render_template, request
 from portal.core.refused import Refused
 
 # The fields checked as soon as they are left. Passwords are not: re-rendered, they would come back empty.
-CHECKED_FIELDS = ("StringField", "EmailField", "DateField")
+CHECKED_FIELDS = ("StringField", "EmailField", "DayMonthYearField")
 
 
 def is_htmx() -> bool:

@@ -1,5 +1,5 @@
 """The pages for everyone: each role's home page, raising a concern with the team, the resources for
-each stage, and the health check."""
+each stage, the accessibility statement, and the health check."""
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
@@ -61,6 +61,12 @@ def concern():
                          message=form.message.data)
         return render_template("home/concern_sent.html")
     return render_template("home/concern.html", form=form)
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """The accessibility statement, for anyone, signed in or not."""
+    return render_template("home/text.html", agreement=content.current("accessibility"))
 
 
 @bp.route("/resources/<any(before, away, return):stage>")

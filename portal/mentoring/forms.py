@@ -13,7 +13,7 @@ LENGTHS = [30, 45, 60, 75, 90, 105, 120]
 
 
 class SessionForm(FlaskForm):
-    date = date_field("Date", validators=[InputRequired("Enter the date of the session, for example 3/9/2027")])
+    date = date_field("Date", validators=[InputRequired("Enter the date of the session, for example 27 3 2027")])
     start = TimeField("Start time", format=["%H:%M", "%H.%M"],
                       description="In UK time, on the 24-hour clock: for example 18:30.",
                       invalid_value_message="Enter a real time, for example 18:30",

@@ -105,7 +105,7 @@ class AnswerForm(FlaskForm):
     pause_until = date_field("Stop new requests until (optional)", validators=[Optional()],
                              description="Whichever you answer, you can take no new requests for a while: mentees "
                                          "will not find you until the day after this date. Your mentees and "
-                                         "waiting list stay as they are. For example 3/9/2027.")
+                                         "waiting list stay as they are. For example 27 3 2027.")
     question = TextAreaField("Your question", filters=[strip],
                              description=f"One short question, up to {rules.QUESTION_LIMIT} characters. We send it "
                                          "to them through the portal: neither of you sees the other's contact "

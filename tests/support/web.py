@@ -6,7 +6,8 @@ from tests.support.factories import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 HIDDEN = re.compile(r'<input[^>]*name="([^"]+)" type="hidden" value="([^"]*)"')
-ERRORS = re.compile(r'<li><a href="#([^"]+)">([^<]+)</a></li>')
+# The NHS.UK error summary's list: each problem a link to the box to put it right.
+ERRORS = re.compile(r'<li>\s*<a href="#([^"]+)"\s*>\s*([^<]+?)\s*</a>\s*</li>')
 
 
 class Web:
@@ -51,8 +52,19 @@ def signed_in(app, email) -> Web:
 
 
 def errors(response) -> dict:
-    """The error summary of a page: field id -> message."""
-    return dict(ERRORS.findall(response.get_data(as_text=True)))
+    """The error summary of a page: field id -> message. A date's problem links to its day box
+    (x-day); it is found under the field's own name too."""
+    found = dict(ERRORS.findall(response.get_data(as_text=True)))
+    return found | {anchor.removesuffix("-day"): message for anchor, message in found.items() if anchor.endswith("-day")}
+
+
+DATE_BOX = re.compile(r'name="([\w-]+)\[(day|month|year)\]"[^>]*?value="([^"]*)"')
+
+
+def typed_date(response, name: str) -> str:
+    """What a date's three boxes show, as "day month year"."""
+    boxes = {part: value for field, part, value in DATE_BOX.findall(text(response)) if field == name}
+    return " ".join(boxes.get(part, "") for part in ("day", "month", "year")).strip()
 
 
 def text(response) -> str:

@@ -83,7 +83,7 @@ def test_the_dashboard_counts_and_lists(app, ada):
     assert page.index("Mentee Number2") < page.index("Mentee Number3")
     assert "1 working day, to the end of Friday 27 November 2026 (due soon)" in page
     assert "3 working days, to the end of Tuesday 1 December 2026" in page
-    assert html.count('class="highlight"') == 1
+    assert html.count('class="app-highlight"') == 1
     assert "Matched three weeks ago, no session planned: 1" in page
     assert "Signed up two months ago, no mentor asked: 1" in page and "Lee Lapsed" in page
     assert 'href="/admin/people?role=mentee&amp;state=waiting"' in html
@@ -462,7 +462,7 @@ def test_reports_show_charts_tables_and_export_the_same_suppressed_figures(app, 
     with at("2026-11-26T10:00"):
         page = ada.get("/admin/reports?start=2026-11-01&end=2026-11-30")
         figures = ada.get("/admin/reports.csv?start=2026-11-01&end=2026-11-30")
-    assert "<svg" in text(page) and '<table class="chart__table">' in text(page)
+    assert "<svg" in text(page) and '<table class="app-chart__table">' in text(page)
     shown = words(page)
     assert "November 2026 6" in shown and "Accepted 5" in shown and "Waiting for an answer fewer than 5" in shown
     assert figures.mimetype == "text/csv"

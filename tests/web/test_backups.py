@@ -2,6 +2,7 @@
 asked at once when the request ends without a match, skipped when they have no room, and the mentee told
 at each step. The rules' table is in tests/rules/test_request_rules.py; this is the portal doing them."""
 import json
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -183,7 +184,7 @@ def test_the_mentee_changes_or_drops_their_backups_while_waiting(app, people):
         ask(web, priya, tom)
     waiting = row(priya)
     page = text(web.get(f"/requests/{waiting.id}/backups"))
-    assert f'<option selected value="{tom.id}">' in page
+    assert re.search(rf'<option value="{tom.id}" selected\s*>', page)
     assert web.submit(f"/requests/{waiting.id}/backups", {"backup_1": str(grace.id), "backup_1_note": "Hello Grace",
                                                           "backup_2": ""}).status_code == 302
     assert (row(tom).status, row(grace).status, row(grace).choice, row(grace).note) == (
@@ -235,7 +236,7 @@ def test_a_backup_that_cannot_be_one_is_explained_and_the_form_kept(app, people,
     assert "Still my note, as I typed it." in text(response)
     kept = (named[0][0] if isinstance(named[0], tuple) else named[0]) if named else None
     if kept in (tom, grace):  # one the list offers
-        assert f'<option selected value="{kept.id}">' in text(response)  # the choice shown as it was made
+        assert re.search(rf'<option value="{kept.id}" selected\s*>', text(response))  # the choice shown as it was made
     assert not MentorRequest.select().exists() and places(priya) == 0
 
 

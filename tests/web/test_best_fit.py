@@ -13,7 +13,7 @@ from portal.rules import matching
 from tests.support.factories import bulk_mentors, make_mentor, make_user
 from tests.support.web import errors, signed_in, text, words
 
-CARD = re.compile(r'<h2 class="mentor-card__name"><a href="/mentors/(\d+)">([^<]+)</a>')
+CARD = re.compile(r'<h2 class="app-mentor-card__name"><a href="/mentors/(\d+)">([^<]+)</a>')
 REASON = re.compile(r'nhsuk-tag--green">([^<]+)<')
 
 
@@ -24,7 +24,7 @@ def names(response) -> list[str]:
 def cards(response) -> dict[str, list[str]]:
     """Each mentor's name -> the reasons on their card."""
     page, found = text(response), {}
-    starts = [m.start() for m in re.finditer(r'<li class="card mentor-card">', page)] + [len(page)]
+    starts = [m.start() for m in re.finditer(r'<li class="app-card app-mentor-card">', page)] + [len(page)]
     for start, end in zip(starts, starts[1:]):
         card = page[start:end]
         found[CARD.search(card).group(2)] = REASON.findall(card)
@@ -162,9 +162,9 @@ def test_what_a_mentee_says_suits_them_changes_the_order(app):
 
 
 @pytest.mark.parametrize("data, field, message", [
-    ({"meet_mode": "teleport"}, "meet_mode-0", "Choose how you would like to meet"),
-    ({"usual_days": ["funday"]}, "usual_days-0", "is not a valid choice"),
-    ({"time_away": ["parental_leave"]}, "time_away-0", "is not a valid choice"),  # already counted, not offered
+    ({"meet_mode": "teleport"}, "meet_mode", "Choose how you would like to meet"),
+    ({"usual_days": ["funday"]}, "usual_days", "is not a valid choice"),
+    ({"time_away": ["parental_leave"]}, "time_away", "is not a valid choice"),  # already counted, not offered
     ({"can_reach": "Leeds, " * 60}, "can_reach", "300 characters or fewer"),
 ])
 def test_what_suits_a_mentee_is_checked_and_kept_as_typed(jo, data, field, message):

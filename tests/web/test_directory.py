@@ -9,7 +9,7 @@ from portal.models import MentorProfile, User
 from tests.support.factories import PASSWORD, bulk_mentors, make_mentor, make_user
 from tests.support.web import Web, text
 
-CARD = re.compile(r'<h2 class="mentor-card__name"><a href="/mentors/(\d+)">([^<]+)</a>')
+CARD = re.compile(r'<h2 class="app-mentor-card__name"><a href="/mentors/(\d+)">([^<]+)</a>')
 
 
 def names(response) -> list[str]:
@@ -229,7 +229,7 @@ def test_a_second_browser_sees_the_same_as_the_first(app, mentee_web, mentors_to
 def test_a_card_holds_enough_to_choose_whom_to_read_about(mentee_web):
     mentor = make_mentor("ann@example.org", "Ann Able", why_mentor="Coming back is hard. " * 20)
     page = text(mentee_web.get("/mentors/"))
-    start = page.index('<li class="card mentor-card">')
+    start = page.index('<li class="app-card app-mentor-card">')
     card = page[start:page.index("\n</li>", start)]  # the card's own end: the lists in it close on their line
     reader_sees = " ".join(re.sub(r"<[^>]+>", " ", card).split())
     for words in ("Ann Able (she/her)", "ST5, Neonatology", "Leeds Teaching Hospitals NHS Trust",
@@ -237,5 +237,5 @@ def test_a_card_holds_enough_to_choose_whom_to_read_about(mentee_web):
                   "Usually free Saturday mornings, Monday evenings", "Coming back is hard."):
         assert words in reader_sees, (words, reader_sees)
     assert f'href="/mentors/{mentor.id}"' in card and 'aria-hidden="true">AA</span>' in card
-    assert len(re.search(r'mentor-card__why">([^<]*)<', card).group(1)) <= 140  # one line, not the whole text
+    assert len(re.search(r'app-mentor-card__why">([^<]*)<', card).group(1)) <= 140  # one line, not the whole text
     assert "07700 900999" not in card and "parental leave" not in card  # no contact details; experience is on the profile

@@ -96,7 +96,7 @@ def test_bad_input_is_explained_and_nothing_is_lost(web, field, value, message):
     assert response.status_code == 200
     page = text(response)
     found = errors(response)
-    anchor = f"{field}-0" if field in ("eligibility", "reason") else field
+    anchor = f"{field}-day" if field == "expected_return" else field
     assert message in found.get(anchor, ""), found
     assert page.startswith("<!doctype html>") and "<title>Error: " in page
     # What was typed is still there (passwords excepted, as browsers expect).
@@ -109,7 +109,7 @@ def test_bad_input_is_explained_and_nothing_is_lost(web, field, value, message):
 
 def test_an_ineligible_trainee_is_told_kindly_how_to_reach_the_team(web):
     response = web.submit("/signup", signup_form(eligibility="planning_no_form"))
-    message = errors(response)["eligibility-0"]
+    message = errors(response)["eligibility"]
     assert "cannot join just yet" in message
     assert "team@example.org" in message
     assert not User.select().exists()
@@ -148,7 +148,8 @@ def test_inline_check_returns_just_the_field_and_saves_nothing(web):
     page = text(response)
     assert response.status_code == 200
     assert "<html" not in page
-    assert page.strip().startswith('<div class="field field--error" id="email-field">')
+    assert page.strip().startswith('<div class="nhsuk-form-group nhsuk-form-group--error"')
+    assert 'hx-target="this"' in page and 'id="email"' in page
     assert "correct format" in page
     good = text(web.submit("/signup?check=email", signup_form(), headers={"HX-Request": "true"}))
     assert "field--error" not in good

@@ -13,7 +13,7 @@ from portal.core import static_files
 from tests.support.factories import make_user
 from tests.support.web import signed_in, text
 
-STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+)"')
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/css/[^"]+)"')  # ours, after the design system's
 FOREVER = "max-age=315360000, public, immutable"
 
 

@@ -42,7 +42,7 @@ def test_the_survey_goes_out_and_is_answered_once(app, mailbox):
     page = visitor.get(url)
     assert page.status_code == 200 and "no one, the team included, can tell which answers are yours" in words(page)
     bad = visitor.submit(url, {**GOOD, "useful": "7"})
-    assert bad.status_code == 400 and "Choose an answer to: How useful" in errors(bad)["useful-0"]
+    assert bad.status_code == 400 and "Choose an answer to: How useful" in errors(bad)["useful"]
     assert 'value="right" checked' in text(bad)  # the other answers kept
     done = visitor.submit(url, {**GOOD, "better": "More evening slots"})
     assert "Thank you" in words(done)
