@@ -35,10 +35,13 @@ def field_params(field, extra: dict | None = None, check_url: str | None = None)
         params["hint"] = {"text": extra.get("hint", field.description)}
     if field.errors:
         params["errorMessage"] = {"text": field.errors[0]}
+        if kind in ("input", "textarea", "select", "passwordInput"):
+            attributes["aria-invalid"] = "true"  # the macros mark it by colour and message only
+    # The group's id lets an inline check's answer replace the whole group: label, hint, message and box.
+    params["formGroup"] = {"attributes": {"id": f"{field.id}-field"}}
     if check_url:
-        # On the field's group, so one check serves every box of a date or radios: the change bubbles up.
-        params["formGroup"] = {"attributes": {"hx-post": check_url, "hx-trigger": "change",
-                                              "hx-target": "this", "hx-swap": "outerHTML"}}
+        params["formGroup"]["attributes"].update({"hx-post": check_url, "hx-trigger": "change",
+                                                  "hx-target": "this", "hx-swap": "outerHTML"})
     if kind in ("radios", "checkboxes") and field.type != "BooleanField":
         chosen = field.data if isinstance(field.data, (list, tuple, set)) else [field.data]
         chosen = {str(value) for value in chosen if value is not None}

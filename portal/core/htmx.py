@@ -10,7 +10,8 @@ from flask import abort, flash, g, make_response, render_template, request
 from portal.core.refused import Refused
 
 # The fields checked as soon as they are left. Passwords are not: re-rendered, they would come back empty.
-CHECKED_FIELDS = ("StringField", "EmailField", "DayMonthYearField")
+# Nor dates: leaving the day box for the month would be told the date is not real yet.
+CHECKED_FIELDS = ("StringField", "EmailField")
 
 
 def is_htmx() -> bool:

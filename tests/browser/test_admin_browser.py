@@ -12,7 +12,7 @@ from portal.models import Content, InboxItem, MenteeProfile
 from tests.support.clock import at
 from tests.support.factories import make_user
 from tests.support.mentoring import make_pair
-from tests.support.pages import PHONE, axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.pages import PHONE, axe_violations, banner, dump, fits_the_screen, log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
         assert "My mentor has not replied for a while." in page.content()
         check(page, javascript)
         page.get_by_role("button", name="Close this item").click()
-        expect(page.get_by_role("status").first).to_contain_text("closed", ignore_case=True)
+        expect(banner(page)).to_contain_text("closed", ignore_case=True)
         assert InboxItem.get().status == "closed"
 
         page.goto("/admin/")
@@ -64,7 +64,7 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
             page.get_by_role("region", name="Preview").get_by_text("nothing said is written down").wait_for()
         check(page, javascript)
         page.get_by_role("button", name="Publish as version 2").click()
-        expect(page.get_by_role("status").first).to_contain_text("version 2", ignore_case=True)
+        expect(banner(page)).to_contain_text("version 2", ignore_case=True)
         assert Content.select().where(Content.key == "agreement").count() == 2
 
         page.goto("/admin/reports?start=2026-11-01&end=2026-11-30")

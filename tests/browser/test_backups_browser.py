@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.factories import make_mentor, make_user
-from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.pages import axe_violations, banner, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_asking_with_a_backup_who_is_asked_when_the_first_declines(page, browser
         assert fits_the_screen(page)
         assert axe_violations(page) == [], dump(axe_violations(page))
     page.get_by_role("button", name="Ask Priya to be my mentor").click()
-    expect(page.get_by_role("status").first).to_contain_text("We will ask your backups in turn")
+    expect(banner(page)).to_contain_text("We will ask your backups in turn")
     expect(page.get_by_role("heading", name="Your backups")).to_be_visible()
     assert "Tom Lee" in page.locator("ol").inner_text()
 

@@ -12,7 +12,7 @@ from portal.rules.emails import NewsChoice
 from tests.support.clock import at
 from tests.support.factories import make_user
 from tests.support.jobs import sweep
-from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.pages import axe_violations, banner, dump, fits_the_screen, go_to, log_in, new_page
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser
@@ -30,14 +30,14 @@ def test_a_mentee_chooses_a_daily_summary_and_stops_the_news_from_its_link(page,
     make_user(JO, "Jo Bloggs", mentee=True)
     with at("2026-11-25T10:00"):
         log_in(page, JO)
-        page.get_by_role("link", name="Account").first.click()
+        go_to(page, "Account")
         page.get_by_role("link", name=re.compile("^Emails")).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Emails")
         checked_on_a_phone(page, page.javascript)
         page.get_by_label("In one daily summary").check()
         page.get_by_label("Time of your daily summary").select_option("07:00")
         page.get_by_role("button", name="Save your choices").click()
-        expect(page.get_by_role("status").first).to_contain_text("Your email choices are saved.")
+        expect(banner(page)).to_contain_text("Your email choices are saved.")
         expect(page.get_by_label("In one daily summary")).to_be_checked()
         checked_on_a_phone(page, page.javascript)
     chosen = EmailPreference.get(EmailPreference.user == User.get(User.email == JO).id)

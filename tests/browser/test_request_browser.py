@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.factories import make_mentor, make_user
-from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
+from tests.support.pages import axe_violations, banner, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_request_accept_and_contact_details(page, browser, app, live_server, run
     expect(page.get_by_role("alert")).to_contain_text("Say briefly what you would like to talk about")
     page.get_by_label("What would you like to talk about?").fill("Coming back after parental leave.")
     page.get_by_role("button", name="Ask Priya to be my mentor").click()
-    expect(page.get_by_role("status").first).to_contain_text("Your request has gone to Priya")
+    expect(banner(page)).to_contain_text("Your request has gone to Priya")
     assert "answer by the end of" in page.content().replace("<strong>", "").replace("</strong>", "")
     if page.javascript:
         assert fits_the_screen(page)

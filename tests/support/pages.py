@@ -4,6 +4,7 @@ tests/browser/conftest.py).
 The htmx CDN is out of reach here, so its URL is answered with the copy installed from npm
 (the same file: the page's SRI hash still has to match it)."""
 import json
+import re
 from pathlib import Path
 
 from tests.support.factories import PASSWORD
@@ -31,7 +32,7 @@ def axe_violations(page) -> list[dict]:
 def log_in(page, email):
     page.goto("/login")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
 
@@ -41,3 +42,27 @@ def fits_the_screen(page) -> bool:
 
 def dump(value) -> str:
     return json.dumps(value, indent=1)
+
+
+def fill_date(page, legend: str, day) -> None:
+    """Type a date into the three boxes (day, month, year) of the date whose legend is `legend`."""
+    group = page.get_by_role("group", name=legend)
+    for label, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(label, exact=True).fill(str(value))
+
+
+def banner(page):
+    """The first notification banner (a flashed message: "Success", "Important", "There is a problem")."""
+    return page.locator(".nhsuk-notification-banner").first
+
+
+def go_to(page, name: str) -> None:
+    """Follow a link of the header's navigation. On a narrow screen with JavaScript the design system
+    folds the links that do not fit under "More"; a person opens it first, and so does this."""
+    navigation = page.get_by_role("navigation", name="Main")
+    link = navigation.get_by_role("link", name=name, exact=True)
+    page.wait_for_load_state("load")  # the script folds the links once the page is laid out
+    more = navigation.get_by_role("button", name=re.compile("More"))
+    if more.is_visible() and not link.is_visible():
+        more.click()
+    link.click()
