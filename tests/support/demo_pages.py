@@ -36,6 +36,8 @@ def demo_pages(app, port: int) -> dict[str, tuple[str, dict]]:
 ACCEPT = {"Accept-Encoding": "br, gzip"}  # as a browser asks
 STYLESHEET = re.compile(r'<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"|<link[^>]*href="([^"]+)"[^>]*rel="stylesheet"')
 SCRIPT = re.compile(r'<script[^>]*src="([^"]+)"')
+# A module's own imports (js/nhsuk.js imports the design system's script): weighed with it.
+IMPORT = re.compile(r"""^import\s[^"']*["']([^"']+)["']""", re.M)
 FONT = re.compile(r"url\(\s*['\"]?([^'\")]+\.(?:woff2?|ttf|otf))")
 
 
@@ -74,9 +76,13 @@ def weigh(port: int, path: str, headers: dict) -> dict[str, int]:
         for font in {urljoin(stylesheet, font) for font in FONT.findall(css)}:
             if on_this_machine(font):
                 weights["fonts"] += len(fetch(port, font, {})[0])
-    for script in SCRIPT.findall(page):
-        if on_this_machine(script):
-            weights["htmx" if "htmx" in script else "ours js"] += len(fetch(port, script, {})[0])
+    scripts = [script for script in SCRIPT.findall(page) if on_this_machine(script)]
+    while scripts:
+        script = scripts.pop()
+        body, encoding = fetch(port, script, {"Accept-Encoding": "br"})
+        weights["htmx" if "htmx" in script else "ours js"] += len(body)
+        source = (brotli.decompress(body) if encoding == "br" else body).decode()
+        scripts += [urljoin(script, imported) for imported in IMPORT.findall(source)]
     return weights
 
 
