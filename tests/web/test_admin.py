@@ -83,7 +83,7 @@ def test_the_dashboard_counts_and_lists(app, ada):
     assert page.index("Mentee Number2") < page.index("Mentee Number3")
     assert "1 working day, to the end of Friday 27 November 2026 (due soon)" in page
     assert "3 working days, to the end of Tuesday 1 December 2026" in page
-    assert html.count('class="app-highlight"') == 1
+    assert html.count('<tr class="app-highlight">') == 1
     assert "Matched three weeks ago, no session planned: 1" in page
     assert "Signed up two months ago, no mentor asked: 1" in page and "Lee Lapsed" in page
     assert 'href="/admin/people?role=mentee&amp;state=waiting"' in html

@@ -168,7 +168,7 @@ def test_only_a_page_that_answers_inline_checks_asks_for_them(app, web):
 
     assert "hx-post" not in text(web.get("/without-checks"))
     page = text(web.get("/signup"))
-    for name in ("name", "email", "specialty", "trust", "expected_return"):
+    for name in ("name", "email", "specialty", "trust"):
         assert f'hx-post="/signup?check={name}"' in page
     assert "?check=password" not in page  # re-rendered, a password would come back empty
     # A check of a field the page does not check is refused, not answered with the page.
