@@ -16,8 +16,8 @@ MACROS = {
     "HiddenField": "hidden",
 }
 # Parameters of the NHS macros a template may give beside a field; anything else is an HTML attribute.
-MACRO_PARAMS = {"rows", "width", "classes", "hint", "label", "fieldset"}
-WIDTHS = {"IntegerField": 3, "DayMonthYearField": None, "TimeField": 5}
+MACRO_PARAMS = {"rows", "width"}
+WIDTHS = {"IntegerField": 3, "TimeField": 5}
 
 
 def field_params(field, extra: dict | None = None, check_url: str | None = None) -> tuple[str, dict]:
@@ -26,13 +26,13 @@ def field_params(field, extra: dict | None = None, check_url: str | None = None)
     extra = dict(extra or {})
     attributes = {**field.render_kw} if field.render_kw else {}
     attributes.update({k: v for k, v in extra.items() if k not in MACRO_PARAMS})
-    if "class" in attributes:  # our own classes go beside the component's
-        extra["classes"] = " ".join(filter(None, [extra.get("classes"), attributes.pop("class")]))
     params = {"id": field.id, "name": field.name, "attributes": attributes}
-    params.update({k: v for k, v in extra.items() if k in MACRO_PARAMS and k not in ("label", "hint")})
+    params.update({k: v for k, v in extra.items() if k in MACRO_PARAMS})
+    if "class" in attributes:  # our own classes go beside the component's
+        params["classes"] = attributes.pop("class")
     text = field.label.text
-    if field.description or "hint" in extra:
-        params["hint"] = {"text": extra.get("hint", field.description)}
+    if field.description:
+        params["hint"] = {"text": field.description}
     if field.errors:
         params["errorMessage"] = {"text": field.errors[0]}
         if kind in ("input", "textarea", "select", "passwordInput"):
