@@ -53,4 +53,4 @@ def content_version(key, version):
     found = Content.get_or_none((Content.key == key) & (Content.version == version))
     if found is None:
         abort(404)
-    return render_template("home/text.html", agreement=found)
+    return render_template("home/text.html", agreement=found, past_version=True)
