@@ -25,7 +25,7 @@ from portal.mentoring import sessions
 from portal.models import Relationship
 from tests.support.factories import make_user
 from tests.support.mentoring import make_pair
-from tests.support.pages import AXE, dump, log_in, new_page
+from tests.support.pages import axe_violations, dump, fits_the_screen, log_in, new_page
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +59,9 @@ def without_scripts(page, app):
     page.context.route(re.compile(r"/static/js/|" + re.escape(app.config["HTMX_URL"])), lambda route: route.abort())
 
 
-def reachable(page, app, start="/") -> list[str]:
-    """A path for every page on the portal that links lead to from `start`, breadth first."""
+def reachable(page, app, start="/"):
+    """Goes to every page on the portal that links lead to from `start`, breadth first, one page per
+    view, yielding each page's path while the browser is on it."""
     urls = app.url_map.bind("portal")
 
     def view(path):
@@ -69,13 +70,12 @@ def reachable(page, app, start="/") -> list[str]:
         except HTTPException:  # a redirect to the address with a slash, or no such page
             return path
 
-    seen, queue, found = {view(start)}, deque([start]), {}
+    seen, queue, landed = {view(start)}, deque([start]), set()
     while queue:
         path = queue.popleft()
         response = page.goto(path)
         if not response.ok or "text/html" not in response.headers.get("content-type", ""):
             continue
-        found.setdefault(view(urlsplit(page.url).path), path)  # where a redirect lands counts once
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             target = urlsplit(href)
             if target.netloc != urlsplit(page.url).netloc or NOT_PAGES.search(target.path):
@@ -83,7 +83,10 @@ def reachable(page, app, start="/") -> list[str]:
             if view(target.path) not in seen:
                 seen.add(view(target.path))
                 queue.append(target.path + (f"?{target.query}" if target.query else ""))
-    return list(found.values())
+        here = view(urlsplit(page.url).path)  # where a redirect lands counts once
+        if here not in landed:
+            landed.add(here)
+            yield path
 
 
 def resize(page, size) -> None:
@@ -95,17 +98,14 @@ def resize(page, size) -> None:
 def problems_on(page) -> dict:
     """What is wrong with the page as it stands, at each width."""
     found = {}
-    page.evaluate(AXE.read_text())
     for width in WIDTHS:
         resize(page, {"width": width, "height": 740})
-        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        violations = [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-                      for v in results["violations"]]
+        violations = axe_violations(page)
         if violations:
             found[f"axe at {width}"] = violations
     for size in ({"width": 320, "height": 640}, ZOOMED):
         resize(page, size)
-        if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"):
+        if not fits_the_screen(page):
             found[f"scrolls sideways at {size['width']}×{size['height']}"] = True
     return found
 
@@ -119,12 +119,9 @@ def test_every_reachable_page(browser, app, live_server, people, role, scripts):
         without_scripts(page, app)
     if people[role]:
         log_in(page, people[role])
-    paths = reachable(page, app)
-    assert len(paths) > 5, paths
-
-    problems, titles = {}, {}
-    for path in paths:
-        page.goto(path)
+    problems, titles, checked = {}, {}, []
+    for path in reachable(page, app):
+        checked.append(path)
         title = page.title()
         place, _, service = title.partition(SERVICE)
         if not place or not service or title.startswith("Error:"):
@@ -135,6 +132,7 @@ def test_every_reachable_page(browser, app, live_server, people, role, scripts):
         found = problems_on(page)
         if found:
             problems.setdefault(path, {}).update(found)
+    assert len(checked) > 5, checked
     shared = {title: shared for title, shared in titles.items() if len(shared) > 1}
     assert not problems, dump(problems)
     assert not shared, dump(shared)
