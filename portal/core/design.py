@@ -18,6 +18,9 @@ MACROS = {
 # Parameters of the NHS macros a template may give beside a field; anything else is an HTML attribute.
 MACRO_PARAMS = {"rows", "width"}
 WIDTHS = {"IntegerField": 3, "TimeField": 5}
+# A time is typed as text ("18:30"), as dates are typed in boxes: the browser's time picker shows a 12-hour
+# clock in some locales, looks different in each browser, and draws no focus the design system can style.
+INPUT_TYPES = {"TimeField": "text"}
 
 
 def field_params(field, extra: dict | None = None, check_url: str | None = None) -> tuple[str, dict]:
@@ -66,7 +69,7 @@ def field_params(field, extra: dict | None = None, check_url: str | None = None)
     else:
         params["label"] = {"text": text}
         if kind == "input":
-            params["type"] = getattr(field.widget, "input_type", "text")
+            params["type"] = INPUT_TYPES.get(field.type) or getattr(field.widget, "input_type", "text")
             if field.type != "FileField":
                 params["value"] = field._value()
             width = WIDTHS.get(field.type)

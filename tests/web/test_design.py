@@ -35,6 +35,14 @@ def test_templates_use_only_the_design_systems_classes_and_our_own_app_ones():
             assert name.startswith(("nhsuk-", "app-")), f"{path.relative_to(ROOT)}: {name} is neither nhsuk- nor app-"
 
 
+def test_every_fold_out_is_the_design_systems_details():
+    # A bare <details> takes the browser's own look and its thin focus ring, not the NHS's yellow one.
+    for path in pages():
+        source = path.read_text()
+        assert source.count("<details") == source.count('<details class="nhsuk-details"'), path.relative_to(ROOT)
+        assert source.count("<summary") == source.count('<summary class="nhsuk-details__summary"'), path.name
+
+
 def test_our_css_styles_only_app_classes_and_each_one_a_template_uses():
     styled = set(re.findall(r"\.(app-[a-z0-9_-]+)", CSS))
     assert not set(re.findall(r"\.((?!app-)[a-z][a-z0-9_-]*)\s*[{,:\[ >.]", CSS)) - {"nhsuk-form-group", "nhsuk-checkboxes",
