@@ -60,7 +60,9 @@ def check_email():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.home"))
-    form = LoginForm()
+    # The address just confirmed is filled in. Confirming does not log in: the link proves the mailbox,
+    # not that its owner chose the account's password.
+    form = LoginForm(data={"email": session.pop("confirmed_email", "")} if request.method == "GET" else None)
     if form.validate_on_submit():
         user = logins.authenticate(form.email.data, form.password.data)
         if user:
@@ -108,8 +110,12 @@ def confirm_email(token):
     if request.method == "GET":
         return render_template("accounts/confirm_email.html", email=checked.link.user.email)
     signup.confirm_email(checked.link)
-    flash("Thank you: your email address is confirmed.", "success")
-    return redirect(url_for("home.home") if current_user.is_authenticated else url_for("accounts.login"))
+    if current_user.is_authenticated:
+        flash("Thank you: your email address is confirmed.", "success")
+        return redirect(url_for("home.home"))
+    flash("Thank you: your email address is confirmed. Log in with the password you chose.", "success")
+    session["confirmed_email"] = checked.link.user.email
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/confirm/again", methods=["POST"])
@@ -158,13 +164,17 @@ def _set_password_through_link(token, purpose, reason):
     user = checked.link.user
     form = NewPasswordForm(owner=user)
     if form.validate_on_submit():
-        if logins.use_link_to_set_password(checked.link, form.password.data, reason) is None:
+        changed = logins.use_link_to_set_password(checked.link, form.password.data, reason)
+        if changed is None:
             return render_template("accounts/link_problem.html", problem="used", kind=reason,
                                    form=EmailOnlyForm()), 410
-        logout_user()
-        flash("Your password is set. Log in with it now." if reason == "invitation"
-              else "Your password has been changed. Log in with your new password.", "success")
-        return redirect(url_for("accounts.login"))
+        # They have just proved the mailbox is theirs and chosen the password: logged in, as themselves
+        # (whoever was logged in on this browser before is logged out).
+        session.clear()
+        login_user(changed)
+        flash("Your password is set and you are logged in." if reason == "invitation"
+              else "Your password has been changed and you are logged in.", "success")
+        return redirect(url_for("home.home"))
     return render_template("accounts/set_password.html", form=form, user=user, reason=reason)
 
 

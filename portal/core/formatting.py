@@ -111,6 +111,7 @@ def init_app(app):
     app.jinja_env.globals["reference"] = reference
     app.jinja_env.globals["meeting_summary"] = meeting_summary
     app.jinja_env.globals["finished"] = requests_rules.FINISHED | requests_rules.PASSED_OVER
+    app.jinja_env.globals["unmatched"] = requests_rules.UNMATCHED
     app.add_template_filter(long_date)
     app.add_template_filter(short_date)
     app.add_template_filter(date_time)

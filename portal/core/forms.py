@@ -112,8 +112,8 @@ def new_password_fields():
     """The pair of fields for choosing a password, declared in a form as `password, password_confirm = ...`."""
     return (
         PasswordField("Create a password", description=(
-            f"At least {passwords.MIN_LENGTH} characters. Three random words make a strong password "
-            "that is easy to remember."), validators=[DataRequired("Enter a password")],
+            f"At least {passwords.MIN_LENGTH} characters, and not your name, your email address or a "
+            "well-known password. Three random words make a strong password that is easy to remember."), validators=[DataRequired("Enter a password")],
             render_kw={"autocomplete": "new-password"}),
         PasswordField("Type your password again", validators=[
             DataRequired("Type your password again"),

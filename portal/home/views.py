@@ -22,7 +22,8 @@ def home():
     user = me()
     context = {}
     if user.mentee:
-        context["waiting"] = mentor_requests.waiting_request(user.mentee)
+        last = context["last"] = mentor_requests.latest_request(user.mentee)
+        context["waiting"] = last if last and last.status == RequestStatus.PENDING else None
         context["reactivation_asked"] = bool(user.mentee.deactivated_at) and idle.reactivation_asked(user)
         context["relationship"] = mentor_requests.active_relationship(user.mentee)
         if not user.mentee.matched_at and not user.mentee.deactivated_at:

@@ -35,6 +35,15 @@ def waiting_request(mentee: MenteeProfile) -> MentorRequest | None:
     return MentorRequest.get_or_none((MentorRequest.mentee == mentee) & (MentorRequest.status == RequestStatus.PENDING))
 
 
+def latest_request(mentee: MenteeProfile) -> MentorRequest | None:
+    """The newest request the mentee has sent (not a backup still waiting its turn), with its mentor: the
+    one waiting for an answer if there is one, since a mentee has one at a time, else how the last ended."""
+    return (MentorRequest.select(MentorRequest, MentorProfile, User).join(MentorProfile).join(User)
+            .where((MentorRequest.mentee == mentee)
+                   & MentorRequest.status.not_in([RequestStatus.BACKUP, RequestStatus.DROPPED, RequestStatus.SKIPPED]))
+            .order_by(MentorRequest.created_at.desc(), MentorRequest.id.desc()).first())
+
+
 def active_relationship(mentee: MenteeProfile) -> Relationship | None:
     return Relationship.get_or_none((Relationship.mentee == mentee)
                                     & (Relationship.status == RelationshipStatus.ACTIVE))
@@ -146,7 +155,7 @@ def change_backups(user: User, mentor_request: MentorRequest, backups: list[tupl
             MenteeProfile.id == mentor_request.mentee_id).execute()
         current = MentorRequest.get_by_id(mentor_request.id)
         if current.status != RequestStatus.PENDING:
-            raise RequestRefused(f"{_what_happened(current)}, so your backups were not changed: see where your "
+            raise RequestRefused(f"{what_happened(current)}, so your backups were not changed: see where your "
                                  "request stands now")
         _drop_backups(current.mentee_id, now, rules.MENTEE)
         _add_backups(current.mentee_id, backups, current.note, now, current.deadline)
@@ -220,14 +229,14 @@ def decide(mentor_request: MentorRequest, action: str, by: User, role: str, mess
     try:
         move = rules.request_move(current.status, action, role)
     except MoveRefused as refused:
-        raise RequestRefused(_what_happened(current, str(refused))) from None
+        raise RequestRefused(what_happened(current, str(refused))) from None
     with database.atomic():
         moved = MentorRequest.update(status=move.after, decided_at=now, decided_by=role, decided_by_user=by,
                                      decline_message=(message or "").strip()).where(
             (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
             & (MentorRequest.deadline > now)).execute()
         if not moved:
-            raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
+            raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id)))
         if link is not None:
             links.spend(link)
         mentor_request = MentorRequest.get_by_id(mentor_request.id)
@@ -253,7 +262,7 @@ def pause_new_requests(mentor_id: int, by: User, until: date, now: datetime) -> 
     close_requests_to(MentorProfile.get_by_id(mentor_id), now)
 
 
-def _what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
+def what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
     if mentor_request.status == RequestStatus.PENDING and mentor_request.deadline <= clock.now():
         return "This request has run out of time"
     if mentor_request.status in rules.FINISHED:
@@ -325,12 +334,12 @@ def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> 
     try:
         rules.request_move(MentorRequest.get_by_id(mentor_request.id).status, "cancel", rules.MENTEE)
     except MoveRefused:
-        raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id))) from None
+        raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id))) from None
     with database.atomic():
         if not MentorRequest.update(status=RequestStatus.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
                                     decided_by_user=user).where(
                 (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)).execute():
-            raise RequestRefused(_what_happened(MentorRequest.get_by_id(mentor_request.id)))
+            raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id)))
         _end_unmatched(mentor_request, now, "request_cancelled", user)
         emails.send_cancelled(mentor_request, mentee_leaving=leaving)
 
@@ -454,7 +463,7 @@ def ask_question(mentor_request: MentorRequest, by: User, question: str) -> None
                 (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
                 & (MentorRequest.deadline > now) & (MentorRequest.question == "")).execute():
             current = MentorRequest.get_by_id(mentor_request.id)
-            raise RequestRefused(_what_happened(current, "You have already asked a question of this request"))
+            raise RequestRefused(what_happened(current, "You have already asked a question of this request"))
         asked = MentorRequest.get_by_id(mentor_request.id)
         emails.send_question(asked)
         audit.record(by, "asked_question", asked)
@@ -471,7 +480,7 @@ def reply_to_question(mentor_request: MentorRequest, user: User, reply: str) -> 
                 (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)
                 & (MentorRequest.question != "") & (MentorRequest.reply == "")).execute():
             current = MentorRequest.get_by_id(mentor_request.id)
-            raise RequestRefused(_what_happened(current, "You have already answered this question"))
+            raise RequestRefused(what_happened(current, "You have already answered this question"))
         replied = MentorRequest.get_by_id(mentor_request.id)
         emails.send_reply(replied, now)
         audit.record(user, "answered_question", replied)

@@ -17,12 +17,19 @@ from portal.rules.requests import RequestStatus
 bp = Blueprint("requests", __name__)
 
 
-@bp.route("/requests/<int:request_id>/cancel", methods=["POST"])
+@bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
 @requires(MENTEE)
 def cancel(request_id):
+    """Asked first, as cancelling a session is: one tap on My mentoring only opens this page."""
     mentor_request = get_object_or_404(MentorRequest, MentorRequest.id == request_id)
     if mentor_request.mentee_id != current_user.mentee.id:
         abort(403)
+    if request.method == "GET":
+        if mentor_request.status != RequestStatus.PENDING:
+            flash(mentor_requests.what_happened(mentor_request), "info")
+            return redirect(url_for("mentoring.mine"))
+        return render_template("requests/cancel.html", mentor_request=MentorRequest.with_people(request_id),
+                               backups=mentor_requests.backups_of(mentor_request.mentee_id))
     with refusal_shown(category="info"):
         mentor_requests.cancel(mentor_request, me())
         flash("Your request is cancelled. You can ask another mentor.", "success")

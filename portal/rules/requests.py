@@ -61,6 +61,9 @@ FINISHED = {
     RequestStatus.CLOSED: "closed because the mentor is not taking mentees just now",
 }
 
+# How a request can end without a match: the mentee's next step is to choose another mentor.
+UNMATCHED = {RequestStatus.DECLINED, RequestStatus.EXPIRED, RequestStatus.CLOSED}
+
 # What a backup that was never sent says to the mentee who named it.
 PASSED_OVER = {
     RequestStatus.BACKUP: "kept as a backup",

@@ -166,7 +166,8 @@ ROUTES = {
     "register.availability":         Route(NONE,          "login     403       403       200       200       403"),
     "directory.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
     "mentoring.mine":               Route(NONE,          "login     200       200       200       200       403"),
-    "requests.cancel":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),
+    # Already answered, so nothing to cancel: back to their mentoring, told what became of it.
+    "requests.cancel":             Route(REQUEST,       "login     →/mentoring|403 →/mentoring|403 403 403   403"),
     # Their own request has been answered, so there are no backups to change: back to their mentoring.
     "directory.backups":           Route(REQUEST,       "login     →/mentoring|403 →/mentoring|403 403 403   403"),
     "mentoring.reply":             Route(REQUEST,       "login     ok|403    ok|403    403       403       403"),

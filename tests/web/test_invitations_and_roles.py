@@ -9,7 +9,7 @@ from portal.models import AuditEvent, MentorProfile, User
 from tests.support.factories import PASSWORD, make_user
 from tests.support.forms import signup_form
 from tests.support.servers import text_of
-from tests.support.web import errors, signed_in, text
+from tests.support.web import errors, signed_in, text, words
 
 
 def invitation_link(mailbox, address) -> str:
@@ -42,16 +42,19 @@ def test_an_admin_invites_a_mentor_who_sets_a_password(admin_web, client, run_jo
     invitee = admin_web
     page = invitee.get(url)
     assert "Welcome, Priya" in text(page)
+    assert "and not your name, your email address or a well-known password" in words(page)  # before any error
     weak = invitee.submit(url, {"password": "priya shah 1", "password_confirm": "priya shah 1"})
     assert "must not contain your name" in errors(weak)["password"]
-    invitee.submit(url, {"password": "lantern meadow crisp", "password_confirm": "lantern meadow crisp"})
-    invitee.login("priya@example.org", "lantern meadow crisp")
+    done = invitee.submit(url, {"password": "lantern meadow crisp", "password_confirm": "lantern meadow crisp"})
+    assert done.headers["Location"] == "/"  # logged in by setting the password, not sent to log in again
     home = text(invitee.get("/"))
     assert "As a peer mentor" in home
     assert User.get_by_id(mentor.id).email_confirmed_at is not None  # the link proved the address
 
     again = invitee.get(url)
     assert again.status_code == 410 and "already been used" in text(again)
+    invitee.logout()
+    invitee.login("priya@example.org", "lantern meadow crisp")
 
 
 def test_an_invitation_lasts_seven_days(admin_web, run_jobs, mailbox):

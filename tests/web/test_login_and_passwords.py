@@ -166,7 +166,9 @@ def test_reset_a_forgotten_password(web, run_jobs, mailbox):
     mismatch = web.submit(url, {"password": "fresh new words", "password_confirm": "fresh new wordz"})
     assert "do not match" in errors(mismatch)["password_confirm"]
     done = web.submit(url, {"password": "fresh new words", "password_confirm": "fresh new words"})
-    assert done.headers["Location"] == "/login"
+    assert done.headers["Location"] == "/"
+    assert web.get("/account/").status_code == 200  # logged in by the new password, not sent to log in again
+    web.logout()
     web.login("pat@example.org", "fresh new words")
 
     used = web.get(url)

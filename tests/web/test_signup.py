@@ -49,6 +49,9 @@ def test_a_mentee_signs_up_confirms_and_logs_in(web, run_jobs, mailbox):
     confirmed = web.submit(url)
     assert confirmed.status_code == 302 and confirmed.headers["Location"] == "/login"
     assert User.get_by_id(user.id).email_confirmed_at is not None
+    login_page = web.get("/login")
+    assert 'value="jo.bloggs@example.org"' in text(login_page)  # the address just confirmed, filled in
+    assert 'value="jo.bloggs@example.org"' not in text(web.get("/login"))  # once, not for whoever comes next
 
     web.login("jo.bloggs@example.org", "tulip orbit kettle")
     home = text(web.get("/"))
