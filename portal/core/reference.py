@@ -54,6 +54,8 @@ PLATFORMS = {
     "facetime": "FaceTime",
     "phone": "Telephone",
 }
+# A session can be on a platform the mentor does not list, if the two of them agree one.
+OTHER_PLATFORM = "other"
 
 MEETING_MODES = {"in_person": "Face to face", "online": "Video or phone"}
 

@@ -29,8 +29,7 @@ class SessionForm(FlaskForm):
     mode = RadioField("How will you meet?", choices=choices([("video", "By video or phone"),
                                                              ("in_person", "Face to face")]),
                       validators=[InputRequired("Choose how you will meet")])
-    platform = SelectField("Platform", choices=choices(reference.PLATFORMS.items(), "Choose a platform"),
-                           validators=[Optional()])
+    platform = SelectField("Platform", validate_choice=False, validators=[Optional()])
     joining_link = URLField("Joining link (optional)", filters=[strip],
                             description="The meeting link, if you have one already.",
                             validators=[Optional(), Length(max=500, message="The link must be 500 characters "
@@ -39,6 +38,16 @@ class SessionForm(FlaskForm):
                         description="Somewhere private enough for a confidential conversation, away from your "
                                     "workplace, and not a social venue such as a café or bar.",
                         validators=[Length(max=200, message="The place must be 200 characters or fewer")])
+
+    def __init__(self, *args, platforms: list[str], **kwargs):
+        """`platforms`: those the mentor listed, the only ones offered (with "Other"), in their order."""
+        super().__init__(*args, **kwargs)
+        self.platform.choices = choices([(key, reference.PLATFORMS[key]) for key in platforms if key in reference.PLATFORMS]
+                                        + [(reference.OTHER_PLATFORM, "Other")], "Choose a platform")
+
+    def validate_platform(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose one of the platforms listed, or Other")
 
     def validate_joining_link(self, field):
         parts = urlsplit(field.data or "")

@@ -11,7 +11,7 @@ from portal.core import audit, clock, inbox, reference
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import emails
-from portal.models import MenteeProfile, MentoringSession, Relationship, User
+from portal.models import MenteeProfile, MentoringSession, MentorOption, Relationship, User
 from portal.rules import allowance
 from portal.rules import sessions as rules
 from portal.rules.mentoring import RelationshipStatus
@@ -53,10 +53,18 @@ def _busy(relationship: Relationship, excluding: int | None = None) -> list[rule
     return [rules.Slot(s.starts_at, s.length_minutes) for s in query]
 
 
+def platforms_offered(relationship: Relationship, keep: str = "") -> list[str]:
+    """The platforms the mentor listed, in reference order, for a session's form (which adds "Other");
+    `keep`: the platform of a session being changed, offered still if the mentor has since dropped it."""
+    listed = {row.value for row in MentorOption.select(MentorOption.value).where(
+        (MentorOption.mentor == relationship.mentor_id) & (MentorOption.kind == "platform"))}
+    return [key for key in reference.PLATFORMS if key in listed or key == keep]
+
+
 def check(relationship: Relationship, values: dict, excluding: int | None = None) -> dict[str, str]:
     slot = rules.Slot(values["starts_at"], values["length_minutes"])
     return rules.problems(slot, clock.now(), _busy(relationship, excluding), values["mode"], values["platform"],
-                          values["location"], set(reference.PLATFORMS))
+                          values["location"], {*reference.PLATFORMS, reference.OTHER_PLATFORM})
 
 
 def propose(relationship: Relationship, user: User, values: dict) -> MentoringSession:

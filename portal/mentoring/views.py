@@ -66,13 +66,16 @@ def relationship_page(relationship: Relationship, form: SessionForm | None = Non
     now = clock.now()
     return render_template(
         "mentoring/relationship.html", relationship=relationship, who=who,
-        mentee=MenteeProfile.get_by_id(relationship.mentee_id), mentor=MentorProfile.get_by_id(relationship.mentor_id),
+        # With their logins, which the page names: one query each, not two.
+        mentee=MenteeProfile.select(MenteeProfile, User).join(User).where(MenteeProfile.id == relationship.mentee_id).get(),
+        mentor=MentorProfile.select(MentorProfile, User).join(User).where(MentorProfile.id == relationship.mentor_id).get(),
         to_come=[s for s in all_sessions if s.status in session_rules.PLANNED and s.starts_at > now],
         to_answer=[s for s in all_sessions if s.status == SessionStatus.CONFIRMED and s.starts_at <= now],
         past=[s for s in all_sessions
               if s.status in (SessionStatus.HELD, SessionStatus.NOT_HELD, SessionStatus.CANCELLED)
               or (s.status == SessionStatus.PROPOSED and s.starts_at <= now)],
-        standing=sessions.standing(relationship), form=form or SessionForm(formdata=None),
+        standing=sessions.standing(relationship),
+        form=form or SessionForm(formdata=None, platforms=sessions.platforms_offered(relationship)),
         contracting=content.current("contracting") if who == MENTOR and not relationship.contracting_done_at else None,
         withdrawal_form=withdrawal_form or WithdrawalForm(formdata=None), outcome_form=OutcomeForm(formdata=None),
         notice_hours=current_app.config["CANCEL_NOTICE_HOURS"]), status
@@ -92,7 +95,7 @@ def relationship(relationship_id):
 @requires(MENTEE, MENTOR)
 def propose(relationship_id):
     found = _relationship(relationship_id)
-    form = SessionForm()
+    form = SessionForm(platforms=sessions.platforms_offered(found))
     user = me()
     if _take(form, found, lambda values: sessions.propose(found, user, values)):
         flash("Your suggested time has been sent. It is confirmed when the other person agrees.", "success")
@@ -105,7 +108,8 @@ def propose(relationship_id):
 def change(session_id):
     mentoring_session, found = _session(session_id)
     local = clock.to_london(mentoring_session.starts_at)
-    form = SessionForm(data={"date": local.date(), "start": local.time(), "length": mentoring_session.length_minutes,
+    form = SessionForm(platforms=sessions.platforms_offered(found, keep=mentoring_session.platform),
+                       data={"date": local.date(), "start": local.time(), "length": mentoring_session.length_minutes,
                              "mode": mentoring_session.mode, "platform": mentoring_session.platform,
                              "joining_link": mentoring_session.joining_link, "location": mentoring_session.location})
     user = me()

@@ -1,5 +1,6 @@
 """Sessions: planning with calendar invitations, reminders, cancelling, whether they took place, the
 allowance, contracting, closing, the mentor's private notes."""
+import re
 from datetime import datetime
 
 import icalendar
@@ -7,7 +8,8 @@ import pytest
 
 from jobs.sweeps import ask_session_outcomes, close_finished_relationships, nudge_session_windows, remind_sessions
 from portal.core import clock
-from portal.models import AuditEvent, InboxItem, MenteeProfile, MentoringSession, MentorNote, Relationship, SurveyInvite
+from portal.models import (AuditEvent, InboxItem, MenteeProfile, MentoringSession, MentorNote, MentorProfile,
+                           Relationship, SurveyInvite)
 from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import make_mentor, make_user
@@ -21,7 +23,7 @@ from tests.support.web import errors, signed_in, text, typed_date, words
 def matched(app):
     """Jo (mentee) and Priya (mentor), matched on Wednesday 25 November 2026 at noon."""
     jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
-    priya = make_mentor("priya@example.org", "Priya Shah")
+    priya = make_mentor("priya@example.org", "Priya Shah", platforms=["teams", "zoom"])
     with app.app_context(), at("2026-11-25T12:00"):
         mentor_request = mentor_requests.make_request(jo, priya, NOTE)
         mentor_requests.decide(mentor_request, "accept", priya.user, "mentor")
@@ -327,3 +329,23 @@ def test_the_mentors_notes_are_theirs_alone(app, matched):
     assert "ask about the rota" not in text(ada.get(f"/mentoring/{matched.id}", follow_redirects=True))
     too_long = priya.submit(f"/mentoring/{matched.id}/notes", {"text": "x" * 5001})
     assert "5,000 characters or fewer" in errors(too_long)["text"]
+
+
+def test_a_new_match_plans_its_first_session_first_on_the_mentors_platforms(app, matched):
+    jo = signed_in(app, "jo@example.org")
+    page = text(jo.get(f"/mentoring/{matched.id}"))
+    assert "Plan your first session" in page
+    assert page.index("Plan your first session") < page.index("Suggest ending the mentoring")
+    platforms = re.search(r'<select[^>]*name="platform".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w*)"', platforms) == ["", "teams", "zoom", "other"]  # Priya's, and Other
+    with at("2026-11-26T09:00"):
+        refused = propose(jo, matched, platform="whatsapp")
+        assert errors(refused)["platform"] == "Choose one of the platforms listed, or Other"
+        assert propose(jo, matched, platform="other", joining_link="").status_code == 302
+        assert "Plan your first session" not in text(jo.get(f"/mentoring/{matched.id}"))  # then it folds away
+
+
+def test_contact_details_show_the_email_address_once(app, matched):
+    MentorProfile.update(contact_details="07700 900123 or priya@example.org").execute()
+    page = words(signed_in(app, "jo@example.org").get(f"/mentoring/{matched.id}"))
+    assert page.count("priya@example.org") == 1 and "07700 900123" in page
