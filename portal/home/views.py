@@ -8,7 +8,7 @@ from portal.core.access import me, requires, roles_of
 from portal.core.extensions import limiter
 from portal.home.forms import ConcernForm
 from portal.models import MentorRequest
-from portal.requests import idle, mentor_requests
+from portal.requests import idle, mentor_requests, waitlist
 from portal.rules.eligibility import deactivation_due
 from portal.rules.requests import RequestStatus
 
@@ -26,6 +26,8 @@ def home():
         context["waiting"] = last if last and last.status == RequestStatus.PENDING else None
         context["reactivation_asked"] = bool(user.mentee.deactivated_at) and idle.reactivation_asked(user)
         context["relationship"] = mentor_requests.active_relationship(user.mentee)
+        # Matched or paused, a mentee has left every waiting list: no need to look.
+        context["lists"] = [] if context["relationship"] or user.mentee.deactivated_at else waitlist.lists_of(user.mentee)
         if not user.mentee.matched_at and not user.mentee.deactivated_at:
             context["deactivation_due"] = deactivation_due(user.mentee.period_started_at,
                                                            current_app.config["DEACTIVATE_AFTER_MONTHS"])

@@ -12,7 +12,7 @@ from portal.core.htmx import refusal_shown
 from portal.mentoring import feed, relationships, sessions
 from portal.mentoring.forms import NotesForm, OutcomeForm, SessionForm, WithdrawalForm
 from portal.models import MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
-from portal.requests import mentor_requests
+from portal.requests import mentor_requests, waitlist
 from portal.requests.forms import ReplyForm
 from portal.rules import sessions as session_rules
 from portal.rules.mentoring import RelationshipStatus
@@ -238,6 +238,7 @@ def mine_page(reply_form: ReplyForm | None = None, status: int = 200):
         context["backups"] = mentor_requests.backups_of(user.mentee.id) if context["waiting"] else []
         context["reply_form"] = reply_form or ReplyForm(formdata=None)
         context["relationship"] = mentor_requests.active_relationship(user.mentee)
+        context["lists"] = [] if context["relationship"] else waitlist.lists_of(user.mentee)
         context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
                                .join(MentorProfile).join(User)
                                .where((MentorRequest.mentee == user.mentee)

@@ -157,6 +157,15 @@ def send_waitlist_closed(entry: WaitlistEntry) -> None:
               dedupe_key=f"waitlist-closed:{entry.id}")
 
 
+def send_waitlists_left(mentor_request: MentorRequest, entries: list[WaitlistEntry]) -> None:
+    """Matched, the mentee is taken off the waiting lists they were on: said once, naming them."""
+    mentee_user = mentor_request.mentee_user
+    mail.send(mentee_user.email, "waitlist_left", "You have left your waiting lists" if len(entries) > 1
+              else "You have left a waiting list", user=mentee_user, name=mentee_user.first_name,
+              mentor_name=mentor_request.mentor_user.name, left=[entry.mentor.user.name for entry in entries],
+              url=links.external_url("mentoring.mine"), dedupe_key=f"waitlist-left:{mentor_request.id}")
+
+
 def send_waitlist_offer(entry: WaitlistEntry, expires: datetime) -> None:
     mentee_user, mentor_name = entry.mentee_user, entry.mentor_user.name
     mail.send(mentee_user.email, "waitlist_offer", f"A place with {mentor_name} is free for you",

@@ -279,8 +279,10 @@ def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) 
     # Matched now: backups are not needed, other waiting lists are left, and places held there go to the
     # next in line.
     _drop_backups(mentor_request.mentee_id, now, rules.SYSTEM)
-    waitlist.leave_all(mentor_request.mentee_id, by)
+    left = waitlist.leave_all(mentor_request.mentee_id, by)
     emails.send_accepted(mentor_request, relationship)
+    if left:
+        emails.send_waitlists_left(mentor_request, left)
     audit.record(by, "accepted_request", mentor_request)
     return relationship
 

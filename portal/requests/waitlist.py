@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime
 
 from flask import current_app
-from peewee import Case, IntegrityError
+from peewee import Case, IntegrityError, fn
 
 from portal.core import audit, clock, db
 from portal.core.db import database
@@ -75,6 +75,18 @@ def position(entry: WaitlistEntry) -> int:
         & (WaitlistEntry.id <= entry.id)).count()
 
 
+def lists_of(mentee: MenteeProfile) -> list[WaitlistEntry]:
+    """The waiting lists the mentee is on, each with its mentor and, as `place`, where they are in line
+    (1 for the first; 0 once a place is held for them): one query, whatever the number of lists."""
+    ahead = WaitlistEntry.alias()
+    place = (ahead.select(fn.COUNT(ahead.id)).where((ahead.mentor == WaitlistEntry.mentor)
+                                                  & (ahead.status == WaitlistStatus.WAITING)
+                                                  & (ahead.id <= WaitlistEntry.id)))
+    return list(WaitlistEntry.select(WaitlistEntry, MentorProfile, User, place.alias("place"))
+                .join(MentorProfile).join(User)
+                .where((WaitlistEntry.mentee == mentee) & WaitlistEntry.status.in_(OPEN)).order_by(WaitlistEntry.id))
+
+
 def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
     """Wait for a full mentor: for a mentee who may ask a mentor, of a mentor who is only full."""
     if mentor.user_id == mentee.user_id:
@@ -99,19 +111,24 @@ def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
     return entry
 
 
-def leave_all(mentee_id: int, by) -> None:
-    """Leave every waiting list (a mentee matched, or paused): held places go to the next in line."""
-    for entry in WaitlistEntry.select().where((WaitlistEntry.mentee == mentee_id) & WaitlistEntry.status.in_(OPEN)):
-        leave(entry, by)
+def leave_all(mentee_id: int, by) -> list[WaitlistEntry]:
+    """Leave every waiting list (a mentee matched, or paused): held places go to the next in line.
+    The entries left, with their mentors."""
+    entries = (WaitlistEntry.select(WaitlistEntry, MentorProfile, User).join(MentorProfile).join(User)
+               .where((WaitlistEntry.mentee == mentee_id) & WaitlistEntry.status.in_(OPEN)).order_by(WaitlistEntry.id))
+    return [entry for entry in entries if leave(entry, by)]
 
 
-def leave(entry: WaitlistEntry, by: User) -> None:
+def leave(entry: WaitlistEntry, by: User) -> bool:
+    """False when the entry had already closed."""
     with database.atomic():
         was_offered = entry.status == WaitlistStatus.OFFERED
-        if WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
-                (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute() and was_offered:
+        left = WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
+            (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute()
+        if left and was_offered:
             release_place(entry.mentor_id)
         audit.record(by, "left_waitlist", entry)
+    return bool(left)
 
 
 def close_list(mentor: MentorProfile) -> int:

@@ -66,6 +66,7 @@ KINDS = {
     "request_cancelled": NEWS,
     "request_expired_mentor": NEWS,
     "waitlist_closed": NEWS,
+    "waitlist_left": NEWS,
     "leave_ended": NEWS,
     "pause_ended": NEWS,
     "request_passed_on": NEWS,  # the next choice has been asked: nothing to do but wait

@@ -191,10 +191,14 @@ def why_cannot_request(*, is_self: bool, confirmed: bool, deactivated: bool, has
         return DEACTIVATED
     if has_active_relationship:
         return "You already have a mentor. If you would like a different one, ask the team first"
+    # A waiting list holds no place, so a mentee waiting for one answer may still join a full mentor's list.
+    if has_waiting_request and mentor_state == MentorState.FULL:
+        return ("This mentor's places are all taken just now, and you are waiting for another mentor's answer (you "
+                "can ask one mentor at a time), but you can join this mentor's waiting list meanwhile")
     if has_waiting_request:
         return "You are already waiting for a mentor's answer: you can ask one mentor at a time"
     if mentor_state == MentorState.FULL:
-        return "This mentor is not taking new mentees at the moment: you can join their waiting list"
+        return "This mentor's places are all taken just now: you can join their waiting list"
     if mentor_state != MentorState.OPEN:
         return "This mentor is not taking mentees just now"
     return None

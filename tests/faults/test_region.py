@@ -59,7 +59,7 @@ def test_a_region_under_a_rush_of_requests_keeps_every_promise(database_url, red
         assert not [a for a in answers if isinstance(a, Exception)], answers
         assert Counter(a.status for a in answers) == {302: MENTORS, 400: MENTEES - MENTORS}
         refusals = ("Someone else has just taken this mentor's last place",
-                    "This mentor is not taking new mentees at the moment")
+                    "This mentor's places are all taken just now")
         assert all(any(r in a.words for r in refusals) for a in answers if a.status == 400)
 
         # Each mentor is emailed once, with a link to answer from.

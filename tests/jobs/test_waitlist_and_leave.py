@@ -31,7 +31,7 @@ def test_mentees_join_a_full_mentors_waiting_list_from_the_profile(app, full_men
     web = Web(app.test_client())
     web.login("ann@example.org", PASSWORD)
     page = text(web.get(f"/mentors/{full_mentor.id}"))
-    assert "not taking new mentees at the moment" in page
+    assert "places are all taken just now" in page and "Join the waiting list" in page
     joined = web.submit(f"/mentors/{full_mentor.id}/waitlist", follow_redirects=True)
     assert "You are on Priya's waiting list" in words(joined)
     assert "You are number 1 on Priya's waiting list" in words(joined)

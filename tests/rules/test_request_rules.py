@@ -104,6 +104,7 @@ BASE = dict(is_self=False, confirmed=True, deactivated=False, has_waiting_reques
     ({"has_waiting_request": True}, "one mentor at a time"),
     ({"has_active_relationship": True}, "already have a mentor"),
     ({"mentor_state": "full"}, "join their waiting list"),
+    ({"mentor_state": "full", "has_waiting_request": True}, "you can join this mentor's waiting list meanwhile"),
     ({"mentor_state": "paused"}, "not taking mentees just now"),
     ({"mentor_state": "leave"}, "not taking mentees just now"),
     ({"mentor_state": "unlisted"}, "not taking mentees just now"),
