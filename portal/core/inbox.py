@@ -17,6 +17,7 @@ KINDS = {
     "cancellation": "A session cancelled",
     "more_sessions": "Asking for more sessions",
     "erasure": "Asking for their data to be erased",
+    "profile_ready": "A new mentor's profile is ready for the register",
 }
 
 
@@ -40,6 +41,18 @@ def close(item_id: int, by) -> bool:
         if closed:
             audit.record(by, "closed_inbox_item", InboxItem.get_by_id(item_id))
     return closed
+
+
+def close_for(kind: str, user_id: int, by) -> int:
+    """Close the open items of a kind about one person, once what they asked for is done."""
+    items = list(InboxItem.select().where((InboxItem.kind == kind) & (InboxItem.user == user_id)
+                                          & (InboxItem.status == InboxStatus.OPEN)))
+    return sum(close(item.id, by) for item in items)
+
+
+def is_open_for(kind: str, user_id: int) -> bool:
+    return InboxItem.select().where((InboxItem.kind == kind) & (InboxItem.user == user_id)
+                                    & (InboxItem.status == InboxStatus.OPEN)).exists()
 
 
 def assign(item: InboxItem, admin: User | None, by: User) -> None:

@@ -3,7 +3,7 @@ whether they are on the register. A mentor going away closes the requests waitin
 transaction, so no one can accept one in between; a freed place goes to their waiting list."""
 from datetime import date, datetime
 
-from portal.core import audit, clock
+from portal.core import audit, clock, inbox
 from portal.core.db import database
 from portal.models import MentorProfile, ProfileChange, User, mentor_state
 from portal.register import emails, profiles
@@ -63,6 +63,8 @@ def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = Fa
                 (MentorProfile.id == mentor.id) & (MentorProfile.listed != listed)).execute():
             ProfileChange.create(mentor=mentor, changed_by=by, changes={"listed": [not listed, listed]})
             audit.record(by, "listed_mentor" if listed else "unlisted_mentor", mentor)
+            if listed:
+                inbox.close_for("profile_ready", mentor.user_id, by)
         # in the same transaction, as in set_availability
         if leaving:
             mentor_requests.close_requests_to(mentor, leaving=True)

@@ -2,7 +2,7 @@
 admin team can read), headshots, and a mentor's own availability: capacity, pause and leave."""
 from datetime import date
 
-from portal.core import audit, reference
+from portal.core import audit, inbox, reference
 from portal.core.db import database
 from portal.models import MentorOption, MentorProfile, ProfileChange, StoredPhoto, User
 from portal.register.photos import Photo
@@ -165,6 +165,10 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
             MentorProfile.id == mentor.id).execute()
         _replace_options(current, after)
         ProfileChange.create(mentor=mentor.id, changed_by=by, changes=changes, version=current.profile_version + 1)
+        if not current.listed and not before["grade"] and after["grade"]:
+            # An invited mentor has filled in their profile for the first time: the team lists them.
+            user = User.get_by_id(current.user_id)
+            inbox.raise_item("profile_ready", name=user.name, email=user.email, user=user)
         if replaced:
             drop_photo(replaced)
     return changes

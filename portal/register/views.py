@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.core import clock
+from portal.core import clock, inbox
 from portal.core.access import MENTOR, me, requires
 from portal.models import StoredPhoto, mentor_state
 from portal.register import profiles
@@ -11,6 +11,7 @@ from portal.register.editing import (availability_status, profile_form_data, pro
 from portal.register.forms import AvailabilityForm, ProfileEditForm
 from portal.register.uploads import pending_key
 from portal.requests import responsiveness
+from portal.rules.availability import MentorState
 
 bp = Blueprint("register", __name__)
 
@@ -19,8 +20,10 @@ bp = Blueprint("register", __name__)
 @requires(MENTOR)
 def profile():
     mentor = current_user.mentor
-    return render_template("register/profile.html", mentor=mentor, choices=profiles.choices_of(mentor),
-                           state=mentor_state(mentor, clock.today_london()),
+    state = mentor_state(mentor, clock.today_london())
+    return render_template("register/profile.html", mentor=mentor, choices=profiles.choices_of(mentor), state=state,
+                           awaiting_listing=state == MentorState.UNLISTED and bool(mentor.grade)
+                           and inbox.is_open_for("profile_ready", mentor.user_id),
                            answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
 
 
@@ -29,9 +32,12 @@ def profile():
 def edit_profile():
     mentor = current_user.mentor
     form = ProfileEditForm(data=profile_form_data(mentor))
+    first_time = not mentor.listed and not mentor.grade  # read before the save
     saved, changed = save_profile(form, mentor, me())
     if saved:
-        flash("Your profile is saved." if changed else "Nothing had changed.", "success")
+        flash("Your profile is complete. The team has been told and will put you on the register: mentees can "
+              "find you from then." if first_time and changed else
+              "Your profile is saved." if changed else "Nothing had changed.", "success")
         return redirect(url_for("register.profile"))
     return render_template("register/edit.html", form=form, mentor=mentor,
                            pending=pending_key(form)), profile_status(form)
