@@ -275,7 +275,9 @@ def unsubscribe(what, token):
 def join_as_mentee():
     if current_user.mentee:
         abort(404)
-    form = MenteeDetailsForm()
+    mentor = current_user.mentor  # what their mentor profile already says of their training
+    form = MenteeDetailsForm(data={field: getattr(mentor, field) for field in ("grade", "school", "specialty", "trust")}
+                             if mentor else None)
     inline_checks(form)
     if form.validate_on_submit():
         signup.add_mentee_role(me(), form)

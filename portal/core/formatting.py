@@ -42,12 +42,18 @@ WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
 
 
 def availability_summary(slots: list[str]) -> str:
-    """"Weekday evenings, Saturday mornings" from ["mon-evening", ..., "sat-morning"]."""
+    """"Weekday evenings, Saturday mornings" from ["mon-evening", ..., "sat-morning"]: in week order,
+    days with the same parts of the day said together."""
+    parts_of = {}
+    for slot in slots:
+        day, part = slot.split("-")
+        parts_of.setdefault(day, set()).add(part)
+    together = {}  # the parts of a day -> the days that have just those, in week order
+    for day in reference.DAYS:
+        if day in parts_of:
+            together.setdefault(tuple(p for p in reference.PARTS_OF_DAY if p in parts_of[day]), []).append(day)
     phrases = []
-    for part, plural in reference.PARTS_OF_DAY.items():
-        days = [slot.split("-")[0] for slot in slots if slot.endswith(f"-{part}")]
-        if not days:
-            continue
+    for parts, days in together.items():  # in the order of each group's first day
         named = []
         if all(day in days for day in WEEKDAYS):
             named.append("Weekday")
@@ -56,9 +62,13 @@ def availability_summary(slots: list[str]) -> str:
             named.append("weekend")
             days = [day for day in days if day not in ("sat", "sun")]
         named += [reference.DAYS[day] for day in days]
-        joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
-        phrases.append(f"{joined[0].upper()}{joined[1:]} {plural}")
+        joined = _and(named)
+        phrases.append(f"{joined[0].upper()}{joined[1:]} {_and([reference.PARTS_OF_DAY[p] for p in parts])}")
     return ", ".join(phrases)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def platform_names(keys: list[str]) -> str:

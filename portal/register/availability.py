@@ -55,6 +55,12 @@ def set_availability(mentor: MentorProfile, by: User, **fields) -> dict | None:
     return changes
 
 
+def end_leave(mentor: MentorProfile, by: User) -> dict | None:
+    """Back early, or not going after all: the leave is cleared, so the mentor is in the directory
+    again from today (its dates stay in the profile's history)."""
+    return set_availability(mentor, by, leave_from=None, leave_until=None)
+
+
 def set_listed(mentor: MentorProfile, by: User, listed: bool, leaving: bool = False) -> None:
     """`leaving`: off the register because their data is being erased; the mentees whose requests
     close are not told their name."""

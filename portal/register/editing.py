@@ -25,6 +25,7 @@ def save_profile(form, mentor, by) -> tuple[bool, dict]:
         return False, {}
     try:
         return True, profiles.update(mentor, by, values=form.values(), name=form.name.data, photo_key=photo_key,
+                                    remove_photo=form.remove_photo.data and not photo_key,
                                     version=int(form.version.data))
     except profiles.ProfileChanged as changed:
         form.version.data = str(changed.version)

@@ -105,6 +105,7 @@ class ProfileEditForm(MentorProfileForm):
     on top of someone else's is noticed (mentors.update)."""
 
     version = HiddenField(validators=[InputRequired(UNKNOWN_VERSION), Regexp(r"^[0-9]{1,9}$", message=UNKNOWN_VERSION)])
+    remove_photo = BooleanField("Remove the photo", description="Mentees then see your initials instead.")
     changed_meanwhile = None  # (label, value now) for each field someone else saved after it was opened
 
 
@@ -123,7 +124,7 @@ class AvailabilityForm(FlaskForm):
     capacity = _capacity("How many mentees can you take at once?",
                          "0 means you are not taking new mentees for now.")
     paused = BooleanField("Pause: hide me from the directory until I unpause")
-    leave_from = date_field("First day of leave (optional)", validators=[Optional()])
+    leave_from = date_field("First day of leave", validators=[Optional()])
     leave_until = date_field("Last day of leave", validators=[Optional()])
     shown = HiddenField(validators=[InputRequired(STALE_PAGE), Regexp(r"^[0-9]{1,2};[01];[0-9-]{0,10};[0-9-]{0,10}$",
                                                                       message=STALE_PAGE)])

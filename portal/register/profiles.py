@@ -130,7 +130,7 @@ def _changed_since(mentor_id: int, version: int) -> ProfileChanged:
 
 
 def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = None,
-           photo_key: str | None = None, version: int | None = None) -> dict:
+           photo_key: str | None = None, remove_photo: bool = False, version: int | None = None) -> dict:
     """Save what a profile form holds (name, bio, choices, photo); returns what changed (field ->
     [before, after]), also kept as a ProfileChange. Only those columns are written: places, capacity,
     pause, leave and listing move by their own conditional updates, which a save must never undo.
@@ -156,6 +156,9 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
         if photo_key is not None and photo_key != current.photo:
             changes["photo"] = ["changed", "changed"]
             replaced, columns["photo"] = current.photo, photo_key
+        elif remove_photo and current.photo:
+            changes["photo"] = ["changed", "removed"]
+            replaced, columns["photo"] = current.photo, None
         if not changes:
             return {}
         if "name" in changes:

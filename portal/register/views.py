@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from portal.core import clock, inbox
 from portal.core.access import MENTOR, me, requires
 from portal.models import StoredPhoto, mentor_state
+from portal.register import availability as settings
 from portal.register import profiles
 from portal.register.editing import (availability_status, profile_form_data, profile_status, save_availability,
                                      save_profile)
@@ -20,10 +21,12 @@ bp = Blueprint("register", __name__)
 @requires(MENTOR)
 def profile():
     mentor = current_user.mentor
-    state = mentor_state(mentor, clock.today_london())
+    today = clock.today_london()
+    state = mentor_state(mentor, today)
     return render_template("register/profile.html", mentor=mentor, choices=profiles.choices_of(mentor), state=state,
                            awaiting_listing=state == MentorState.UNLISTED and bool(mentor.grade)
                            and inbox.is_open_for("profile_ready", mentor.user_id),
+                           leave_booked=bool(mentor.leave_from and mentor.leave_from > today),
                            answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
 
 
@@ -49,9 +52,22 @@ def availability():
     mentor = current_user.mentor
     form = AvailabilityForm(obj=mentor)
     if save_availability(form, mentor, me()):
-        flash("Your availability is saved.", "success")
+        flash("Your capacity, pause and leave are saved.", "success")
         return redirect(url_for("register.profile"))
-    return render_template("register/availability.html", form=form, mentor=mentor), availability_status(form)
+    return render_template("register/availability.html", form=form, mentor=mentor,
+                           today=clock.today_london()), availability_status(form)
+
+
+@bp.route("/mentor/leave/end", methods=["POST"])
+@requires(MENTOR)
+def end_leave():
+    mentor = current_user.mentor
+    on_leave = mentor_state(mentor, clock.today_london()) == MentorState.ON_LEAVE
+    if mentor.leave_from:
+        settings.end_leave(mentor, me())
+        flash("Welcome back: mentees can find you in the directory again." if on_leave
+              else "Your leave is cancelled.", "success")
+    return redirect(url_for("register.profile"))
 
 
 @bp.route("/photos/<key>/<any(card, profile):size>.webp")

@@ -49,7 +49,10 @@ def test_page_numbers(raw, page):
 @pytest.mark.parametrize("slots, summary", [
     ([f"{d}-evening" for d in ("mon", "tue", "wed", "thu", "fri")], "Weekday evenings"),
     (["sat-morning", "sun-morning"], "Weekend mornings"),
-    (["mon-morning", "wed-morning", "mon-evening"], "Monday and Wednesday mornings, Monday evenings"),
+    (["mon-morning", "wed-morning", "mon-evening"], "Monday mornings and evenings, Wednesday mornings"),
+    (["sat-morning", "mon-evening"], "Monday evenings, Saturday mornings"),  # in week order
+    (["tue-morning", "thu-morning", "mon-evening", "wed-evening"],
+     "Monday and Wednesday evenings, Tuesday and Thursday mornings"),
     (["tue-afternoon"], "Tuesday afternoons"),
     ([], ""),
 ])

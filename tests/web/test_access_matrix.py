@@ -164,6 +164,7 @@ ROUTES = {
     "register.profile":              Route(NONE,          "login     403       403       200       200       403"),
     "register.edit_profile":         Route(NONE,          "login     403       403       200       200       403"),
     "register.availability":         Route(NONE,          "login     403       403       200       200       403"),
+    "register.end_leave":            Route(NONE,          "login     403       403       ok        ok        403"),
     "directory.ask":                Route(MENTOR,        "login     ok        ok        403       403       403"),
     "mentoring.mine":               Route(NONE,          "login     200       200       200       200       403"),
     # Already answered, so nothing to cancel: back to their mentoring, told what became of it.

@@ -234,7 +234,7 @@ def test_a_card_holds_enough_to_choose_whom_to_read_about(mentee_web):
     reader_sees = " ".join(re.sub(r"<[^>]+>", " ", card).split())
     for words in ("Ann Able (she/her)", "ST5, Neonatology", "Leeds Teaching Hospitals NHS Trust",
                   "Meets Face to face in Leeds, York; by video or phone (Microsoft Teams)",
-                  "Usually free Saturday mornings, Monday evenings", "Coming back is hard."):
+                  "Usually free Monday evenings, Saturday mornings", "Coming back is hard."):
         assert words in reader_sees, (words, reader_sees)
     assert f'href="/mentors/{mentor.id}"' in card and 'aria-hidden="true">AA</span>' in card
     assert len(re.search(r'app-mentor-card__why">([^<]*)<', card).group(1)) <= 140  # one line, not the whole text
