@@ -190,8 +190,8 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
             profiles.drop_photo(mentor.photo)
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentor == mentor.id).execute()
         _forget_locations(Relationship.mentor == mentor.id)
-    User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
-                email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
+    User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", pending_email=None, password_hash=None,
+                is_active=False, email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
 
 

@@ -21,7 +21,7 @@ from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed
 
 from portal import create_app
-from portal.accounts.emails import CONFIRM, INVITE, RESET
+from portal.accounts.emails import CHANGE_EMAIL, CONFIRM, INVITE, RESET
 from portal.core import clock, db, inbox, links
 from portal.dev import demo
 from portal.admin import dashboard
@@ -148,6 +148,9 @@ ROUTES = {
     "accounts.accept_invitation":      Route(Link(INVITE),  ANYONE),
     "accounts.account":                Route(NONE,          SIGNED_IN),
     "accounts.change_password":     Route(NONE,          SIGNED_IN),
+    "accounts.details":             Route(NONE,          SIGNED_IN),
+    # The table's people have asked for no new address, so their links have nothing to change.
+    "accounts.change_email":        Route(Link(CHANGE_EMAIL), "410       410       410       410       410       410"),
     "accounts.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
     "accounts.emails":              Route(NONE,          SIGNED_IN),
     "accounts.unsubscribe":         Route(STOP_NEWS,     ANYONE),
@@ -426,7 +429,7 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token(matrix):
     assert not wrong, "\n".join(wrong)
 
 
-PURPOSES = (CONFIRM, RESET, INVITE, DECISION, SURVEY, unsubscribe_purpose("news"), unsubscribe_purpose("weekly"),
+PURPOSES = (CONFIRM, RESET, INVITE, CHANGE_EMAIL, DECISION, SURVEY, unsubscribe_purpose("news"), unsubscribe_purpose("weekly"),
             feed.PURPOSE)
 
 
