@@ -1,9 +1,10 @@
-"""A person's name and email address, changed by themselves. A new address is used only once the link
-sent to it is pressed, which proves the mailbox is theirs; until then the old one stays in use, and once
-it has moved the old one is told, so a change they did not make is heard of where they read."""
+"""A person's name and email address, changed by themselves or by the team. A new address a person gives
+is used only once the link sent to it is pressed, which proves the mailbox is theirs; until then the old one
+stays in use. Once it has moved the old one is told, so a change they did not make is heard of where they
+read."""
 from peewee import IntegrityError
 
-from portal.accounts import emails, logins
+from portal.accounts import emails, invitations, logins
 from portal.core import audit, clock, links
 from portal.core.db import database
 from portal.core.refused import Refused
@@ -12,8 +13,7 @@ from portal.models import User
 
 class AddressTaken(Refused):
     def __init__(self, address: str):
-        super().__init__(f"{address} already has an account of its own, so this account cannot move to it. "
-                         "Log in with it instead, or ask the team to help.")
+        super().__init__(f"{address} already belongs to another account, so this one cannot use it")
 
 
 def change_name(user: User, name: str, by: User) -> bool:
@@ -46,6 +46,26 @@ def change_email_through_link(link) -> User:
             raise Refused("This link has already been used.")
         move_email(user, address, user, confirmed=True)
     return User.get_by_id(user.id)
+
+
+def change_by_team(user: User, by: User, *, name: str | None, email: str) -> list[str]:
+    """The team puts a name or an address right (a typo, a new address given by phone). The team vouch for
+    the address, so it is used at once. Someone who has not yet set a password is sent a new invitation
+    there (the link sent to the old address stops working), and an address not yet confirmed gets a new
+    link to confirm it. Returns what changed, in words."""
+    changed = []
+    with database.atomic():
+        if name is not None and change_name(user, name, by):
+            changed.append("name")
+        if email != user.email:
+            move_email(user, email, by, confirmed=False)
+            changed.append("email address")
+            moved = User.get_by_id(user.id)
+            if moved.is_active and not moved.password_hash:
+                invitations.send_invitation(by, moved, invitations.role_invited_as(moved))
+            elif moved.is_active and not moved.email_confirmed_at:
+                emails.send_confirmation(moved)
+    return changed
 
 
 def move_email(user: User, address: str, by: User, *, confirmed: bool) -> str:

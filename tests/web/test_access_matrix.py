@@ -223,6 +223,7 @@ ROUTES = {
     "admin.people":                Route(NONE,          ADMIN_PAGE),
     "admin.person":                Route(PERSON,        ADMIN_PAGE),
     "admin.person_data":           Route(PERSON,        ADMIN_PAGE),
+    "admin.person_details":        Route(PERSON,        ADMIN_PAGE),
     "admin.erase_person":          Route(PERSON,        ADMIN_PAGE),
     "admin.reactivate":            Route(PERSON,        ADMIN_ACTION),
     "admin.withdraw":              Route(RELATIONSHIP,  ADMIN_PAGE),

@@ -1,0 +1,75 @@
+"""What the team does for people by hand, each step in the audit log: putting a name or address right."""
+import re
+
+import pytest
+
+from portal.models import AuditEvent, Email, User
+from tests.support.factories import make_mentor, make_user
+from tests.support.web import errors, signed_in, text, words
+
+
+def emails_to(address) -> list[Email]:
+    return list(Email.select().where(Email.to_address == address).order_by(Email.id))
+
+
+def audited(action) -> list[AuditEvent]:
+    return list(AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id))
+
+
+@pytest.fixture
+def ada(app):
+    return make_user("ada@example.org", "Ada Admin", admin=True)
+
+
+@pytest.fixture
+def team(app, ada):
+    return signed_in(app, "ada@example.org")
+
+
+def test_the_team_changes_a_mentees_name_and_address(app, team, ada):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    assert "Change their name or email address" in text(team.get(f"/admin/people/{jo.id}"))
+    saved = team.submit(f"/admin/people/{jo.id}/details", {"name": "Jo Smith", "email": "Jo.Smith@Example.org"},
+                        follow_redirects=True)
+    assert "Their name and email address are changed." in words(saved)
+    user = User.get_by_id(jo.id)
+    assert (user.name, user.email) == ("Jo Smith", "jo.smith@example.org") and user.email_confirmed_at
+    for action in ("changed_name", "changed_email"):
+        (event,) = audited(action)
+        assert (event.actor_id, event.object_id) == (ada.id, jo.id)
+    told = emails_to("jo@example.org")
+    assert [e.subject for e in told] == ["Your email address has been changed"]
+    assert "The team has changed" in told[0].text_body and "jo.smith@example.org" in told[0].text_body
+    signed_in(app, "jo.smith@example.org")
+
+
+def test_an_invitation_sent_to_a_mistyped_address_goes_again_to_the_right_one(app, team):
+    team.submit("/admin/invite", {"name": "Tom Lee", "email": "tom@exmaple.org", "role": "mentor"})
+    tom = User.get(User.email == "tom@exmaple.org")
+    first = re.search(r"http://portal\.test(/invitation/\S+)", emails_to("tom@exmaple.org")[-1].text_body).group(1)
+    team.submit(f"/admin/people/{tom.id}/details", {"email": "tom@example.org"})
+    assert User.get_by_id(tom.id).email == "tom@example.org"
+    (invitation,) = emails_to("tom@example.org")
+    assert invitation.subject.startswith("You are invited")
+    # The old address was never confirmed (it may be a stranger's): it is not written to again.
+    assert len(emails_to("tom@exmaple.org")) == 1
+    assert "A newer link has been sent" in text(team.get(first))
+
+
+def test_an_address_already_in_use_is_refused(app, team):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    make_user("sam@example.org", "Sam Other", mentee=True)
+    refused = team.submit(f"/admin/people/{jo.id}/details", {"name": "Jo Bloggs", "email": "sam@example.org"})
+    assert refused.status_code == 400
+    assert errors(refused)["email"] == "sam@example.org already belongs to another account, so this one cannot use it"
+    assert User.get_by_id(jo.id).email == "jo@example.org" and not audited("changed_email")
+
+
+def test_a_mentors_name_is_changed_in_their_register_entry(app, team):
+    mentor = make_mentor("priya@example.org", "Priya Shah")
+    page = team.get(f"/admin/people/{mentor.user_id}/details")
+    assert f"/admin/mentors/{mentor.id}/edit" in text(page) and 'name="name"' not in text(page)
+    team.submit(f"/admin/people/{mentor.user_id}/details", {"name": "Someone Else", "email": "priya.shah@example.org"})
+    user = User.get_by_id(mentor.user_id)
+    assert (user.name, user.email) == ("Priya Shah", "priya.shah@example.org")
+    signed_in(app, "priya.shah@example.org")
