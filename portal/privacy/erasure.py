@@ -11,7 +11,8 @@ import re
 from markupsafe import escape
 from peewee import fn
 
-from portal.core import audit, clock, inbox
+from portal.accounts import invitations
+from portal.core import audit, clock, db, inbox
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import relationships
@@ -102,6 +103,25 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
         if item is not None:
             inbox.close(item.id, by)
         audit.record(by, "erased_person", user)
+
+
+def cancel_invitation(user: User, by: User) -> bool:
+    """Someone invited who has not set a password: the invitation's link stops working and nothing of them
+    is kept (they never joined, so no figure counts them), the register entry made for them included; if
+    they are invited again, they start afresh. False when they have just set their password."""
+    with database.atomic():
+        # Held, so a password being set now waits, then finds no account, rather than being half-undone.
+        never_joined = User.select().where((User.id == user.id) & invitations.PENDING
+                                           & User.id.not_in(MenteeProfile.select(MenteeProfile.user)))
+        if not (never_joined.for_update() if db.is_postgres() else never_joined).exists():
+            return False
+        mentor = MentorProfile.get_or_none(MentorProfile.user == user.id)
+        _forget_address(user.email, user)
+        User.delete().where(User.id == user.id).execute()  # with their links, profile and its history
+        if mentor and mentor.photo:
+            profiles.drop_photo(mentor.photo)
+        audit.record(by, "cancelled_invitation", user)
+    return True
 
 
 def erase_address(item: InboxItem, by: User) -> None:

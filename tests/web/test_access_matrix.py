@@ -206,6 +206,8 @@ ROUTES = {
     "admin.withdraw_from_inbox":   Route(ITEM,          ADMIN_ACTION),
     "admin.invitations":           Route(NONE,          ADMIN_PAGE),
     "admin.resend_invitation":     Route(PERSON,        ADMIN_ACTION),
+    # Everyone in the table has set a password, so there is no invitation of theirs to cancel.
+    "admin.cancel_invitation":     Route(PERSON,        "login     403       403       403       403       →/admin/invitations"),
     "admin.invite":                Route(NONE,          ADMIN_PAGE),
     "admin.mentors_list":          Route(NONE,          ADMIN_PAGE),
     "admin.new_mentor":            Route(NONE,          ADMIN_PAGE),

@@ -73,3 +73,38 @@ def test_a_mentors_name_is_changed_in_their_register_entry(app, team):
     user = User.get_by_id(mentor.user_id)
     assert (user.name, user.email) == ("Priya Shah", "priya.shah@example.org")
     signed_in(app, "priya.shah@example.org")
+
+
+def invitation_link(address) -> str:
+    return re.search(r"http://portal\.test(/invitation/\S+)", emails_to(address)[-1].text_body).group(1)
+
+
+def test_the_team_cancels_an_invitation_not_yet_accepted(app, team, ada):
+    team.submit("/admin/invite", {"name": "Tom Lee", "email": "tom@example.org", "role": "mentor"})
+    tom = User.get(User.email == "tom@example.org")
+    link = invitation_link("tom@example.org")
+    assert f"/admin/invitations/{tom.id}/cancel" in text(team.get("/admin/invitations"))
+
+    asked = team.get(f"/admin/invitations/{tom.id}/cancel")  # asks first
+    assert "Cancel the invitation to Tom Lee?" in words(asked) and User.get_or_none(User.id == tom.id)
+    done = team.submit(f"/admin/invitations/{tom.id}/cancel", follow_redirects=True)
+    assert "The invitation to Tom Lee is cancelled." in words(done) and "tom@example.org" not in text(done)
+    assert User.get_or_none(User.email == "tom@example.org") is None
+    (event,) = audited("cancelled_invitation")
+    assert (event.actor_id, event.object_id) == (ada.id, tom.id)
+    # The invitation not yet delivered never goes, and its link opens nothing.
+    assert not emails_to("tom@example.org")
+    team.logout()
+    assert team.get(link).status_code == 404
+
+    # Invited again later, they start afresh.
+    signed_in(app, "ada@example.org").submit("/admin/invite", {"name": "Tom Lee", "email": "tom@example.org",
+                                                               "role": "mentor"})
+    assert team.get(invitation_link("tom@example.org")).status_code == 200
+
+
+def test_an_accepted_invitation_cannot_be_cancelled(app, team):
+    accepted = make_user("done@example.org", "Done Already", mentor=True)
+    said = team.submit(f"/admin/invitations/{accepted.id}/cancel", follow_redirects=True)
+    assert "Done Already has no invitation waiting" in words(said)
+    assert User.get_or_none(User.id == accepted.id) and not audited("cancelled_invitation")
