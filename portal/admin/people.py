@@ -145,6 +145,31 @@ def person_details(user_id):
     return render_template("admin/person_details.html", form=form, person=user), 400 if form.errors else 200
 
 
+@bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
+def deactivate(user_id):
+    """Closing a mentee's account by hand, as the sweep does when no mentor is chosen in time: asked first."""
+    user = _user_or_404(user_id)
+    if user.mentee is None:
+        abort(404)
+    back = url_for("admin.person", user_id=user.id)
+    if request.method == "GET":
+        problem = idle.why_not_deactivate(user.mentee)
+        if problem:
+            return render_template("admin/confirm.html", title=f"{user.name}'s mentee account stays open",
+                                   refusal=problem, back=back)
+        return render_template("admin/confirm.html", title=f"Deactivate {user.name}'s mentee account?",
+                               consequences=[f"{user.first_name} can no longer look for a mentor or ask one.",
+                                             "They leave any waiting list they are on.",
+                                             "They are told by email, and can ask the team to open it again.",
+                                             "Reopening it later gives them a new period to choose a mentor."],
+                               action=url_for("admin.deactivate", user_id=user.id),
+                               button="Deactivate the account", back=back)
+    with refusal_shown():
+        idle.deactivate(user.mentee, me())
+        flash(f"{user.name}'s mentee account is deactivated. They have been told.", "success")
+    return redirect(back)
+
+
 @bp.route("/people/<int:user_id>/reactivate", methods=["POST"])
 def reactivate(user_id):
     user = _user_or_404(user_id)

@@ -228,6 +228,8 @@ ROUTES = {
     "admin.person_details":        Route(PERSON,        ADMIN_PAGE),
     "admin.erase_person":          Route(PERSON,        ADMIN_PAGE),
     "admin.reactivate":            Route(PERSON,        ADMIN_ACTION),
+    # The admin is no mentee; the mentee asked about is in mentoring, so the page says the account stays open.
+    "admin.deactivate":            Route(PERSON,        "login     403       403       403       403       404|200"),
     "admin.withdraw":              Route(RELATIONSHIP,  ADMIN_PAGE),
     "admin.grant":                 Route(RELATIONSHIP,  ADMIN_ACTION),
     "admin.close_relationship":    Route(RELATIONSHIP,  ADMIN_ACTION),

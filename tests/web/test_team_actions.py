@@ -1,10 +1,13 @@
-"""What the team does for people by hand, each step in the audit log: putting a name or address right."""
+"""What the team does for people by hand, each step in the audit log: putting a name or address right,
+cancelling an invitation, closing a mentee's account."""
 import re
 
 import pytest
 
-from portal.models import AuditEvent, Email, User
+from portal.models import AuditEvent, Email, MenteeProfile, User, WaitlistEntry
+from portal.requests import mentor_requests
 from tests.support.factories import make_mentor, make_user
+from tests.support.mentoring import NOTE
 from tests.support.web import errors, signed_in, text, words
 
 
@@ -108,3 +111,39 @@ def test_an_accepted_invitation_cannot_be_cancelled(app, team):
     said = team.submit(f"/admin/invitations/{accepted.id}/cancel", follow_redirects=True)
     assert "Done Already has no invitation waiting" in words(said)
     assert User.get_or_none(User.id == accepted.id) and not audited("cancelled_invitation")
+
+
+def test_the_team_deactivates_a_mentee_after_asking(app, team, ada):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    full = make_mentor("priya@example.org", "Priya Shah", capacity=0)
+    WaitlistEntry.create(mentee=jo.mentee, mentor=full)
+    assert f"/admin/people/{jo.id}/deactivate" in text(team.get(f"/admin/people/{jo.id}"))
+    asked = team.get(f"/admin/people/{jo.id}/deactivate")
+    assert "Deactivate Jo Bloggs's mentee account?" in words(asked) and "leave any waiting list" in words(asked)
+    assert MenteeProfile.get_by_id(jo.mentee.id).deactivated_at is None  # looking changes nothing
+
+    done = team.submit(f"/admin/people/{jo.id}/deactivate", follow_redirects=True)
+    assert "Jo Bloggs's mentee account is deactivated" in words(done) and "Reopen the account" in text(done)
+    # The state the idle sweep leaves: closed, off every waiting list, told by email.
+    assert MenteeProfile.get_by_id(jo.mentee.id).deactivated_at is not None
+    assert WaitlistEntry.get().status == "left"
+    (told,) = emails_to("jo@example.org")
+    assert told.subject == "Your mentee account has been paused" and "The team has paused" in told.text_body
+    (event,) = audited("deactivated_mentee")
+    assert (event.actor_id, event.object_id) == (ada.id, jo.mentee.id)
+    assert "Your mentee account is paused" in words(signed_in(app, "jo@example.org").get("/mentors/"))
+
+    # Reopened the same way as after the sweep.
+    team.submit(f"/admin/people/{jo.id}/reactivate")
+    assert MenteeProfile.get_by_id(jo.mentee.id).deactivated_at is None
+
+
+def test_a_mentee_waiting_for_an_answer_stays_open(app, team):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    with app.app_context():
+        mentor_requests.make_request(jo, make_mentor("priya@example.org", "Priya Shah"), NOTE)
+    page = team.get(f"/admin/people/{jo.id}/deactivate")
+    assert "waiting for a mentor's answer" in words(page) and "Deactivate the account" not in text(page)
+    refused = team.submit(f"/admin/people/{jo.id}/deactivate", follow_redirects=True)
+    assert "waiting for a mentor's answer" in words(refused)
+    assert MenteeProfile.get_by_id(jo.mentee.id).deactivated_at is None and not audited("deactivated_mentee")
