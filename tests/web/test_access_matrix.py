@@ -204,6 +204,7 @@ ROUTES = {
     "admin.grant_from_inbox":      Route(ITEM,          ADMIN_ACTION),
     "admin.reactivate_from_inbox": Route(ITEM,          ADMIN_ACTION),
     "admin.withdraw_from_inbox":   Route(ITEM,          ADMIN_ACTION),
+    "admin.invite_from_inbox":     Route(ITEM,          ADMIN_ACTION),
     "admin.invitations":           Route(NONE,          ADMIN_PAGE),
     "admin.resend_invitation":     Route(PERSON,        ADMIN_ACTION),
     # Everyone in the table has set a password, so there is no invitation of theirs to cancel.

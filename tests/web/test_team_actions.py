@@ -1,14 +1,15 @@
 """What the team does for people by hand, each step in the audit log: putting a name or address right,
-cancelling an invitation, closing a mentee's account."""
+cancelling an invitation, closing a mentee's account, inviting someone who offered to mentor."""
 import re
 
 import pytest
 
-from portal.models import AuditEvent, Email, MenteeProfile, User, WaitlistEntry
+from portal.models import AuditEvent, Email, InboxItem, MenteeProfile, MentorProfile, User, WaitlistEntry
+from portal.core import inbox
 from portal.requests import mentor_requests
 from tests.support.factories import make_mentor, make_user
 from tests.support.mentoring import NOTE
-from tests.support.web import errors, signed_in, text, words
+from tests.support.web import Web, errors, signed_in, text, words
 
 
 def emails_to(address) -> list[Email]:
@@ -147,3 +148,36 @@ def test_a_mentee_waiting_for_an_answer_stays_open(app, team):
     refused = team.submit(f"/admin/people/{jo.id}/deactivate", follow_redirects=True)
     assert "waiting for a mentor's answer" in words(refused)
     assert MenteeProfile.get_by_id(jo.mentee.id).deactivated_at is None and not audited("deactivated_mentee")
+
+
+def test_interest_in_mentoring_becomes_an_invitation_in_one_step(app, team, ada):
+    Web(app.test_client()).submit("/become-a-mentor", {"name": "Kit Carter", "email": "kit@example.org",
+                                                       "grade": "ST4", "specialty": "Surgery"})
+    item = InboxItem.get(InboxItem.kind == "interest")
+    page = team.get(f"/admin/inbox/{item.id}")
+    assert "Invite Kit Carter as a peer mentor" in words(page)
+
+    done = team.submit(f"/admin/inbox/{item.id}/invite", follow_redirects=True)
+    assert "Kit Carter is invited as a peer mentor" in words(done)
+    kit = User.get(User.email == "kit@example.org")
+    assert kit.name == "Kit Carter" and kit.password_hash is None
+    assert not MentorProfile.get(MentorProfile.user == kit).listed  # off the register until their bio is in
+    assert InboxItem.get_by_id(item.id).status == "closed"
+    assert [e.subject for e in emails_to("kit@example.org")][-1].startswith("You are invited")
+    (invited,) = audited("invited_mentor")
+    (closed,) = audited("closed_inbox_item")
+    assert (invited.actor_id, invited.object_id, closed.actor_id, closed.object_id) == (ada.id, kit.id, ada.id, item.id)
+    team.logout()
+    assert "Welcome, Kit" in text(team.get(invitation_link("kit@example.org")))
+
+    # A second press (another admin's, say) invites no one again.
+    again = signed_in(app, "ada@example.org").submit(f"/admin/inbox/{item.id}/invite", follow_redirects=True)
+    assert "Someone else closed that item already" in words(again) and len(audited("invited_mentor")) == 1
+
+
+def test_only_interest_can_be_turned_into_an_invitation(app, team):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    with app.app_context():
+        concern = inbox.raise_item("concern", name=jo.name, email=jo.email, user=jo, message="A worry.")
+    assert team.submit(f"/admin/inbox/{concern.id}/invite").status_code == 404
+    assert "as a peer mentor" not in text(team.get(f"/admin/inbox/{concern.id}"))
