@@ -1,6 +1,6 @@
 """A person's way in and their account: signing up, logging in and out, confirming an address, passwords,
-their name and address, accepting an invitation, the mentoring agreement, joining as a mentee too, and registering interest in
-becoming a mentor."""
+their name and address, accepting an invitation, the mentoring agreement, joining as a mentee too, and
+registering interest in becoming a mentor."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, validate_csrf
@@ -211,8 +211,7 @@ def details_page():
     """A name changes at once; a new address once the link sent to it is pressed. A mentor's name is part
     of their register profile (with its history), so it is changed there."""
     user = me()
-    form = DetailsForm(owner=user, data={"name": user.name, "email": user.pending_email or user.email}
-                       if request.method == "GET" else None)
+    form = DetailsForm(owner=user, data={"name": user.name, "email": user.email} if request.method == "GET" else None)
     if user.mentor:
         del form.name
     if form.validate_on_submit():

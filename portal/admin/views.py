@@ -51,8 +51,8 @@ def cancel_invitation(user_id):
         flash(f"{user.name} has no invitation waiting: there is nothing to cancel.", "info")
         return redirect(url_for("admin.invitations"))
     if request.method == "GET":
-        consequences = ["The link we sent them stops working.",
-                        f"Their name and email address are deleted{', with the register entry made for them' if user.mentor else ''}.",
+        entry = ", with the register entry made for them" if user.mentor else ""
+        consequences = ["The link we sent them stops working.", f"Their name and email address are deleted{entry}.",
                         "To invite them later, invite them again."]
         return render_template("admin/confirm.html", title=f"Cancel the invitation to {user.name}?",
                                consequences=consequences, action=url_for("admin.cancel_invitation", user_id=user.id),

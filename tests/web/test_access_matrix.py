@@ -208,7 +208,7 @@ ROUTES = {
     "admin.invitations":           Route(NONE,          ADMIN_PAGE),
     "admin.resend_invitation":     Route(PERSON,        ADMIN_ACTION),
     # Everyone in the table has set a password, so there is no invitation of theirs to cancel.
-    "admin.cancel_invitation":     Route(PERSON,        "login     403       403       403       403       →/admin/invitations"),
+    "admin.cancel_invitation":     Route(PERSON,        "login 403 403 403 403 →/admin/invitations"),
     "admin.invite":                Route(NONE,          ADMIN_PAGE),
     "admin.mentors_list":          Route(NONE,          ADMIN_PAGE),
     "admin.new_mentor":            Route(NONE,          ADMIN_PAGE),
@@ -435,8 +435,8 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token(matrix):
     assert not wrong, "\n".join(wrong)
 
 
-PURPOSES = (CONFIRM, RESET, INVITE, CHANGE_EMAIL, DECISION, SURVEY, unsubscribe_purpose("news"), unsubscribe_purpose("weekly"),
-            feed.PURPOSE)
+PURPOSES = (CONFIRM, RESET, INVITE, CHANGE_EMAIL, DECISION, SURVEY, unsubscribe_purpose("news"),
+            unsubscribe_purpose("weekly"), feed.PURPOSE)
 
 
 def test_a_signed_link_made_for_something_else_is_refused(matrix):

@@ -43,6 +43,10 @@ def test_a_new_address_is_used_only_once_its_link_is_pressed(app, jo):
     assert AuditEvent.get(AuditEvent.action == "asked_to_change_email").object_id == jo.id
     url = change_link("jo.new@example.org")
     assert not emails_to("jo@example.org")  # nothing changed yet, so nothing to tell
+    # Meanwhile the form holds the address in use, so a change of name alone asks for no password.
+    form = web.get("/account/details")
+    assert 'value="jo@example.org"' in text(form) and "We sent a link to jo.new@example.org" in words(form)
+    assert web.submit("/account/details", {"name": "Jo B", "email": "jo@example.org"}).status_code == 302
 
     # Until the button is pressed, the old address logs in and is written to.
     elsewhere = Web(app.test_client())
