@@ -13,6 +13,7 @@ from portal.models import User
 CONFIRM = "confirm_email"
 RESET = "reset_password"
 INVITE = "invitation"
+CHANGE_EMAIL = "change_email"
 
 # A role, as an invitation names it.
 ROLES = {MENTOR: "a peer mentor", ADMIN: "a member of the admin team"}
@@ -33,6 +34,20 @@ def send_signup_attempt(existing: User) -> None:
               reset_url=links.external_url("accounts.forgot_password"),
               join_url=links.external_url("accounts.join_as_mentee"),
               dedupe_key=f"signup-existing:{existing.id}:{clock.today_london()}")
+
+
+def send_email_change(user: User, address: str) -> None:
+    """The link that moves the account to `address`, sent there: pressing it proves the mailbox is theirs."""
+    hours = current_app.config["CONFIRM_LINK_HOURS"]
+    token = links.issue(CHANGE_EMAIL, user, timedelta(hours=hours))
+    mail.send(address, "change_email", "Confirm your new email address", user=user, name=user.first_name,
+              url=links.external_url("accounts.change_email", token=token), hours=hours, current=user.email)
+
+
+def send_email_changed(old_address: str, user: User, by_team: bool = False) -> None:
+    """To the address the account has left: if the change was not theirs, they hear of it where they read."""
+    mail.send(old_address, "email_changed", "Your email address has been changed", user=user,
+              name=user.first_name, address=user.email, by_team=by_team)
 
 
 def send_password_reset(user: User) -> None:

@@ -1,9 +1,10 @@
-"""The forms of accounts: signing up (with the eligibility declaration), logging in, passwords, the
-agreement, joining as a mentee, and registering interest in mentoring."""
+"""The forms of accounts: signing up (with the eligibility declaration), logging in, passwords, a person's
+name and address, the agreement, joining as a mentee, and registering interest in mentoring."""
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from werkzeug.security import check_password_hash
 
 from portal.core import clock, reference
 from portal.core.forms import (MultiCheckboxField, PasswordChoice, agreement_version_field, choices, date_field,
@@ -82,6 +83,31 @@ class ChangePasswordForm(PasswordChoice, FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password")],
                                      render_kw={"autocomplete": "current-password"})
     password, password_confirm = new_password_fields()
+
+
+class DetailsForm(FlaskForm):
+    """Account → Your details: a name, and an address the person will be asked to confirm."""
+
+    name = name_field()
+    email = email_field(description="If you change it, we will send a link to the new address. Until you "
+                                    "press the button on that link's page, we keep using the one you have now.")
+    current_password = PasswordField("Your password (needed only to change your email address)",
+                                     render_kw={"autocomplete": "current-password"})
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    @property
+    def new_email(self) -> str | None:
+        """The address asked for, when it is not the one in use."""
+        return self.email.data if self.email.data and self.email.data != self.owner.email else None
+
+    def validate_current_password(self, field):
+        # Someone at a computer left logged in could otherwise move the account to an address of their own.
+        if self.new_email and not check_password_hash(self.owner.password_hash or "", field.data or ""):
+            raise ValidationError("Enter your password to change your email address" if not field.data
+                                  else "Your password is not right")
 
 
 class InterestForm(FlaskForm):

@@ -1,12 +1,12 @@
-"""Inviting mentors and admins: the team gives someone a role, and an emailed link lets a new person set
-their password."""
+"""Inviting mentors and admins: the team gives someone a role (a mentor, perhaps, straight from their
+interest in the inbox), and an emailed link lets a new person set their password."""
 
 
 from portal.accounts import emails, logins
-from portal.core import audit
+from portal.core import audit, inbox
 from portal.core.db import database
 from portal.core.roles import ADMIN, MENTOR
-from portal.models import MentorProfile, User
+from portal.models import InboxItem, MentorProfile, User
 
 
 def invite(by: User, name: str, email: str, role: str) -> User:
@@ -23,6 +23,15 @@ def invite(by: User, name: str, email: str, role: str) -> User:
         audit.record(by, f"invited_{role}", user)
         send_invitation(by, user, role)
     return user
+
+
+def invite_from_interest(item: InboxItem, by: User) -> User | None:
+    """Someone who registered interest in becoming a mentor, invited as one with the name and address
+    they gave, and the item closed; None when it was closed meanwhile (so two presses invite once)."""
+    with database.atomic():
+        if not inbox.close(item.id, by):
+            return None
+        return invite(by, item.name, item.email, MENTOR)
 
 
 def send_invitation(by: User, user: User, role: str) -> None:

@@ -1,21 +1,21 @@
 """A person's way in and their account: signing up, logging in and out, confirming an address, passwords,
-accepting an invitation, the mentoring agreement, joining as a mentee too, and registering interest in
-becoming a mentor."""
+their name and address, accepting an invitation, the mentoring agreement, joining as a mentee too, and
+registering interest in becoming a mentor."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 from werkzeug.security import check_password_hash
 
-from portal.accounts import emails, logins, preferences, signup
-from portal.accounts.forms import (MEET_MODES, AcceptAgreementForm, ChangePasswordForm, EmailChoicesForm, EmailOnlyForm,
-                                   InterestForm, LoginForm, MatchingForm, MenteeDetailsForm, SignupForm)
+from portal.accounts import details, emails, logins, preferences, signup
+from portal.accounts.forms import (MEET_MODES, AcceptAgreementForm, ChangePasswordForm, DetailsForm, EmailChoicesForm,
+                                   EmailOnlyForm, InterestForm, LoginForm, MatchingForm, MenteeDetailsForm, SignupForm)
 from portal.accounts.interest import register_interest
 from portal.core import content, digest, links, mail, reference
 from portal.core.access import ADMIN, MENTEE, MENTOR, me, requires, roles_of
 from portal.core.extensions import address_and_email, csrf, limiter
 from portal.core.forms import NewPasswordForm
-from portal.core.htmx import inline_checks, is_inline_check
+from portal.core.htmx import inline_checks, is_inline_check, refusal_shown
 from portal.rules import emails as email_rules
 from portal.rules import matching as matching_rules
 
@@ -202,6 +202,51 @@ def matching():
         return redirect(url_for("accounts.account"))
     return render_template("accounts/matching.html", form=form, mentee=mentee,
                            reason_tags=matching_rules.REASON_TAGS), 400 if form.errors else 200
+
+
+@bp.route("/account/details", methods=["GET", "POST"], endpoint="details")
+@limiter.limit(_reset_limit, methods=["POST"], key_func=address_and_email)
+@requires()
+def details_page():
+    """A name changes at once; a new address once the link sent to it is pressed. A mentor's name is part
+    of their register profile (with its history), so it is changed there."""
+    user = me()
+    form = DetailsForm(owner=user, data={"name": user.name, "email": user.email} if request.method == "GET" else None)
+    if user.mentor:
+        del form.name
+    if form.validate_on_submit():
+        said = []
+        if form.name and details.change_name(user, form.name.data, user):
+            said.append("Your name is changed.")
+        if form.new_email:
+            details.ask_to_change_email(user, form.new_email)
+            said.append(f"We have sent a link to {form.new_email}. Press the button on its page to start using "
+                        f"that address; until then we keep using {user.email}.")
+        flash(" ".join(said) or "Nothing has changed.", "success" if said else "info")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/details.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+def change_email(token):
+    """The link sent to a new address: looking (GET) changes nothing, as mail scanners open links; pressing
+    the button moves the account to it."""
+    checked = links.check(emails.CHANGE_EMAIL, token)
+    address = checked.link.user.pending_email if checked.ok else None
+    if not address:
+        status = 404 if checked.problem == "forged" else 410
+        return render_template("accounts/link_problem.html", problem=checked.problem or "used",
+                               kind="change_email"), status
+    if request.method == "GET":
+        return render_template("accounts/change_email.html", address=address, user=checked.link.user)
+    with refusal_shown():
+        user = details.change_email_through_link(checked.link)
+        flash(f"Your email address is now {user.email}.", "success")
+        if current_user.is_authenticated and current_user.id == user.id:
+            return redirect(url_for("accounts.account"))
+        session["confirmed_email"] = user.email
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/change_email.html", address=address, user=checked.link.user), 409
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """The shared inbox: concerns, cancellations, withdrawals, reactivations, requests for more sessions,
-interest in mentoring. Each item can be assigned, answered by email and closed."""
+interest in mentoring (an invitation in one step). Each item can be assigned, answered by email and closed."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from peewee import JOIN
@@ -7,6 +7,7 @@ from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.accounts import invitations
 from portal.admin import bp
 from portal.admin.lists import Column, Filter, RecordList
 from portal.core import audit, inbox
@@ -152,6 +153,19 @@ def reactivate_from_inbox(item_id):
     else:
         inbox.close(item.id, me())
         flash(f"{item.user.name}'s account is already open: nothing to do.", "info")
+    return redirect(url_for("admin.inbox_list"))
+
+
+@bp.route("/inbox/<int:item_id>/invite", methods=["POST"])
+def invite_from_inbox(item_id):
+    item = _item_or_404(item_id)
+    if item.kind != "interest" or not item.email:
+        abort(404)
+    if invitations.invite_from_interest(item, me()) is None:
+        flash("Someone else closed that item already.", "info")
+        return redirect(url_for("admin.inbox_item", item_id=item.id))
+    flash(f"{item.name} is invited as a peer mentor: we have emailed {item.email}. Their register entry waits for "
+          "their bio.", "success")
     return redirect(url_for("admin.inbox_list"))
 
 

@@ -3,7 +3,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from peewee import fn
 from playhouse.flask_utils import get_object_or_404
 
+from portal.accounts import details
 from portal.admin import bp
+from portal.admin.forms import PersonDetailsForm
 from portal.admin.lists import Column, Filter, RecordList
 from portal.core import audit, links
 from portal.core.access import me
@@ -118,6 +120,54 @@ def erase_person(user_id):
         erasure.erase(user, me())
         flash("Their data has been erased. Anyone they were mentoring with, or waiting on, has been told.", "success")
     return redirect(url_for("admin.person", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/details", methods=["GET", "POST"])
+def person_details(user_id):
+    """A name or address put right by the team. A mentor's name is part of their register profile (with its
+    history), so it is changed there."""
+    user = _user_or_404(user_id)
+    if erasure.is_erased(user):
+        flash("Their data has been erased: there are no details to change.", "info")
+        return redirect(url_for("admin.person", user_id=user.id))
+    if request.method == "GET":
+        audit.record(me(), "viewed_person", user)
+    form = PersonDetailsForm(data={"name": user.name, "email": user.email} if request.method == "GET" else None)
+    if user.mentor:
+        del form.name
+    if form.validate_on_submit():
+        with refusal_shown(form.email):
+            changed = details.change_by_team(user, me(), name=form.name.data if form.name else None,
+                                             email=form.email.data)
+            flash(f"Their {' and '.join(changed)} {'is' if len(changed) == 1 else 'are'} changed." if changed
+                  else "Nothing has changed.", "success" if changed else "info")
+            return redirect(url_for("admin.person", user_id=user.id))
+    return render_template("admin/person_details.html", form=form, person=user), 400 if form.errors else 200
+
+
+@bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
+def deactivate(user_id):
+    """Closing a mentee's account by hand, as the sweep does when no mentor is chosen in time: asked first."""
+    user = _user_or_404(user_id)
+    if user.mentee is None:
+        abort(404)
+    back = url_for("admin.person", user_id=user.id)
+    if request.method == "GET":
+        problem = idle.why_not_deactivate(user.mentee)
+        if problem:
+            return render_template("admin/confirm.html", title=f"{user.name}'s mentee account stays open",
+                                   refusal=problem, back=back)
+        return render_template("admin/confirm.html", title=f"Deactivate {user.name}'s mentee account?",
+                               consequences=[f"{user.first_name} can no longer look for a mentor or ask one.",
+                                             "They leave any waiting list they are on.",
+                                             "They are told by email, and can ask the team to open it again.",
+                                             "Reopening it later gives them a new period to choose a mentor."],
+                               action=url_for("admin.deactivate", user_id=user.id),
+                               button="Deactivate the account", back=back)
+    with refusal_shown():
+        idle.deactivate(user.mentee, me())
+        flash(f"{user.name}'s mentee account is deactivated. They have been told.", "success")
+    return redirect(back)
 
 
 @bp.route("/people/<int:user_id>/reactivate", methods=["POST"])

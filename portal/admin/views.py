@@ -1,5 +1,5 @@
-"""The admin home (the dashboard) and invitations."""
-from flask import current_app, flash, redirect, render_template, session, url_for
+"""The admin home (the dashboard) and invitations: sending, sending again, cancelling."""
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts import invitations
@@ -7,6 +7,7 @@ from portal.admin import bp, dashboard
 from portal.admin.forms import InviteForm
 from portal.core.access import me
 from portal.models import User
+from portal.privacy import erasure
 
 
 @bp.route("/")
@@ -40,4 +41,24 @@ def resend_invitation(user_id):
     else:
         invitations.send_invitation(me(), user, invitations.role_invited_as(user))
         flash(f"A new invitation has been sent to {user.email}. The earlier link no longer works.", "success")
+    return redirect(url_for("admin.invitations"))
+
+
+@bp.route("/invitations/<int:user_id>/cancel", methods=["GET", "POST"])
+def cancel_invitation(user_id):
+    user = get_object_or_404(User, User.id == user_id)
+    if not user.is_active or user.password_hash:
+        flash(f"{user.name} has no invitation waiting: there is nothing to cancel.", "info")
+        return redirect(url_for("admin.invitations"))
+    if request.method == "GET":
+        entry = ", with the register entry made for them" if user.mentor else ""
+        consequences = ["The link we sent them stops working.", f"Their name and email address are deleted{entry}.",
+                        "To invite them later, invite them again."]
+        return render_template("admin/confirm.html", title=f"Cancel the invitation to {user.name}?",
+                               consequences=consequences, action=url_for("admin.cancel_invitation", user_id=user.id),
+                               button="Cancel the invitation", back=url_for("admin.invitations"))
+    if erasure.cancel_invitation(user, me()):
+        flash(f"The invitation to {user.name} is cancelled.", "success")
+    else:
+        flash(f"{user.name} has just accepted their invitation, so it was not cancelled.", "info")
     return redirect(url_for("admin.invitations"))

@@ -19,6 +19,8 @@ class User(BaseModel):
     is_active = BooleanField(default=True)
     is_admin = BooleanField(default=False)
     email_confirmed_at = DateTimeField(null=True)
+    # An address the person asked to move to: `email` stays in use until the link sent here is pressed.
+    pending_email = CharField(max_length=254, null=True)
     # Part of the login cookie: changing it (a new password) signs out every other browser.
     session_nonce = CharField(max_length=16, default=new_nonce)
     created_at = DateTimeField(default=clock.now)

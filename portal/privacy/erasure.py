@@ -11,7 +11,8 @@ import re
 from markupsafe import escape
 from peewee import fn
 
-from portal.core import audit, clock, inbox
+from portal.accounts import invitations
+from portal.core import audit, clock, db, inbox
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import relationships
@@ -104,6 +105,25 @@ def erase(user: User, by: User, item: InboxItem | None = None) -> None:
         audit.record(by, "erased_person", user)
 
 
+def cancel_invitation(user: User, by: User) -> bool:
+    """Someone invited who has not set a password: the invitation's link stops working and nothing of them
+    is kept (they never joined, so no figure counts them), the register entry made for them included; if
+    they are invited again, they start afresh. False when they have just set their password."""
+    with database.atomic():
+        # Held, so a password being set now waits, then finds no account, rather than being half-undone.
+        never_joined = User.select().where((User.id == user.id) & invitations.PENDING
+                                           & User.id.not_in(MenteeProfile.select(MenteeProfile.user)))
+        if not (never_joined.for_update() if db.is_postgres() else never_joined).exists():
+            return False
+        mentor = MentorProfile.get_or_none(MentorProfile.user == user.id)
+        _forget_address(user.email, user)
+        User.delete().where(User.id == user.id).execute()  # with their links, profile and its history
+        if mentor and mentor.photo:
+            profiles.drop_photo(mentor.photo)
+        audit.record(by, "cancelled_invitation", user)
+    return True
+
+
 def erase_address(item: InboxItem, by: User) -> None:
     """Someone known only by what they sent (interest in mentoring, say): no account to close, only
     what came from or went to their address."""
@@ -190,8 +210,8 @@ def _scrub(user: User, mentee: MenteeProfile | None, mentor: MentorProfile | Non
             profiles.drop_photo(mentor.photo)
         MentorRequest.update(**retention.REQUEST_WORDS).where(MentorRequest.mentor == mentor.id).execute()
         _forget_locations(Relationship.mentor == mentor.id)
-    User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", password_hash=None, is_active=False,
-                email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
+    User.update(name=ERASED_NAME, email=f"erased-{user.id}@erased.invalid", pending_email=None, password_hash=None,
+                is_active=False, email_confirmed_at=None, last_login_at=None, session_nonce=new_nonce(),
                 is_admin=False).where(User.id == user.id).execute()
 
 

@@ -40,7 +40,8 @@ def _name_of(profile_model, profile_id: int) -> str:
 def export(user: User) -> dict:
     """Everything the portal holds about one person, as plain values (times in UTC)."""
     found = {
-        "account": {**_fields(user, ("name", "email", "created_at", "email_confirmed_at", "last_login_at")),
+        "account": {**_fields(user, ("name", "email", "pending_email", "created_at", "email_confirmed_at",
+                                      "last_login_at")),
                     "admin": user.is_admin},
         "survey": "Survey answers are kept without any link to the person who gave them, so none are listed here.",
     }

@@ -180,9 +180,9 @@ def send_deactivation_warning(user: User, mentee_id: int, due: datetime, warning
               dedupe_key=f"deactivation-warning:{mentee_id}:{due.isoformat()}:{warning}")
 
 
-def send_deactivated(user: User, mentee_id: int, period_started: datetime) -> None:
+def send_deactivated(user: User, mentee_id: int, period_started: datetime, by_team: bool = False) -> None:
     mail.send(user.email, "mentee_deactivated", "Your mentee account has been paused", user=user,
-              name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"],
+              name=user.first_name, months=current_app.config["DEACTIVATE_AFTER_MONTHS"], by_team=by_team,
               url=links.external_url("accounts.login"),
               dedupe_key=f"deactivated:{mentee_id}:{period_started.isoformat()}")
 

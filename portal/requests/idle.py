@@ -1,13 +1,15 @@
 """Mentees who have not found a mentor: warned, then deactivated after DEACTIVATE_AFTER_MONTHS (time
-spent waiting for an answer does not count), and reactivated by the team when they ask."""
+spent waiting for an answer does not count), or deactivated by the team by hand; reactivated by the team
+when they ask."""
 from datetime import datetime
 
 from flask import current_app
 
 from portal.core import audit, clock, db, inbox, mail
 from portal.core.db import database
+from portal.core.refused import Refused
 from portal.models import InboxItem, InboxStatus, MenteeProfile, MentorRequest, User, WaitlistEntry
-from portal.requests import emails, waitlist
+from portal.requests import emails, mentor_requests, waitlist
 from portal.rules import eligibility
 from portal.rules.requests import RequestStatus
 
@@ -73,6 +75,28 @@ def deactivate_idle_mentees(now: datetime, limit: int = BATCH) -> int:
         acted += len(deactivating) + sum(len(mentees) for mentees in warning.values())
         if len(candidates) < limit:
             return acted
+
+
+def why_not_deactivate(mentee: MenteeProfile) -> str | None:
+    return eligibility.why_not_deactivate(deactivated=mentee.deactivated_at is not None,
+                                          waiting_for_answer=mentor_requests.waiting_request(mentee) is not None,
+                                          in_mentoring=mentor_requests.active_relationship(mentee) is not None)
+
+
+def deactivate(mentee: MenteeProfile, by: User) -> None:
+    """The team closes a mentee's account by hand (they have left the scheme, say): the state the sweep
+    leaves, told the same way, off every waiting list; reopened the same way too."""
+    with database.atomic():
+        # Held, as the sweep holds it: a request being made now waits, then finds the account closed.
+        query = MenteeProfile.select().where(MenteeProfile.id == mentee.id)
+        current = (query.for_update() if db.is_postgres() else query).get()
+        problem = why_not_deactivate(current)
+        if problem:
+            raise Refused(problem)
+        MenteeProfile.update(deactivated_at=clock.now()).where(MenteeProfile.id == mentee.id).execute()
+        waitlist.leave_all(mentee.id, by)
+        emails.send_deactivated(User.get_by_id(mentee.user_id), mentee.id, current.period_started_at, by_team=True)
+        audit.record(by, "deactivated_mentee", mentee)
 
 
 def reactivation_asked(user: User) -> bool:

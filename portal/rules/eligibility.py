@@ -70,3 +70,16 @@ def warnings_due_from(now: datetime, months: int, warn_days: list[int]) -> list[
 def deactivation_from(now: datetime, months: int) -> datetime:
     """Mentees whose period began on or before this may be due deactivation now."""
     return now + MONTH_SLACK - relativedelta(months=months)
+
+
+def why_not_deactivate(*, deactivated: bool, waiting_for_answer: bool, in_mentoring: bool) -> str | None:
+    """Why the team cannot close a mentee's account by hand (None when they can). It is the state the
+    sweep leaves an idle mentee in, so, as for the sweep, a request waiting for an answer or a mentoring
+    under way keeps it open: each ends its own way first, telling the mentor."""
+    if deactivated:
+        return "Their account is already deactivated."
+    if in_mentoring:
+        return "They are in mentoring: end the mentoring first."
+    if waiting_for_answer:
+        return "They are waiting for a mentor's answer: that request needs to end first."
+    return None

@@ -35,6 +35,8 @@ KINDS = {
     "reset_password": ACCOUNT,
     "invitation": ACCOUNT,
     "password_changed": ACCOUNT,
+    "change_email": ACCOUNT,
+    "email_changed": ACCOUNT,
     "signup_existing": ACCOUNT,
     "role_added": ACCOUNT,
     "interest_received": ACCOUNT,

@@ -31,6 +31,8 @@ PASSED_ON = dict(name="Jo", mentor_name="Priya", why="declined", left=False, mes
                  asked_name="Tom", deadline=date(2027, 1, 4), url=URL)
 
 CONTEXTS = {
+    "change_email": [dict(name="Jo", url="http://portal.test/account/email/AbC_d-9", hours=72,
+                          current="jo@example.org")],
     "close_suggested": [dict(name="Jo", other_name="Priya", url=URL)],
     "confirm_email": [dict(name="Jo", url="http://portal.test/confirm/AbC_d-9", hours=48)],
     "daily_summary": [dict(name="Jo", items=[{"subject": "Your mentoring session is confirmed",
@@ -39,6 +41,8 @@ CONTEXTS = {
                                               "body": "That waiting list has closed.\n\n<http://portal.test/mentors>"},
                                              {"subject": "2 more sessions agreed", "body": "You have 6 in all."}])],
     "deactivation_warning": [dict(name="Jo", due=date(2026, 12, 1), url="http://portal.test/mentors")],
+    "email_changed": [dict(name="Jo", address="jo.new@example.org", by_team=False),
+                      dict(name="Jo", address="jo.new@example.org", by_team=True)],
     "inbox_new": [dict(kind="A concern raised", url="http://portal.test/admin/inbox/3")],
     "inbox_reply": [dict(name="Sam", message="Thank you.\nWe have contacted your mentor."),
                     dict(name="", message="Enjoy the journey back.")],
@@ -46,7 +50,8 @@ CONTEXTS = {
     "invitation": [dict(name="Tom", inviter="Ada Admin", role="a peer mentor", days=7,
                         url="http://portal.test/invitation/AbC_d-9")],
     "leave_ended": [dict(name="Priya", visible=True, url=URL), dict(name="Priya", visible=False, url=URL)],
-    "mentee_deactivated": [dict(name="Jo", months=6, url="http://portal.test/login")],
+    "mentee_deactivated": [dict(name="Jo", months=6, url="http://portal.test/login"),
+                           dict(name="Jo", months=6, url="http://portal.test/login", by_team=True)],
     "mentee_reactivated": [dict(name="Jo", months=6, url="http://portal.test/mentors")],
     "password_changed": [dict(name="Jo", reset_url="http://portal.test/password/forgot")],
     "relationship_closed": [dict(name="Jo", other_name="Priya", is_mentee=True, cancelled=[]),

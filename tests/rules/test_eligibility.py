@@ -34,3 +34,15 @@ def test_expected_return_date_must_make_sense(expected, declaration, problem):
         assert found is None
     else:
         assert problem in found
+
+
+@pytest.mark.parametrize("deactivated, waiting, in_mentoring, refused", [
+    (False, False, False, None),
+    (True, False, False, "already deactivated"),
+    (False, True, False, "waiting for a mentor's answer"),
+    (False, False, True, "end the mentoring first"),
+    (False, True, True, "end the mentoring first"),
+])
+def test_when_the_team_may_close_a_mentees_account(deactivated, waiting, in_mentoring, refused):
+    why = eligibility.why_not_deactivate(deactivated=deactivated, waiting_for_answer=waiting, in_mentoring=in_mentoring)
+    assert why is None if refused is None else refused in why

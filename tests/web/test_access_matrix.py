@@ -21,7 +21,7 @@ from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed
 
 from portal import create_app
-from portal.accounts.emails import CONFIRM, INVITE, RESET
+from portal.accounts.emails import CHANGE_EMAIL, CONFIRM, INVITE, RESET
 from portal.core import clock, db, inbox, links
 from portal.dev import demo
 from portal.admin import dashboard
@@ -148,6 +148,9 @@ ROUTES = {
     "accounts.accept_invitation":      Route(Link(INVITE),  ANYONE),
     "accounts.account":                Route(NONE,          SIGNED_IN),
     "accounts.change_password":     Route(NONE,          SIGNED_IN),
+    "accounts.details":             Route(NONE,          SIGNED_IN),
+    # The table's people have asked for no new address, so their links have nothing to change.
+    "accounts.change_email":        Route(Link(CHANGE_EMAIL), "410       410       410       410       410       410"),
     "accounts.join_as_mentee":      Route(NONE,          "login     404       404       200       200       200"),
     "accounts.emails":              Route(NONE,          SIGNED_IN),
     "accounts.unsubscribe":         Route(STOP_NEWS,     ANYONE),
@@ -202,8 +205,11 @@ ROUTES = {
     "admin.grant_from_inbox":      Route(ITEM,          ADMIN_ACTION),
     "admin.reactivate_from_inbox": Route(ITEM,          ADMIN_ACTION),
     "admin.withdraw_from_inbox":   Route(ITEM,          ADMIN_ACTION),
+    "admin.invite_from_inbox":     Route(ITEM,          ADMIN_ACTION),
     "admin.invitations":           Route(NONE,          ADMIN_PAGE),
     "admin.resend_invitation":     Route(PERSON,        ADMIN_ACTION),
+    # Everyone in the table has set a password, so there is no invitation of theirs to cancel.
+    "admin.cancel_invitation":     Route(PERSON,        "login 403 403 403 403 →/admin/invitations"),
     "admin.invite":                Route(NONE,          ADMIN_PAGE),
     "admin.mentors_list":          Route(NONE,          ADMIN_PAGE),
     "admin.new_mentor":            Route(NONE,          ADMIN_PAGE),
@@ -221,8 +227,11 @@ ROUTES = {
     "admin.people":                Route(NONE,          ADMIN_PAGE),
     "admin.person":                Route(PERSON,        ADMIN_PAGE),
     "admin.person_data":           Route(PERSON,        ADMIN_PAGE),
+    "admin.person_details":        Route(PERSON,        ADMIN_PAGE),
     "admin.erase_person":          Route(PERSON,        ADMIN_PAGE),
     "admin.reactivate":            Route(PERSON,        ADMIN_ACTION),
+    # The admin is no mentee; the mentee asked about is in mentoring, so the page says the account stays open.
+    "admin.deactivate":            Route(PERSON,        "login     403       403       403       403       404|200"),
     "admin.withdraw":              Route(RELATIONSHIP,  ADMIN_PAGE),
     "admin.grant":                 Route(RELATIONSHIP,  ADMIN_ACTION),
     "admin.close_relationship":    Route(RELATIONSHIP,  ADMIN_ACTION),
@@ -427,8 +436,8 @@ def test_every_post_refuses_a_missing_or_foreign_csrf_token(matrix):
     assert not wrong, "\n".join(wrong)
 
 
-PURPOSES = (CONFIRM, RESET, INVITE, DECISION, SURVEY, unsubscribe_purpose("news"), unsubscribe_purpose("weekly"),
-            feed.PURPOSE)
+PURPOSES = (CONFIRM, RESET, INVITE, CHANGE_EMAIL, DECISION, SURVEY, unsubscribe_purpose("news"),
+            unsubscribe_purpose("weekly"), feed.PURPOSE)
 
 
 def test_a_signed_link_made_for_something_else_is_refused(matrix):
