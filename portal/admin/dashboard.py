@@ -65,10 +65,12 @@ def counts(now: datetime) -> dict:
 
 
 def waiting_requests(now: datetime) -> list[dict]:
-    """Requests waiting for an answer, soonest deadline first, with working days left."""
+    """Requests waiting for an answer, soonest deadline first, with working days left, and whose
+    records to link to."""
     mentee_user, mentor_user = User.alias(), User.alias()
     rows = (MentorRequest.select(MentorRequest.id, MentorRequest.deadline, MentorRequest.created_at,
                                  mentee_user.name.alias("mentee_name"), mentor_user.name.alias("mentor_name"),
+                                 mentee_user.id.alias("mentee_user_id"), mentor_user.id.alias("mentor_user_id"),
                                  MentorRequest.mentee, MentorRequest.mentor)
             .join(MenteeProfile).join(mentee_user, on=(MenteeProfile.user == mentee_user.id))
             .switch(MentorRequest).join(MentorProfile).join(mentor_user, on=(MentorProfile.user == mentor_user.id))

@@ -6,6 +6,7 @@ import re
 import threading
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
@@ -90,6 +91,49 @@ def test_the_dashboard_counts_and_lists(app, ada):
     waiting = words(ada.get("/admin/people?role=mentee&state=waiting"))
     assert "Mentee Number2" in waiting and "Mentee Number1" not in waiting
     assert NOTE not in page  # counts and dates: never what anyone wrote
+
+
+ADMIN_MENU = re.compile(r'<nav class="app-admin-menu" aria-label="Admin">.*?</nav>', re.S)
+
+
+def test_every_admin_page_is_drawn_in_the_admin_layout():
+    templates = Path(__file__).resolve().parents[2] / "templates" / "admin"
+    for path in templates.glob("*.html"):
+        if path.name != "layout.html":
+            assert path.read_text().startswith('{% extends "admin/layout.html" %}'), path.name
+
+
+def test_every_admin_page_has_the_same_menu_marking_where_you_are(app, ada):
+    mentee, mentor, _ = make_pair(app, 1)
+    item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
+    pages = ["/admin/", "/admin/invitations", "/admin/invite", "/admin/people", f"/admin/people/{mentee.id}",
+             f"/admin/mentors/{mentor.id}", "/admin/mentors", f"/admin/inbox/{item.id}", "/admin/inbox",
+             "/admin/audit", "/admin/reports", "/admin/survey", "/admin/content", "/admin/health",
+             "/admin/mentors/import", "/admin/mentors/new", f"/admin/people/{mentee.id}/erase"]
+    menus = {}
+    for url in pages:
+        response = ada.get(url)
+        assert response.status_code == 200, url
+        found = ADMIN_MENU.findall(text(response))
+        assert len(found) == 1, url
+        menus[url] = found[0]
+    assert len({menu.replace(' aria-current="page"', "") for menu in menus.values()}) == 1
+    assert 'href="/admin/invitations" aria-current="page">Invitations' in menus["/admin/invitations"]
+    assert 'href="/admin/" aria-current="page">Dashboard' in menus["/admin/"]
+    assert "aria-current" not in menus[f"/admin/people/{mentee.id}"]
+
+
+def test_the_dashboards_waiting_requests_lead_to_the_people_and_the_request(app, ada):
+    mentee, mentor, mentor_request = make_pair(app, 2, accept=False, when="2026-11-20T10:00")
+    with at("2026-11-26T10:00"):
+        page = text(ada.get("/admin/"))
+    row = page[page.index("Requests waiting for an answer</h2>"):page.index("To follow up")]
+    assert f'<a href="/admin/people/{mentee.id}">Mentee Number2</a>' in row
+    assert f'<a href="/admin/people/{mentor.user_id}">Mentor Number2</a>' in row
+    assert f'href="/requests/{mentor_request.id}/answer">Answer for the mentor' in row
+    with at("2026-11-26T10:00"):
+        answer = words(ada.get(f"/requests/{mentor_request.id}/answer"))
+    assert "A request from Mentee" in answer and "Accept" in answer  # the team can answer it there
 
 
 def test_the_dashboard_counts_mentors_and_mentoring_past_its_window(app, ada):
