@@ -19,7 +19,7 @@ from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile,
                            MentorRequest, Relationship, SurveyResponse, User)
 from portal.requests import mentor_requests
 from tests.support.clock import at
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.factories import PASSWORD, make_mentee_profile, make_mentor, make_user
 from tests.support.jobs import sweep, work
 from tests.support.mentoring import NOTE, make_pair
 from tests.support.servers import text_of
@@ -159,6 +159,59 @@ def test_the_dashboard_counts_mentors_and_mentoring_past_its_window(app, ada):
     assert "Past the 6-month window: 1" in page and "Matched three weeks ago, no session planned: 1" in page
     past = page[page.index("Past the 6-month window"):]
     assert "Mentee Number1" in past and "Mentee Number2" not in past
+
+
+ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+
+
+def people_rows(response) -> dict:
+    """The People list's rows: name -> [email, role, state, joined]."""
+    found = {}
+    for row in ROW.findall(text(response)):
+        cells = [" ".join(TAG.sub(" ", cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        if cells:
+            found[cells[0]] = cells[1:]
+    return found
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def test_the_people_list_shows_each_persons_roles_and_state_and_filters_by_them(app, ada):
+    make_pair(app, 1)                                           # matched
+    make_pair(app, 2, accept=False)                             # waiting
+    make_user("quiet@example.org", "Quinn Quiet", mentee=True)  # deactivated below
+    MenteeProfile.update(deactivated_at=clock.now()).where(
+        MenteeProfile.user == User.get(User.email == "quiet@example.org")).execute()
+    make_user("new@example.org", "Nell New", mentee=True)       # signed up, not asked anyone
+    today = clock.today_london()
+    away = make_mentor("away@example.org", "Alex Away")
+    MentorProfile.update(leave_from=today, leave_until=today + timedelta(days=30)).where(
+        MentorProfile.id == away.id).execute()
+    both = make_mentor("both@example.org", "Bo Both")
+    make_user("nopass@example.org", "Ira Invited", admin=True, password=False)
+    make_mentee_profile(User.get_by_id(both.user_id))  # a mentor who is a mentee too
+
+    rows = people_rows(ada.get("/admin/people"))
+    assert rows["Mentee Number1"][1:3] == ["Mentee", "Matched"]
+    assert rows["Mentee Number2"][1:3] == ["Mentee", "Waiting for an answer"]
+    assert rows["Quinn Quiet"][1:3] == ["Mentee", "Deactivated"]
+    assert rows["Nell New"][1:3] == ["Mentee", "Not asked anyone yet"]
+    assert rows["Mentor Number1"][1:3] == ["Mentor", "Taking mentees"]
+    assert rows["Alex Away"][1:3] == ["Mentor", "On leave"]
+    assert rows["Bo Both"][1:3] == ["Mentee, Mentor", "Mentee: not asked anyone yet; Mentor: taking mentees"]
+    assert rows["Ada Admin"][1:3] == ["Admin", ""]
+    assert rows["Ira Invited"][1:3] == ["Admin", "Login not set up yet"]
+
+    for state, only in (("waiting", {"Mentee Number2"}), ("matched", {"Mentee Number1"}),
+                        ("deactivated", {"Quinn Quiet"}), ("on_leave", {"Alex Away"})):
+        assert set(people_rows(ada.get(f"/admin/people?state={state}"))) == only, state
+    # A plain GET form: each filter a select whose options the address understands, and a button.
+    form = text(ada.get("/admin/people"))
+    assert '<form class="app-filters app-filters--row" method="get" action="/admin/people"' in form
+    for value in ("waiting", "matched", "deactivated", "on_leave"):
+        assert f'<option value="{value}">' in form
+    assert count_queries(ada, "/admin/people?role=mentee") <= 5
 
 
 def _bulk_people(count: int):
