@@ -302,6 +302,16 @@ def test_a_persons_record_and_what_admins_can_do_there(app, ada, mailbox):
     assert "no sessions can be added" in words(refused)
 
 
+def test_reopening_an_account_is_offered_only_once_it_has_been_deactivated(app, ada):
+    mentee = make_user("quiet@example.org", "Quinn Quiet", mentee=True)
+    assert "Reopen the account" not in words(ada.get(f"/admin/people/{mentee.id}"))
+    MenteeProfile.update(deactivated_at=clock.now()).where(MenteeProfile.user == mentee.id).execute()
+    page = words(ada.get(f"/admin/people/{mentee.id}"))
+    assert "Account Deactivated" in page and "Reopen the account" in page
+    reopened = words(ada.submit(f"/admin/people/{mentee.id}/reactivate", follow_redirects=True))
+    assert "open again" in reopened and "Reopen the account" not in reopened
+
+
 @pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example/",
                                   "javascript:alert(1)", "/admin/people/1\nX"])
 def test_go_back_on_a_confirm_page_stays_on_this_site(app, ada, back):
