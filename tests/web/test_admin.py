@@ -13,10 +13,10 @@ import pytest
 
 from jobs.sweeps import purge_old_records
 from portal import create_app
-from portal.admin import dashboard
-from portal.core import clock, content, db, formatting, inbox
+from portal.admin import audit as audit_log, dashboard
+from portal.core import audit, clock, content, db, formatting, inbox
 from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
-                           MentorRequest, Relationship, SurveyResponse, User)
+                           MentorRequest, Relationship, SurveyResponse, User, WaitlistEntry)
 from portal.requests import mentor_requests
 from tests.support.clock import at
 from tests.support.factories import PASSWORD, make_mentee_profile, make_mentor, make_user
@@ -616,6 +616,52 @@ def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
     assert "request expired" in events(ada.get("/admin/audit?action=request_expired"))
     assert "request expired" not in events(ada.get("/admin/audit?until=2000-01-01"))
     assert "requested mentor" in events(ada.get("/admin/audit?since=2020-01-01&who=people"))
+
+
+def audit_rows(response) -> list[str]:
+    """The audit log's rows, each its cells' HTML, as the Record column shows them."""
+    return [re.findall(r"<td>(.*?)</td>", row, re.S)[3] for row in ROW.findall(text(response))
+            if "<td>" in row]
+
+
+def test_the_audit_log_names_the_people_of_each_record_and_links_to_them(app, ada):
+    mentee, mentor, mentor_request = make_pair(app, 1, accept=False)
+    with app.app_context():
+        mentor_requests.expire_due(mentor_request.deadline)
+    gone, _, _ = make_pair(app, 2)
+    ada.get(f"/admin/people/{mentee.id}")
+    ada.get(f"/admin/people/{gone.id}")
+    ada.submit(f"/admin/people/{gone.id}/erase")
+    item = InboxItem.create(kind="concern", name="Sam Worried", email="sam@example.org")
+    ada.submit(f"/admin/inbox/{item.id}/close")
+    shown = audit_rows(ada.get("/admin/audit"))
+    asked = f'<a href="/admin/people/{mentee.id}">Mentee Number1</a>'
+    assert (f"Request from {asked} to <a href=\"/admin/people/{mentor.user_id}\">Mentor Number1</a>"
+            in shown), shown
+    assert asked in shown  # viewing their record
+    assert f'<a href="/admin/people/{gone.id}">Erased person</a>' in shown
+    assert f'<a href="/admin/inbox/{item.id}">Inbox item</a> from Sam Worried' in shown
+    assert not any(re.search(r"(user|profile|request) \d", cell) for cell in shown)
+
+
+def test_the_audit_log_asks_the_same_few_queries_however_many_kinds_of_record_it_shows(app, ada):
+    ada.get(f"/admin/people/{make_user('jo@example.org', 'Jo Mentee', mentee=True).id}")
+    few = count_queries(ada, "/admin/audit")  # one kind of record on the page
+    admin = User.get(User.email == "ada@example.org")
+    for n in range(1, 4):
+        mentee, mentor, mentor_request = make_pair(app, n)
+        relationship = Relationship.get(Relationship.mentor_request == mentor_request.id)
+        held = MentoringSession.create(relationship=relationship, starts_at=datetime(2026, 11, 10, 18),
+                                       length_minutes=60, mode="video", status="held", proposed_by="mentee")
+        with app.app_context():
+            for record in (mentee, mentee.mentee, mentor, mentor_request, relationship, held,
+                           WaitlistEntry.create(mentor=mentor, mentee=mentee.mentee),
+                           InboxItem.create(kind="concern", name="Sam", email="sam@example.org")):
+                audit.record(admin, "looked_at", record)
+    shown = audit_rows(ada.get("/admin/audit"))
+    assert {event.object_type for event in AuditEvent.select()} >= set(audit_log.RECORDS)
+    assert not any("Erased person" in cell or re.search(r"\w \d+$", cell) for cell in shown), shown
+    assert count_queries(ada, "/admin/audit") == few <= 5  # every kind at once, in the one query
 
 
 def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):
