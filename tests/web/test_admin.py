@@ -214,6 +214,31 @@ def test_the_people_list_shows_each_persons_roles_and_state_and_filters_by_them(
     assert count_queries(ada, "/admin/people?role=mentee") <= 5
 
 
+def test_the_dashboard_says_why_the_register_and_the_directory_differ(app, ada):
+    for n in range(3):
+        make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
+    assert "3 on the register" in words(ada.get("/admin/"))
+    assert "in the directory" not in words(ada.get("/admin/"))  # nothing to explain
+    make_mentor("invited@example.org", "Ivy Invited", password=False)
+    make_mentor("none@example.org", "Nat None", capacity=0)
+    make_mentor("full@example.org", "Fay Full", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.capacity == 1).execute()
+    with clock.travel(timedelta(seconds=dashboard.REUSE_SECONDS)):
+        page = words(ada.get("/admin/"))
+        directory = words(ada.get("/mentors/"))
+    assert ("6 on the register, 4 in the directory: 1 has not set up their login; 1 is taking no mentees just now."
+            in page)
+    assert "4 mentors to choose from" in directory
+    assert 'href="/admin/mentors?state=invited">Who has not set up their login' in text(ada.get("/admin/"))
+    app.config["SHOW_FULL_MENTORS"] = False
+    with clock.travel(timedelta(seconds=2 * dashboard.REUSE_SECONDS)):
+        page = words(ada.get("/admin/"))
+        directory = words(ada.get("/mentors/"))
+    assert ("6 on the register, 3 in the directory: 1 has not set up their login; 1 is taking no mentees just now; "
+            "1 is full, and the directory leaves full mentors out." in page)
+    assert "3 mentors to choose from" in directory
+
+
 def _bulk_people(count: int):
     now = clock.now()
     for start in range(0, count, 500):
