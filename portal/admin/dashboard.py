@@ -14,7 +14,7 @@ from portal.admin import reporting
 from portal.core import clock
 from portal.core.db import database
 from portal.models import (InboxItem, InboxStatus, MenteeProfile, MentoringSession, MentorProfile, MentorRequest,
-                           Relationship, User, on_leave_on)
+                           Relationship, User, available_on, on_leave_on)
 from portal.rules import workdays
 from portal.rules.mentoring import RelationshipStatus
 from portal.rules.requests import RequestStatus
@@ -41,6 +41,9 @@ def counts(now: datetime) -> dict:
     cases = _stalled_cases(now)
     since, until = reporting.span(*_recent(now))
     matched = reporting.matched_between(since, until)
+    on_register = MentorProfile.listed & ~MentorProfile.paused & ~on_leave
+    set_up = User.is_active & User.password_hash.is_null(False)
+    show_full = current_app.config["SHOW_FULL_MENTORS"]
     parts = {
         "mentees": _count(MenteeProfile),
         "deactivated": _count(MenteeProfile, MenteeProfile.deactivated_at.is_null(False)),
@@ -49,7 +52,13 @@ def counts(now: datetime) -> dict:
                            & (MentorRequest.deadline <= workdays.deadline(now, DUE_SOON_WORKING_DAYS))),
         "matched": _count(Relationship, Relationship.status == RelationshipStatus.ACTIVE),
         "closed": _count(Relationship, Relationship.status.in_([RelationshipStatus.CLOSED, RelationshipStatus.WITHDRAWN])),
-        "listed": _count(MentorProfile, MentorProfile.listed & ~MentorProfile.paused & ~on_leave),
+        "listed": _count(MentorProfile, on_register),
+        # What the directory offers, by its own rule, and why the others on the register are not in it.
+        "in_directory": _count(MentorProfile, available_on(today, full=show_full)).join(User),
+        "not_set_up": _count(MentorProfile, on_register & ~set_up).join(User),
+        "taking_none": _count(MentorProfile, on_register & set_up & (MentorProfile.capacity <= 0)).join(User),
+        "full_left_out": Value(0) if show_full else _count(MentorProfile, on_register & set_up & (
+            MentorProfile.capacity > 0) & (MentorProfile.places_taken >= MentorProfile.capacity)).join(User),
         "paused": _count(MentorProfile, MentorProfile.paused),
         "on_leave": _count(MentorProfile, on_leave),
         "full": _count(MentorProfile, MentorProfile.listed & (MentorProfile.places_taken >= MentorProfile.capacity)),
@@ -64,11 +73,22 @@ def counts(now: datetime) -> dict:
     return {name: int(value or 0) for name, value in row.items()}
 
 
+def not_in_directory(figures: dict) -> list[str]:
+    """Why mentors on the register are missing from the directory, one reason a line, each with how many."""
+    reasons = [(figures["not_set_up"], "has not set up their login", "have not set up their login"),
+               (figures["taking_none"], "is taking no mentees just now", "are taking no mentees just now"),
+               (figures["full_left_out"], "is full, and the directory leaves full mentors out",
+                "are full, and the directory leaves full mentors out")]
+    return [f"{count} {one if count == 1 else many}" for count, one, many in reasons if count]
+
+
 def waiting_requests(now: datetime) -> list[dict]:
-    """Requests waiting for an answer, soonest deadline first, with working days left."""
+    """Requests waiting for an answer, soonest deadline first, with working days left, and whose
+    records to link to."""
     mentee_user, mentor_user = User.alias(), User.alias()
     rows = (MentorRequest.select(MentorRequest.id, MentorRequest.deadline, MentorRequest.created_at,
                                  mentee_user.name.alias("mentee_name"), mentor_user.name.alias("mentor_name"),
+                                 mentee_user.id.alias("mentee_user_id"), mentor_user.id.alias("mentor_user_id"),
                                  MentorRequest.mentee, MentorRequest.mentor)
             .join(MenteeProfile).join(mentee_user, on=(MenteeProfile.user == mentee_user.id))
             .switch(MentorRequest).join(MentorProfile).join(mentor_user, on=(MentorProfile.user == mentor_user.id))
@@ -128,8 +148,9 @@ def page(now: datetime) -> dict:
     """What the dashboard shows: its counts, the waiting requests, the cases to follow up, and how
     long finding a mentor takes lately (by the reports' measure; how many matches came from a backup
     is in the counts). Five queries with the login's."""
-    return {"figures": counts(now), "waiting": waiting_requests(now), "stalled": stalled(now),
-            "timings": reporting.timings(*_recent(now))}
+    figures = counts(now)
+    return {"figures": figures, "not_in_directory": not_in_directory(figures), "waiting": waiting_requests(now),
+            "stalled": stalled(now), "timings": reporting.timings(*_recent(now))}
 
 
 # The page, made again after REUSE_SECONDS --------------------------------------------------------

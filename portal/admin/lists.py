@@ -18,7 +18,7 @@ from portal.core.htmx import render_htmx
 class Column:
     label: str
     value: Callable  # row -> text
-    link: Callable | None = None  # row -> url for the value
+    link: Callable | None = None  # row -> url for the value, or None for none
 
 
 @dataclass
@@ -42,6 +42,7 @@ class RecordList:
     noun: tuple[str, str] = ("record", "records")
     intro: str = ""
     defaults: dict = field(default_factory=dict)  # filter values when the URL says nothing of them
+    look_up: Callable | None = None  # the page's rows -> None: fetches what their cells need, for all at once
 
     def values(self, args) -> dict:
         """The filters' values from the URL: unknown options are ignored rather than failing."""
@@ -62,6 +63,8 @@ class RecordList:
         if self.order:
             query = self.order(query)
         page = paging.paginate(query, paging.page_number(request.args), self.per_page)
+        if self.look_up and page.rows:
+            self.look_up(page.rows)
         cells = [[self._cell(column, row) for column in self.columns] for row in page.rows]
         # Every filter goes into the pager's links, an empty one too: it may differ from its default.
         context = {"spec": self, "page": page, "values": values, "cells": cells,
@@ -72,8 +75,9 @@ class RecordList:
     def _cell(column: Column, row) -> Markup:
         value = column.value(row)
         text = escape("" if value is None else value)
-        if column.link:
-            return Markup('<a href="{}">{}</a>').format(column.link(row), text)
+        url = column.link(row) if column.link else None
+        if url:
+            return Markup('<a href="{}">{}</a>').format(url, text)
         return text
 
     def url(self, **values) -> str:

@@ -1,26 +1,31 @@
 """People: finding mentees and mentors, a person's state and history, and acting for them."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from peewee import fn
+from peewee import JOIN, SQL, fn
 from playhouse.flask_utils import get_object_or_404
 
 from portal.accounts import details
 from portal.admin import bp
 from portal.admin.forms import PersonDetailsForm
 from portal.admin.lists import Column, Filter, RecordList
-from portal.core import audit, links
+from portal.core import audit, clock, links
 from portal.core.access import me
 from portal.core.htmx import refusal_shown
 from portal.core.roles import ADMIN, MENTEE, MENTOR
 from portal.mentoring import relationships, sessions
-from portal.models import Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User
+from portal.models import (Email, MenteeProfile, MentoringSession, MentorProfile, MentorRequest, Relationship, User,
+                           on_leave_on)
 from portal.privacy import erasure, export
+from portal.register import availability
 from portal.requests import idle
+from portal.rules import availability as availability_rules
 from portal.rules.mentoring import RelationshipStatus
 from portal.rules.requests import RequestStatus
 
 ROLES = {"": "Everyone", MENTEE: "Mentees", MENTOR: "Mentors", ADMIN: "Admins"}
-MENTEE_STATES = {"": "Any state", "waiting": "Waiting for an answer", "matched": "Matched",
-                 "closed": "Mentoring ended", "deactivated": "Deactivated", "no_request": "Not asked anyone yet"}
+STATES = {"": "Any state", "waiting": "Mentees waiting for an answer", "matched": "Mentees matched",
+          "closed": "Mentees whose mentoring ended", "deactivated": "Mentees deactivated",
+          "no_request": "Mentees who have not asked anyone yet", "on_leave": "Mentors on leave today",
+          "paused": "Mentors paused"}
 
 
 def _role(query, role):
@@ -30,8 +35,8 @@ def _role(query, role):
     return query.where(User.id.in_(model.select(model.user)))
 
 
-def _mentee_state(query, state):
-    mentees = {
+def _state(query, state):
+    people = {
         "waiting": MenteeProfile.select(MenteeProfile.user).join(MentorRequest).where(
             MentorRequest.status == RequestStatus.PENDING),
         "matched": MenteeProfile.select(MenteeProfile.user).join(Relationship, on=(
@@ -42,22 +47,86 @@ def _mentee_state(query, state):
         "deactivated": MenteeProfile.select(MenteeProfile.user).where(MenteeProfile.deactivated_at.is_null(False)),
         "no_request": MenteeProfile.select(MenteeProfile.user).where(
             MenteeProfile.first_requested_at.is_null() & MenteeProfile.deactivated_at.is_null()),
+        "on_leave": MentorProfile.select(MentorProfile.user).where(on_leave_on(clock.today_london())),
+        "paused": MentorProfile.select(MentorProfile.user).where(MentorProfile.paused),
     }[state]
-    return query.where(User.id.in_(mentees))
+    return query.where(User.id.in_(people))
 
 
 def _search(query, text):
     return query.where(fn.LOWER(User.name).contains(text.lower()) | User.email.contains(text.lower()))
 
 
+def _people():
+    """Everyone with both their profiles and where a mentee stands, in the page's one query: each
+    EXISTS looks at one mentee's own rows through an index, so the rows shown cost nothing more."""
+    def mentee_has(rows):
+        return fn.EXISTS(rows.select(SQL("1")).where(rows.model.mentee == MenteeProfile.id))
+    return (User.select(User, MenteeProfile, MentorProfile,
+                        mentee_has(MentorRequest.select().where(MentorRequest.status == RequestStatus.PENDING))
+                        .alias("is_waiting"),
+                        mentee_has(Relationship.select().where(Relationship.status == RelationshipStatus.ACTIVE))
+                        .alias("is_matched"),
+                        mentee_has(Relationship.select().where(Relationship.status.in_(
+                            [RelationshipStatus.CLOSED, RelationshipStatus.WITHDRAWN]))).alias("has_ended"))
+            .join(MenteeProfile, JOIN.LEFT_OUTER, on=(MenteeProfile.user == User.id), attr="_mentee")
+            .switch(User)
+            .join(MentorProfile, JOIN.LEFT_OUTER, on=(MentorProfile.user == User.id), attr="_mentor"))
+
+
+def _profile(user, role):
+    # A LEFT JOIN that found no profile still gives one, every column empty.
+    profile = getattr(user, f"_{role}", None)
+    return profile if profile is not None and profile.id is not None else None
+
+
+def _roles_of(user) -> str:
+    held = [name for name, holds in (("Mentee", _profile(user, MENTEE)), ("Mentor", _profile(user, MENTOR)),
+                                     ("Admin", user.is_admin)) if holds]
+    return ", ".join(held) or "None"
+
+
+def _mentee_standing(user, mentee) -> str:
+    if mentee.deactivated_at:
+        return "Deactivated"
+    if user.is_matched:
+        return "Matched"
+    if user.is_waiting:
+        return "Waiting for an answer"
+    if user.has_ended:
+        return "Mentoring ended"
+    return "Not asked anyone yet" if mentee.first_requested_at is None else "Choosing another mentor"
+
+
+def _standing(user) -> str:
+    """Where each of the person's roles stands today, in the words of their own pages."""
+    if not user.is_active:
+        return "Account closed"
+    found = []
+    if mentee := _profile(user, MENTEE):
+        found.append(("Mentee", _mentee_standing(user, mentee)))
+    if mentor := _profile(user, MENTOR):
+        found.append(("Mentor", availability.STATES[availability_rules.state(
+            login_set_up=bool(user.password_hash), listed=mentor.listed, paused=mentor.paused,
+            leave_from=mentor.leave_from, leave_until=mentor.leave_until, capacity=mentor.capacity,
+            places_taken=mentor.places_taken, today=clock.today_london())]))
+    if not found:
+        return "" if user.password_hash else "Login not set up yet"
+    if len(found) == 1:
+        return found[0][1]
+    return "; ".join(f"{role}: {words[0].lower()}{words[1:]}" for role, words in found)
+
+
 PEOPLE = RecordList(
     title="People", endpoint="admin.people", noun=("person", "people"),
-    rows=lambda: User.select(),
+    rows=_people,
     order=lambda query: query.order_by(fn.LOWER(User.name), User.id),
     filters=[Filter("q", "Name or email", _search, kind="search"), Filter("role", "Role", _role, ROLES),
-             Filter("state", "Mentees who are", _mentee_state, MENTEE_STATES)],
+             Filter("state", "State", _state, STATES)],
     columns=[Column("Name", lambda user: user.name, lambda user: url_for("admin.person", user_id=user.id)),
              Column("Email", lambda user: user.email),
+             Column("Role", _roles_of),
+             Column("State", _standing),
              Column("Joined", lambda user: user.created_at.strftime("%d %b %Y"))])
 
 

@@ -92,17 +92,20 @@ def choices(pairs, prompt: str | None = None) -> list[SelectChoice]:
     return ([SelectChoice("", prompt)] if prompt else []) + options
 
 
-def name_field(label="Full name", **kwargs):
+# `whose` is "your" on a person's own forms and "their" where the team types in someone else's details,
+# so each message speaks of the right person.
+
+def name_field(label="Full name", *, whose="your", **kwargs):
     return StringField(label, filters=[one_line], validators=[
-        DataRequired("Enter your full name"),
-        Length(max=100, message="Your name must be 100 characters or fewer"),
+        DataRequired(f"Enter {whose} full name"),
+        Length(max=100, message=f"{whose.capitalize()} name must be 100 characters or fewer"),
     ], render_kw={"autocomplete": "name", "spellcheck": "false"}, **kwargs)
 
 
-def email_field(label="Email address", message="Enter your email address", **kwargs):
+def email_field(label="Email address", message=None, *, whose="your", **kwargs):
     return EmailField(label, filters=[lower], validators=[
-        DataRequired(message),
-        Length(max=254, message="Your email address must be 254 characters or fewer"),
+        DataRequired(message or f"Enter {whose} email address"),
+        Length(max=254, message=f"{whose.capitalize()} email address must be 254 characters or fewer"),
         Email("Enter an email address in the correct format, like name@example.nhs.uk",
               check_deliverability=False),
     ], render_kw={"autocomplete": "email", "spellcheck": "false"}, **kwargs)

@@ -112,7 +112,7 @@ class ProfileEditForm(MentorProfileForm):
 class NewMentorForm(MentorProfileForm):
     """An admin creating a mentor from the bio they sent in."""
 
-    email = email_field("Email address", message="Enter their email address")
+    email = email_field("Email address", whose="their")
     capacity = _capacity("How many mentees at once")
     send_invitation = BooleanField("Email them an invitation to set their password now", default=True)
 

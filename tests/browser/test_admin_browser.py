@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.core import inbox
-from portal.models import Content, InboxItem, MenteeProfile
+from portal.models import Content, InboxItem, MenteeProfile, MentorRequest
 from tests.support.clock import at
 from tests.support.factories import make_user
 from tests.support.mentoring import make_pair
@@ -78,4 +78,45 @@ def test_an_admins_round(browser, app, live_server, viewport, javascript):
         assert rows[0] == ["report", "group", "value"]
         assert ["Mentees signing up, by month", "November 2026", "fewer than 5"] in rows
     assert MenteeProfile.get().agreement_version == 1  # the mentee accepts version 2 at their next visit
+    page.context.close()
+
+
+# Every label, figure and bar of each chart on the page, as boxes on the screen: [{svg, items: [[what, box]]}].
+CHART_BOXES = """() => [...document.querySelectorAll('.app-chart svg')].map(svg => {
+  const box = element => { const r = element.getBoundingClientRect();
+                           return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+  return {svg: box(svg), items: [...svg.querySelectorAll('.app-chart__label, .app-chart__value, .app-chart__bar')]
+                                .map(element => [element.textContent || "a bar", box(element)])};
+})"""
+
+
+def overlap(a, b) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, {"width": 320, "height": 640}], ids=["1280", "320"])
+def test_a_reports_labels_figures_and_bars_never_overlap(browser, app, live_server, viewport):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    for n in range(13):
+        make_pair(app, n, accept=n < 6)
+    # The longest labels there are, with a bar, a figure kept back and none beside them.
+    MentorRequest.update(status="expired").where(MentorRequest.status == "pending").execute()
+    MentorRequest.update(status="cancelled").where(MentorRequest.id == MentorRequest.select(
+        MentorRequest.id).where(MentorRequest.status == "expired").limit(1)).execute()
+    page = new_page(browser, app, live_server, viewport=viewport)
+    with at("2026-11-26T10:00"):
+        log_in(page, "ada@example.org")
+        page.goto("/admin/reports?start=2026-11-01&end=2026-11-30")
+    charts = page.evaluate(CHART_BOXES)
+    assert len(charts) >= 5
+    shown = [what for chart in charts for what, _ in chart["items"]]
+    assert "fewer than 5" in shown and any(what.startswith("Closed by the scheme") for what in shown)
+    for chart in charts:
+        items = chart["items"]
+        for n, (what, box) in enumerate(items):
+            inside = chart["svg"]
+            # A glyph such as T may start a pixel before its text's x: within a pixel is inside.
+            assert inside["left"] - 1 <= box["left"] and box["right"] <= inside["right"] + 1, (what, box, inside)
+            assert not [other for other, its in items[n + 1:] if overlap(box, its)], (what, dump(items))
+    assert fits_the_screen(page)
     page.context.close()

@@ -6,19 +6,20 @@ import re
 import threading
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
 
 from jobs.sweeps import purge_old_records
 from portal import create_app
-from portal.admin import dashboard
-from portal.core import clock, content, db, formatting, inbox
+from portal.admin import audit as audit_log, dashboard
+from portal.core import audit, clock, content, db, formatting, inbox
 from portal.models import (AuditEvent, Content, Email, InboxItem, MenteeProfile, MentoringSession, MentorProfile,
-                           MentorRequest, Relationship, SurveyResponse, User)
+                           MentorRequest, Relationship, SurveyResponse, User, WaitlistEntry)
 from portal.requests import mentor_requests
 from tests.support.clock import at
-from tests.support.factories import PASSWORD, make_mentor, make_user
+from tests.support.factories import PASSWORD, make_mentee_profile, make_mentor, make_user
 from tests.support.jobs import sweep, work
 from tests.support.mentoring import NOTE, make_pair
 from tests.support.servers import text_of
@@ -92,6 +93,49 @@ def test_the_dashboard_counts_and_lists(app, ada):
     assert NOTE not in page  # counts and dates: never what anyone wrote
 
 
+ADMIN_MENU = re.compile(r'<nav class="app-admin-menu" aria-label="Admin">.*?</nav>', re.S)
+
+
+def test_every_admin_page_is_drawn_in_the_admin_layout():
+    templates = Path(__file__).resolve().parents[2] / "templates" / "admin"
+    for path in templates.glob("*.html"):
+        if path.name != "layout.html":
+            assert path.read_text().startswith('{% extends "admin/layout.html" %}'), path.name
+
+
+def test_every_admin_page_has_the_same_menu_marking_where_you_are(app, ada):
+    mentee, mentor, _ = make_pair(app, 1)
+    item = InboxItem.create(kind="concern", name="Sam", email="sam@example.org")
+    pages = ["/admin/", "/admin/invitations", "/admin/invite", "/admin/people", f"/admin/people/{mentee.id}",
+             f"/admin/mentors/{mentor.id}", "/admin/mentors", f"/admin/inbox/{item.id}", "/admin/inbox",
+             "/admin/audit", "/admin/reports", "/admin/survey", "/admin/content", "/admin/health",
+             "/admin/mentors/import", "/admin/mentors/new", f"/admin/people/{mentee.id}/erase"]
+    menus = {}
+    for url in pages:
+        response = ada.get(url)
+        assert response.status_code == 200, url
+        found = ADMIN_MENU.findall(text(response))
+        assert len(found) == 1, url
+        menus[url] = found[0]
+    assert len({menu.replace(' aria-current="page"', "") for menu in menus.values()}) == 1
+    assert 'href="/admin/invitations" aria-current="page">Invitations' in menus["/admin/invitations"]
+    assert 'href="/admin/" aria-current="page">Dashboard' in menus["/admin/"]
+    assert "aria-current" not in menus[f"/admin/people/{mentee.id}"]
+
+
+def test_the_dashboards_waiting_requests_lead_to_the_people_and_the_request(app, ada):
+    mentee, mentor, mentor_request = make_pair(app, 2, accept=False, when="2026-11-20T10:00")
+    with at("2026-11-26T10:00"):
+        page = text(ada.get("/admin/"))
+    row = page[page.index("Requests waiting for an answer</h2>"):page.index("To follow up")]
+    assert f'<a href="/admin/people/{mentee.id}">Mentee Number2</a>' in row
+    assert f'<a href="/admin/people/{mentor.user_id}">Mentor Number2</a>' in row
+    assert f'href="/requests/{mentor_request.id}/answer">Answer for the mentor' in row
+    with at("2026-11-26T10:00"):
+        answer = words(ada.get(f"/requests/{mentor_request.id}/answer"))
+    assert "A request from Mentee" in answer and "Accept" in answer  # the team can answer it there
+
+
 def test_the_dashboard_counts_mentors_and_mentoring_past_its_window(app, ada):
     make_pair(app, 1, when="2026-04-01T10:00")     # matched almost eight months ago, never met
     make_pair(app, 2, when="2026-10-01T10:00")     # matched eight weeks ago, and has met
@@ -115,6 +159,84 @@ def test_the_dashboard_counts_mentors_and_mentoring_past_its_window(app, ada):
     assert "Past the 6-month window: 1" in page and "Matched three weeks ago, no session planned: 1" in page
     past = page[page.index("Past the 6-month window"):]
     assert "Mentee Number1" in past and "Mentee Number2" not in past
+
+
+ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+
+
+def people_rows(response) -> dict:
+    """The People list's rows: name -> [email, role, state, joined]."""
+    found = {}
+    for row in ROW.findall(text(response)):
+        cells = [" ".join(TAG.sub(" ", cell).split()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        if cells:
+            found[cells[0]] = cells[1:]
+    return found
+
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def test_the_people_list_shows_each_persons_roles_and_state_and_filters_by_them(app, ada):
+    make_pair(app, 1)                                           # matched
+    make_pair(app, 2, accept=False)                             # waiting
+    make_user("quiet@example.org", "Quinn Quiet", mentee=True)  # deactivated below
+    MenteeProfile.update(deactivated_at=clock.now()).where(
+        MenteeProfile.user == User.get(User.email == "quiet@example.org")).execute()
+    make_user("new@example.org", "Nell New", mentee=True)       # signed up, not asked anyone
+    today = clock.today_london()
+    away = make_mentor("away@example.org", "Alex Away")
+    MentorProfile.update(leave_from=today, leave_until=today + timedelta(days=30)).where(
+        MentorProfile.id == away.id).execute()
+    both = make_mentor("both@example.org", "Bo Both")
+    make_user("nopass@example.org", "Ira Invited", admin=True, password=False)
+    make_mentee_profile(User.get_by_id(both.user_id))  # a mentor who is a mentee too
+
+    rows = people_rows(ada.get("/admin/people"))
+    assert rows["Mentee Number1"][1:3] == ["Mentee", "Matched"]
+    assert rows["Mentee Number2"][1:3] == ["Mentee", "Waiting for an answer"]
+    assert rows["Quinn Quiet"][1:3] == ["Mentee", "Deactivated"]
+    assert rows["Nell New"][1:3] == ["Mentee", "Not asked anyone yet"]
+    assert rows["Mentor Number1"][1:3] == ["Mentor", "Taking mentees"]
+    assert rows["Alex Away"][1:3] == ["Mentor", "On leave"]
+    assert rows["Bo Both"][1:3] == ["Mentee, Mentor", "Mentee: not asked anyone yet; Mentor: taking mentees"]
+    assert rows["Ada Admin"][1:3] == ["Admin", ""]
+    assert rows["Ira Invited"][1:3] == ["Admin", "Login not set up yet"]
+
+    for state, only in (("waiting", {"Mentee Number2"}), ("matched", {"Mentee Number1"}),
+                        ("deactivated", {"Quinn Quiet"}), ("on_leave", {"Alex Away"})):
+        assert set(people_rows(ada.get(f"/admin/people?state={state}"))) == only, state
+    # A plain GET form: each filter a select whose options the address understands, and a button.
+    form = text(ada.get("/admin/people"))
+    assert '<form class="app-filters app-filters--row" method="get" action="/admin/people"' in form
+    for value in ("waiting", "matched", "deactivated", "on_leave"):
+        assert f'<option value="{value}">' in form
+    assert count_queries(ada, "/admin/people?role=mentee") <= 5
+
+
+def test_the_dashboard_says_why_the_register_and_the_directory_differ(app, ada):
+    for n in range(3):
+        make_mentor(f"mentor{n}@example.org", f"Mentor Number{n}")
+    assert "3 on the register" in words(ada.get("/admin/"))
+    assert "in the directory" not in words(ada.get("/admin/"))  # nothing to explain
+    make_mentor("invited@example.org", "Ivy Invited", password=False)
+    make_mentor("none@example.org", "Nat None", capacity=0)
+    make_mentor("full@example.org", "Fay Full", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.capacity == 1).execute()
+    with clock.travel(timedelta(seconds=dashboard.REUSE_SECONDS)):
+        page = words(ada.get("/admin/"))
+        directory = words(ada.get("/mentors/"))
+    assert ("6 on the register, 4 in the directory: 1 has not set up their login; 1 is taking no mentees just now."
+            in page)
+    assert "4 mentors to choose from" in directory
+    assert 'href="/admin/mentors?state=invited">Who has not set up their login' in text(ada.get("/admin/"))
+    app.config["SHOW_FULL_MENTORS"] = False
+    with clock.travel(timedelta(seconds=2 * dashboard.REUSE_SECONDS)):
+        page = words(ada.get("/admin/"))
+        directory = words(ada.get("/mentors/"))
+    assert ("6 on the register, 3 in the directory: 1 has not set up their login; 1 is taking no mentees just now; "
+            "1 is full, and the directory leaves full mentors out." in page)
+    assert "3 mentors to choose from" in directory
 
 
 def _bulk_people(count: int):
@@ -203,6 +325,16 @@ def test_a_persons_record_and_what_admins_can_do_there(app, ada, mailbox):
     assert Relationship.get().status == "withdrawn"
     refused = ada.submit(f"/admin/relationships/{relationship.id}/grant", follow_redirects=True)
     assert "no sessions can be added" in words(refused)
+
+
+def test_reopening_an_account_is_offered_only_once_it_has_been_deactivated(app, ada):
+    mentee = make_user("quiet@example.org", "Quinn Quiet", mentee=True)
+    assert "Reopen the account" not in words(ada.get(f"/admin/people/{mentee.id}"))
+    MenteeProfile.update(deactivated_at=clock.now()).where(MenteeProfile.user == mentee.id).execute()
+    page = words(ada.get(f"/admin/people/{mentee.id}"))
+    assert "Account Deactivated" in page and "Reopen the account" in page
+    reopened = words(ada.submit(f"/admin/people/{mentee.id}/reactivate", follow_redirects=True))
+    assert "open again" in reopened and "Reopen the account" not in reopened
 
 
 @pytest.mark.parametrize("back", ["https://elsewhere.example/", "//elsewhere.example/", "/\\elsewhere.example/",
@@ -509,6 +641,52 @@ def test_the_audit_log_records_automatic_and_admin_actions(app, ada):
     assert "request expired" in events(ada.get("/admin/audit?action=request_expired"))
     assert "request expired" not in events(ada.get("/admin/audit?until=2000-01-01"))
     assert "requested mentor" in events(ada.get("/admin/audit?since=2020-01-01&who=people"))
+
+
+def audit_rows(response) -> list[str]:
+    """The audit log's rows, each its cells' HTML, as the Record column shows them."""
+    return [re.findall(r"<td>(.*?)</td>", row, re.S)[3] for row in ROW.findall(text(response))
+            if "<td>" in row]
+
+
+def test_the_audit_log_names_the_people_of_each_record_and_links_to_them(app, ada):
+    mentee, mentor, mentor_request = make_pair(app, 1, accept=False)
+    with app.app_context():
+        mentor_requests.expire_due(mentor_request.deadline)
+    gone, _, _ = make_pair(app, 2)
+    ada.get(f"/admin/people/{mentee.id}")
+    ada.get(f"/admin/people/{gone.id}")
+    ada.submit(f"/admin/people/{gone.id}/erase")
+    item = InboxItem.create(kind="concern", name="Sam Worried", email="sam@example.org")
+    ada.submit(f"/admin/inbox/{item.id}/close")
+    shown = audit_rows(ada.get("/admin/audit"))
+    asked = f'<a href="/admin/people/{mentee.id}">Mentee Number1</a>'
+    assert (f"Request from {asked} to <a href=\"/admin/people/{mentor.user_id}\">Mentor Number1</a>"
+            in shown), shown
+    assert asked in shown  # viewing their record
+    assert f'<a href="/admin/people/{gone.id}">Erased person</a>' in shown
+    assert f'<a href="/admin/inbox/{item.id}">Inbox item</a> from Sam Worried' in shown
+    assert not any(re.search(r"(user|profile|request) \d", cell) for cell in shown)
+
+
+def test_the_audit_log_asks_the_same_few_queries_however_many_kinds_of_record_it_shows(app, ada):
+    ada.get(f"/admin/people/{make_user('jo@example.org', 'Jo Mentee', mentee=True).id}")
+    few = count_queries(ada, "/admin/audit")  # one kind of record on the page
+    admin = User.get(User.email == "ada@example.org")
+    for n in range(1, 4):
+        mentee, mentor, mentor_request = make_pair(app, n)
+        relationship = Relationship.get(Relationship.mentor_request == mentor_request.id)
+        held = MentoringSession.create(relationship=relationship, starts_at=datetime(2026, 11, 10, 18),
+                                       length_minutes=60, mode="video", status="held", proposed_by="mentee")
+        with app.app_context():
+            for record in (mentee, mentee.mentee, mentor, mentor_request, relationship, held,
+                           WaitlistEntry.create(mentor=mentor, mentee=mentee.mentee),
+                           InboxItem.create(kind="concern", name="Sam", email="sam@example.org")):
+                audit.record(admin, "looked_at", record)
+    shown = audit_rows(ada.get("/admin/audit"))
+    assert {event.object_type for event in AuditEvent.select()} >= set(audit_log.RECORDS)
+    assert not any("Erased person" in cell or re.search(r"\w \d+$", cell) for cell in shown), shown
+    assert count_queries(ada, "/admin/audit") == few <= 5  # every kind at once, in the one query
 
 
 def test_jobs_health_and_retrying_failed_emails(app, ada, mailbox):

@@ -115,14 +115,20 @@ def test_inviting_an_existing_mentee_as_mentor_adds_the_role(admin_web, run_jobs
 
 
 @pytest.mark.parametrize("form, field, message", [
-    ({"name": "", "email": "x@example.org", "role": "mentor"}, "name", "Enter your full name"),
+    ({"name": "", "email": "x@example.org", "role": "mentor"}, "name", "Enter their full name"),
+    ({"name": "X" * 101, "email": "x@example.org", "role": "mentor"}, "name",
+     "Their name must be 100 characters or fewer"),
     ({"name": "X Y", "email": "nope", "role": "mentor"}, "email", "correct format"),
     ({"name": "X Y", "email": "", "role": "mentor"}, "email", "Enter their email address"),
+    ({"name": "X Y", "email": "x" * 250 + "@example.org", "role": "mentor"}, "email",
+     "Their email address must be 254 characters or fewer"),
+    ({"name": "X Y", "email": "x@example.org"}, "role", "Choose whether to invite them as a peer mentor"),
     ({"name": "X Y", "email": "x@example.org", "role": "owner"}, "role", "Not a valid choice"),
 ])
-def test_invitation_form_explains_bad_input(admin_web, form, field, message):
+def test_invitation_form_explains_bad_input_about_the_person_invited(admin_web, form, field, message):
     response = admin_web.submit("/admin/invite", form)
     assert message in errors(response)[field]
+    assert not any("your" in found.lower().split() for found in errors(response).values())
     assert User.select().count() == 1
 
 
