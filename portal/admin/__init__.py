@@ -24,4 +24,5 @@ def note_an_admins_change(response):
 
 # Each module adds its routes to bp, so importing them here is what makes the pages exist (Flask's
 # pattern for a blueprint in several modules).
-from portal.admin import audit, content, dashboard, health, imports, inbox, people, register, reports, views  # noqa: E402,F401
+from portal.admin import (audit, content, dashboard, health, imports, inbox, matching, people, register,  # noqa: E402,F401
+                          reports, views)

@@ -17,6 +17,7 @@ from portal.register.editing import (availability_status, profile_form_data, pro
 from portal.register.forms import AvailabilityForm, NewMentorForm, ProfileEditForm, TrainingForm
 from portal.register.uploads import pending_key, take_photo
 from portal.requests import waitlist
+from portal.rules.availability import MentorState
 from portal.rules.mentoring import RelationshipStatus
 from portal.rules.requests import RequestStatus
 
@@ -100,9 +101,12 @@ def mentor(mentor_id):
 def mentor_page(mentor: MentorProfile, training=None):
     history = (ProfileChange.select(ProfileChange, User).join(User, JOIN.LEFT_OUTER, on=ProfileChange.changed_by)
                .where(ProfileChange.mentor == mentor).order_by(ProfileChange.changed_at.desc()).limit(50))
+    state = mentor_state(mentor, clock.today_london())
+    # A mentor with a free place has no one waiting (a freed place goes to the list at once): no need to look.
     return render_template("admin/mentor.html", mentor=mentor, choices=profiles.choices_of(mentor), history=history,
-                           labels=profiles.LABELS, state=mentor_state(mentor, clock.today_london()),
-                           states=availability.STATES, training=training or TrainingForm(obj=mentor))
+                           labels=profiles.LABELS, state=state, states=availability.STATES,
+                           training=training or TrainingForm(obj=mentor),
+                           queue=[] if state == MentorState.OPEN else waitlist.queue_of(mentor))
 
 
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])

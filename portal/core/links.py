@@ -93,6 +93,14 @@ def revoke(purpose: str, user) -> int:
             .execute())
 
 
+def extend(purpose: str, target_id: int, expires_at) -> int:
+    """Make the unspent links of `purpose` that act on one row last until `expires_at`."""
+    return (ActionLink.update(expires_at=expires_at)
+            .where((ActionLink.purpose == purpose) & (ActionLink.target_id == target_id)
+                   & ActionLink.used_at.is_null() & ActionLink.revoked_at.is_null())
+            .execute())
+
+
 @dataclass
 class Checked:
     link: ActionLink | None

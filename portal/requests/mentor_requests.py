@@ -120,7 +120,7 @@ def make_request(user: User, mentor: MentorProfile, note: str,
         if not waitlist.take_offer(mentee, mentor) and not waitlist.take_place(mentor.id):
             raise RequestRefused("Someone else has just taken this mentor's last place: you can join their "
                                  "waiting list")
-        deadline, reminder = _deadline_and_reminder(now)
+        deadline, reminder = deadline_and_reminder(now)
         try:
             with database.atomic():
                 mentor_request = MentorRequest.create(mentee=mentee, mentor=mentor, note=note.strip(), created_at=now,
@@ -135,7 +135,7 @@ def make_request(user: User, mentor: MentorProfile, note: str,
     return mentor_request
 
 
-def _deadline_and_reminder(now: datetime) -> tuple[datetime, datetime | None]:
+def deadline_and_reminder(now: datetime) -> tuple[datetime, datetime | None]:
     config = current_app.config
     deadline = workdays.deadline(now, config["ANSWER_WORKING_DAYS"])
     reminders = [t for t in workdays.reminder_times(deadline, config["REMINDER_WORKING_DAYS_BEFORE"],
@@ -198,7 +198,7 @@ def _skip(backup: MentorRequest, now: datetime) -> bool:
 def _ask_backup(backup: MentorRequest, mentor: MentorProfile, now: datetime) -> bool:
     """Send a backup its request: it takes a place (or the one its mentor holds for this mentee) and has
     a fresh deadline, as any new request; False, changing nothing, when the mentor has no place left."""
-    deadline, reminder = _deadline_and_reminder(now)
+    deadline, reminder = deadline_and_reminder(now)
     with database.atomic() as step:
         if not MentorRequest.update(status=RequestStatus.PENDING, created_at=now, deadline=deadline,
                                     next_reminder_at=reminder, reminders_sent=0).where(
@@ -244,9 +244,9 @@ def decide(mentor_request: MentorRequest, action: str, by: User, role: str, mess
         if pause_until is not None:
             pause_new_requests(mentor_request.mentor_id, by, pause_until, now)
         if action == "accept":
-            _start_relationship(mentor_request, by, now)
+            start_relationship(mentor_request, by, now)
         else:
-            _end_unmatched(mentor_request, now, "request_declined", by)
+            end_unmatched(mentor_request, now, "request_declined", by)
     return mentor_request
 
 
@@ -270,7 +270,7 @@ def what_happened(mentor_request: MentorRequest, fallback: str = "") -> str:
     return fallback or "This request can no longer be answered"
 
 
-def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) -> Relationship:
+def start_relationship(mentor_request: MentorRequest, by: User, now: datetime) -> Relationship:
     relationship = Relationship.create(mentor_request=mentor_request, mentee=mentor_request.mentee_id,
                                        mentor=mentor_request.mentor_id,
                                        opened_at=now)
@@ -287,7 +287,7 @@ def _start_relationship(mentor_request: MentorRequest, by: User, now: datetime) 
     return relationship
 
 
-def _end_unmatched(mentor_request: MentorRequest, now: datetime, action: str, by: User | None,
+def end_unmatched(mentor_request: MentorRequest, now: datetime, action: str, by: User | None,
                    mentor_leaving: bool = False) -> None:
     _end_all_unmatched([MentorRequest.get_by_id(mentor_request.id)], now, action, by, mentor_leaving)
 
@@ -342,7 +342,7 @@ def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> 
                                     decided_by_user=user).where(
                 (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)).execute():
             raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id)))
-        _end_unmatched(mentor_request, now, "request_cancelled", user)
+        end_unmatched(mentor_request, now, "request_cancelled", user)
         emails.send_cancelled(mentor_request, mentee_leaving=leaving)
 
 

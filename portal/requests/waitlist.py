@@ -87,6 +87,14 @@ def lists_of(mentee: MenteeProfile) -> list[WaitlistEntry]:
                 .where((WaitlistEntry.mentee == mentee) & WaitlistEntry.status.in_(OPEN)).order_by(WaitlistEntry.id))
 
 
+def queue_of(mentor: MentorProfile) -> list[WaitlistEntry]:
+    """Everyone on the mentor's waiting list, with their logins, first in line first (one held a place
+    is offered to comes before those still waiting)."""
+    return list(WaitlistEntry.select(WaitlistEntry, MenteeProfile, User).join(MenteeProfile).join(User)
+                .where((WaitlistEntry.mentor == mentor) & WaitlistEntry.status.in_(OPEN))
+                .order_by(WaitlistEntry.status, WaitlistEntry.id))  # "offered" before "waiting"
+
+
 def join(mentee: MenteeProfile, mentor: MentorProfile) -> WaitlistEntry:
     """Wait for a full mentor: for a mentee who may ask a mentor, of a mentor who is only full."""
     if mentor.user_id == mentee.user_id:

@@ -13,6 +13,7 @@ without room are skipped (next_in_line); when it ends in a match or is cancelled
 are dropped. A mentor never learns they were not the first choice.
 """
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from enum import StrEnum
 from statistics import median_high
 
@@ -47,6 +48,9 @@ REQUEST_MOVES = {
     (RequestStatus.PENDING, "cancel"): (RequestStatus.CANCELLED, {MENTEE}),
     (RequestStatus.PENDING, "expire"): (RequestStatus.EXPIRED, {SYSTEM}),
     (RequestStatus.PENDING, "close"): (RequestStatus.CLOSED, {SYSTEM, ADMIN}),
+    # The team, for the mentee who asked them: taken back, or passed to another mentor they agreed to.
+    (RequestStatus.PENDING, "withdraw"): (RequestStatus.CANCELLED, {ADMIN}),
+    (RequestStatus.PENDING, "pass"): (RequestStatus.CANCELLED, {ADMIN}),
     (RequestStatus.BACKUP, "ask"): (RequestStatus.PENDING, {SYSTEM}),
     (RequestStatus.BACKUP, "skip"): (RequestStatus.SKIPPED, {SYSTEM}),
     (RequestStatus.BACKUP, "drop"): (RequestStatus.DROPPED, {MENTEE, SYSTEM}),
@@ -70,6 +74,20 @@ PASSED_OVER = {
     RequestStatus.SKIPPED: "skipped, as the mentor had no room when their turn came",
     RequestStatus.DROPPED: "taken off your backups",
 }
+
+# How far the team may move a waiting request's deadline: a mentor back from a week away, say.
+LONGEST_EXTENSION_DAYS = 28
+
+
+def check_extension(deadline_day: date, new_day: date, today: date) -> str | None:
+    """Why a waiting request's deadline (the end of `deadline_day`, in London) cannot move to the end
+    of `new_day`, or None."""
+    if new_day <= deadline_day:
+        return "The new date must be after the present deadline"
+    if new_day > today + timedelta(days=LONGEST_EXTENSION_DAYS):
+        return f"The new date must be within {LONGEST_EXTENSION_DAYS} days of today"
+    return None
+
 
 NOTE_LIMIT = 1000
 DEACTIVATED = "Your mentee account is paused: ask the team to restart it"

@@ -214,6 +214,13 @@ ROUTES = {
     "admin.mentors_list":          Route(NONE,          ADMIN_PAGE),
     "admin.new_mentor":            Route(NONE,          ADMIN_PAGE),
     "admin.mentor":                Route(MENTOR,        ADMIN_PAGE),
+    "admin.request_page":          Route(REQUEST,       ADMIN_PAGE),
+    "admin.extend_request":        Route(REQUEST,       ADMIN_ACTION),
+    "admin.pass_request":          Route(REQUEST,       ADMIN_ACTION),
+    "admin.withdraw_request":      Route(REQUEST,       ADMIN_PAGE),
+    "admin.match":                 Route(NONE,          ADMIN_PAGE),
+    # No one in the scenario waits for a mentor; the page itself is shown in tests/web/test_team_requests.py.
+    "admin.remove_from_waitlist":  Route(Fixed(entry_id=999999), "login 403 403 403 403 404"),
     "admin.edit_mentor":           Route(MENTOR,        ADMIN_PAGE),
     "admin.mentor_availability":   Route(MENTOR,        ADMIN_PAGE),
     "admin.mentor_listing":        Route(MENTOR,        ADMIN_PAGE),

@@ -130,7 +130,9 @@ def test_the_dashboards_waiting_requests_lead_to_the_people_and_the_request(app,
     row = page[page.index("Requests waiting for an answer</h2>"):page.index("To follow up")]
     assert f'<a href="/admin/people/{mentee.id}">Mentee Number2</a>' in row
     assert f'<a href="/admin/people/{mentor.user_id}">Mentor Number2</a>' in row
-    assert f'href="/requests/{mentor_request.id}/answer">Answer for the mentor' in row
+    assert f'href="/admin/requests/{mentor_request.id}">Act on it' in row
+    assert f'href="/requests/{mentor_request.id}/answer">Answer for the mentor' in text(
+        ada.get(f"/admin/requests/{mentor_request.id}"))
     with at("2026-11-26T10:00"):
         answer = words(ada.get(f"/requests/{mentor_request.id}/answer"))
     assert "A request from Mentee" in answer and "Accept" in answer  # the team can answer it there
