@@ -14,7 +14,7 @@ from portal.core.access import me
 from portal.core.forms import choices, strip
 from portal.core.htmx import refusal_shown
 from portal.mentoring import relationships
-from portal.models import InboxItem, InboxStatus, Relationship, User
+from portal.models import InboxItem, InboxReply, InboxStatus, Relationship, User
 from portal.privacy import erasure
 from portal.requests import idle
 
@@ -90,7 +90,13 @@ def inbox_item(item_id):
     account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)
     return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, form=form, assign=assign,
                            relationship=_relationship_of(item), account=account,
-                           replies=item.replies.order_by(inbox.InboxReply.sent_at)), 400 if form.errors else 200
+                           replies=_replies(item)), 400 if form.errors else 200
+
+
+def _replies(item: InboxItem):
+    by = User.alias()
+    return (InboxReply.select(InboxReply, by).join(by, JOIN.LEFT_OUTER, on=(InboxReply.by == by.id))
+            .where(InboxReply.item == item.id).order_by(InboxReply.sent_at, InboxReply.id))
 
 
 @bp.route("/inbox/<int:item_id>/assign", methods=["POST"])

@@ -51,7 +51,7 @@ def reply(item: InboxItem, by: User, message: str) -> InboxReply:
     """Answer the person by email from the portal; the reply is kept with the item."""
     with database.atomic():
         email_id = send_reply(item, message)
-        found = InboxReply.create(item=item, by=by, email=email_id)
+        found = InboxReply.create(item=item, by=by, email=email_id, message=message)
         audit.record(by, "replied_to_inbox_item", item)
     return found
 

@@ -8,8 +8,9 @@ from flask import Response
 
 from portal.core import clock, inbox, mail
 from portal.mentoring import feed
-from portal.models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
-                           MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User, WaitlistEntry)
+from portal.models import (ActionLink, AuditEvent, Email, InboxItem, InboxReply, MenteeProfile, MentoringSession,
+                           MentorNote, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
+                           WaitlistEntry)
 from portal.rules import requests as request_rules
 
 MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
@@ -89,7 +90,8 @@ def export(user: User) -> dict:
         _fields(e, ("subject", "created_at", "sent_at", "status"))
         for e in Email.select().where((Email.user == user.id) | (Email.to_address == user.email)).order_by(Email.id)]
     found["messages_to_the_team"] = [
-        {"about": inbox.KINDS.get(i.kind, i.kind), **_fields(i, ("message", "created_at", "status"))}
+        {"about": inbox.KINDS.get(i.kind, i.kind), **_fields(i, ("message", "created_at", "status")),
+         "replies_from_the_team": [_fields(r, ("message", "sent_at")) for r in i.replies.order_by(InboxReply.id)]}
         for i in InboxItem.select().where((InboxItem.user == user.id) | (InboxItem.email == user.email))
         .order_by(InboxItem.id)]
     found["what_you_did"] = [_fields(a, ("at", "action"))

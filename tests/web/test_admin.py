@@ -272,7 +272,7 @@ def test_the_inbox_assigns_answers_and_closes(app, ada, mailbox):
     work(app)
     reply = mailbox.wait_for("sam@example.org", "A reply from")
     assert "We have contacted your mentor." in text_of(reply)
-    assert "A reply from" in words(ada.get(f"/admin/inbox/{item.id}"))
+    assert "by Ada Admin Thank you. We have contacted your mentor." in words(ada.get(f"/admin/inbox/{item.id}"))
     ada.submit(f"/admin/inbox/{item.id}/close")
     assert InboxItem.get().status == "closed"
     assert "Sam Worried" not in words(ada.get("/admin/inbox"))

@@ -1,0 +1,52 @@
+"""The team's day without friction (issue "Every role's day without friction"): what the admins stumbled on in
+their own pages, walked through again."""
+import json
+
+import pytest
+
+from jobs.sweeps import purge_old_records
+from portal.models import Email, InboxItem, InboxReply
+from tests.support.factories import make_user
+from tests.support.jobs import sweep
+from tests.support.web import Web, signed_in, text, words
+
+
+@pytest.fixture
+def ada(app):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    return signed_in(app, "ada@example.org")
+
+
+def test_a_reply_from_the_inbox_shows_its_words_to_the_whole_team(app, ada):
+    make_user("bea@example.org", "Bea Admin", admin=True)
+    make_user("sam@example.org", "Sam Rivers", mentee=True)
+    Web(app.test_client()).submit("/concern", {"name": "Sam Rivers", "email": "sam@example.org",
+                                               "message": "My mentor has not replied for weeks."})
+    item = InboxItem.get()
+    ada.submit(f"/admin/inbox/{item.id}", {"message": "Thank you, Sam.\nWe have written to your mentor."})
+    page = words(signed_in(app, "bea@example.org").get(f"/admin/inbox/{item.id}"))
+    assert "by Ada Admin" in page and "Thank you, Sam. We have written to your mentor." in page
+
+    # The outbox's copy goes with the retention purge; the reply stays as long as what it answers.
+    Email.update(sent_at=Email.created_at, status="sent").execute()
+    sweep(app, purge_old_records, "2027-12-01T03:17")
+    assert Email.get(Email.template == "inbox_reply").text_body == ""
+    assert "We have written to your mentor." in words(ada.get(f"/admin/inbox/{item.id}"))
+    assert InboxItem.get_by_id(item.id).message == "My mentor has not replied for weeks."
+
+    sam = signed_in(app, "sam@example.org")
+    [message] = json.loads(text(sam.get("/account/data.json")))["messages_to_the_team"]
+    assert message["replies_from_the_team"][0]["message"] == "Thank you, Sam.\nWe have written to your mentor."
+
+
+def test_erasing_someone_erases_the_teams_replies_to_them(app, ada):
+    visitor = Web(app.test_client())
+    visitor.submit("/become-a-mentor", {"name": "Kit Carter", "email": "kit@example.org", "grade": "ST4",
+                                        "specialty": "Surgery", "message": "I could do the course in spring."})
+    item = InboxItem.get()
+    ada.submit(f"/admin/inbox/{item.id}", {"message": "Lovely, Kit: spring suits us."})
+    assert InboxReply.get().message == "Lovely, Kit: spring suits us."
+    ada.submit(f"/admin/inbox/{item.id}/erase")
+    assert InboxReply.get().message == ""
+    page = words(ada.get(f"/admin/inbox/{item.id}"))
+    assert "spring suits us" not in page and "The words of this reply were not kept." in page
