@@ -20,7 +20,7 @@ from portal.requests import idle
 
 
 class ReplyForm(FlaskForm):
-    message = TextAreaField("Your reply", filters=[strip], description="Sent by email from the scheme's address.",
+    message = TextAreaField("Your reply", filters=[strip], description="Sent by email from the scheme's address, as you write it here.",
                             validators=[DataRequired("Write your reply"),
                                         Length(max=5000, message="A reply must be 5,000 characters or fewer")])
 
@@ -78,7 +78,7 @@ def _relationship_of(item: InboxItem) -> Relationship | None:
 @bp.route("/inbox/<int:item_id>", methods=["GET", "POST"])
 def inbox_item(item_id):
     item = _item_or_404(item_id)
-    form = ReplyForm()
+    form = ReplyForm(message=inbox.greeting(item))
     if form.validate_on_submit():
         inbox.reply(item, me(), form.message.data)
         flash(f"Your reply has been sent to {item.email}.", "success")

@@ -7,7 +7,8 @@ import pytest
 from jobs.sweeps import purge_old_records
 from portal.models import Email, InboxItem, InboxReply
 from tests.support.factories import make_user
-from tests.support.jobs import sweep
+from tests.support.jobs import sweep, work
+from tests.support.servers import text_of
 from tests.support.web import Web, signed_in, text, words
 
 
@@ -50,3 +51,15 @@ def test_erasing_someone_erases_the_teams_replies_to_them(app, ada):
     assert InboxReply.get().message == ""
     page = words(ada.get(f"/admin/inbox/{item.id}"))
     assert "spring suits us" not in page and "The words of this reply were not kept." in page
+
+
+def test_a_reply_says_hello_once_in_the_admins_own_words(app, ada, mailbox):
+    Web(app.test_client()).submit("/concern", {"name": "Casey Jones", "email": "casey@example.org",
+                                               "message": "Can I change mentor?"})
+    item = InboxItem.get()
+    # The greeting is offered in the box, where the admin sees it and may change it.
+    assert ">Hello Casey,</textarea>" in text(ada.get(f"/admin/inbox/{item.id}"))
+    ada.submit(f"/admin/inbox/{item.id}", {"message": "Dear Casey,\n\nOf course: choose again from the list."})
+    work(app)
+    sent = text_of(mailbox.wait_for("casey@example.org", "A reply from"))
+    assert sent.startswith("Dear Casey,") and "Hello" not in sent and "> " not in sent
