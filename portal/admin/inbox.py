@@ -20,7 +20,8 @@ from portal.requests import idle
 
 
 class ReplyForm(FlaskForm):
-    message = TextAreaField("Your reply", filters=[strip], description="Sent by email from the scheme's address, as you write it here.",
+    message = TextAreaField("Your reply", filters=[strip],
+                            description="Sent by email from the scheme's address, as you write it here.",
                             validators=[DataRequired("Write your reply"),
                                         Length(max=5000, message="A reply must be 5,000 characters or fewer")])
 
