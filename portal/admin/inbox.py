@@ -91,6 +91,7 @@ def inbox_item(item_id):
     account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)
     return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, form=form, assign=assign,
                            relationship=_relationship_of(item), account=account,
+                           what_happened=inbox.what_happened(item), told=inbox.TOLD,
                            replies=_replies(item)), 400 if form.errors else 200
 
 

@@ -20,12 +20,29 @@ KINDS = {
 }
 
 
+# The details of an item told in its sentence (what_happened), or shown elsewhere on its page, not as rows.
+TOLD = {"relationship", "cancelled_by", "session_was", "notice_hours"}
+
+
 def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | None = None,
                message: str = "") -> InboxItem:
     assert kind in KINDS, kind
     item = InboxItem.create(kind=kind, name=name, email=email, user=user, details=details or {}, message=message)
     send_team_notice(item)
     return item
+
+
+def what_happened(item: InboxItem) -> str:
+    """An item's details said as a sentence, where its kind has one: a cancellation's who, when and notice."""
+    details = item.details or {}
+    if item.kind != "cancellation" or "notice_hours" not in details:
+        return ""
+    hours, asked = details["notice_hours"], current_app.config["CANCEL_NOTICE_HOURS"]
+    notice = ("less than an hour's notice" if hours < 1
+              else "1 hour's notice" if hours == 1 else f"{hours} hours' notice")
+    short = f" (the scheme asks for {asked})" if hours < asked else ""
+    return (f"{item.name}, the {details['cancelled_by']}, cancelled the session planned for "
+            f"{details['session_was']}, giving {notice}{short}.")
 
 
 def open_items():

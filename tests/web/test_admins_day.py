@@ -63,3 +63,16 @@ def test_a_reply_says_hello_once_in_the_admins_own_words(app, ada, mailbox):
     work(app)
     sent = text_of(mailbox.wait_for("casey@example.org", "A reply from"))
     assert sent.startswith("Dear Casey,") and "Hello" not in sent and "> " not in sent
+
+
+@pytest.mark.parametrize("hours, said", [
+    (0, "giving less than an hour's notice (the scheme asks for 24)."),
+    (1, "giving 1 hour's notice (the scheme asks for 24)."),
+    (30, "giving 30 hours' notice."),
+])
+def test_a_cancellation_in_the_inbox_is_said_as_a_sentence(app, ada, hours, said):
+    item = InboxItem.create(kind="cancellation", name="Jo Bloggs", email="jo@example.org", details={
+        "cancelled_by": "mentee", "session_was": "1 December 2026 at 6:30pm", "notice_hours": hours})
+    page = words(ada.get(f"/admin/inbox/{item.id}"))
+    assert f"Jo Bloggs, the mentee, cancelled the session planned for 1 December 2026 at 6:30pm, {said}" in page
+    assert "Notice hours" not in page
