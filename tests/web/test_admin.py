@@ -341,7 +341,7 @@ PLAIN_WORDS = ("Your data: what we hold, and for how long.\n\n"
 @pytest.mark.parametrize("key", list(content.TEXTS))
 def test_a_text_is_kept_exactly_as_the_admin_wrote_it(app, ada, key):
     written = (content.DEFAULTS / f"{key}.md").read_text().strip() + "\n\n" + PLAIN_WORDS
-    ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key], "body": written, "action": "publish"})
+    ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key].title, "body": written, "action": "publish"})
     saved = Content.select().where(Content.key == key).order_by(Content.version.desc()).get()
     assert saved.version == 2 and saved.body == written
 
@@ -352,7 +352,7 @@ def test_a_text_is_kept_exactly_as_the_admin_wrote_it(app, ada, key):
     shown = words(ada.get(f"/admin/content/{key}/2"))
     assert "Your data: what we hold" in shown and "Sessions held online = sessions held face to face" in shown
     assert "javascript: not needed" in shown
-    preview = ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key], "body": written,
+    preview = ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key].title, "body": written,
                                                    "action": "preview"}, headers={"HX-Request": "true"})
     assert "Your data: what we hold" in words(preview) and "online = sessions" in words(preview)
 

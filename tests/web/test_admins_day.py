@@ -1,12 +1,16 @@
 """The team's day without friction (issue "Every role's day without friction"): what the admins stumbled on in
 their own pages, walked through again."""
 import json
+import re
 
 import pytest
 
 from jobs.sweeps import purge_old_records
-from portal.models import Email, InboxItem, InboxReply
-from tests.support.factories import make_user
+from portal.core import content
+from portal.models import Email, InboxItem, InboxReply, Relationship
+from portal.requests import mentor_requests
+from tests.support.factories import make_mentor, make_user
+from tests.support.mentoring import NOTE
 from tests.support.jobs import sweep, work
 from tests.support.servers import text_of
 from tests.support.web import Web, signed_in, text, words
@@ -76,3 +80,49 @@ def test_a_cancellation_in_the_inbox_is_said_as_a_sentence(app, ada, hours, said
     page = words(ada.get(f"/admin/inbox/{item.id}"))
     assert f"Jo Bloggs, the mentee, cancelled the session planned for 1 December 2026 at 6:30pm, {said}" in page
     assert "Notice hours" not in page
+
+
+def _reached(web, limit=80) -> dict[str, str]:
+    """The pages reached by following links from the home page, as this person: path -> the page's words.
+    Not the team's pages, downloads, pages with a query (filters, where to go next) or logging out."""
+    found, waiting = {}, ["/"]
+    while waiting and len(found) < limit:
+        path = waiting.pop(0)
+        if path in found:
+            continue
+        response = web.get(path)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        found[path] = words(response)
+        waiting += [link for link in re.findall(r'href="(/[^"?#]*)"', text(response))
+                    if not link.startswith(("/admin", "/static", "/logout", "/register/photo"))
+                    and not link.endswith((".json", ".ics", ".csv")) and link not in found]
+    return found
+
+
+def test_every_text_has_a_page_people_reach_by_a_link_and_its_editor_says_where(app, ada):
+    make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    reached = _reached(Web(app.test_client())) | _reached(signed_in(app, "jo@example.org"))
+    with app.test_request_context():
+        pages = {key: text.url() for key, text in content.TEXTS.items()}
+        titles = {key: content.current(key).title for key in content.TEXTS}
+    for key, url in pages.items():
+        assert url in reached, f"nothing links to {key}'s page, {url}"
+        assert titles[key] in reached[url], key
+        editor = ada.get(f"/admin/content/{key}")
+        assert f"Where it appears: {content.TEXTS[key].where}" in words(editor)
+        assert f'href="{url}"' in text(editor), key
+    assert "Where it appears" in words(ada.get("/admin/content"))
+    assert reached["/help"].count("Finding a mentor") == 1 and "Ethical framework" in reached["/help"]
+
+
+def test_a_mentor_finds_the_first_sessions_conversation_again_once_it_is_done(app):
+    jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    priya = make_mentor("priya@example.org", "Priya Shah")
+    with app.app_context():
+        mentor_requests.decide(mentor_requests.make_request(jo, priya, NOTE), "accept", priya.user, "mentor")
+    relationship = Relationship.get()
+    web = signed_in(app, "priya@example.org")
+    web.submit(f"/mentoring/{relationship.id}/contracting")
+    page = text(web.get(f"/mentoring/{relationship.id}"))
+    assert "We have had this conversation" not in page and 'href="/first-session"' in page
