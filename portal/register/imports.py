@@ -64,7 +64,7 @@ def codes_of(column: str) -> str:
 HOLDS = {
     "email": "Their email address (needed): a row is matched by it to a mentor already on the register",
     "name": "Their full name (needed)",
-    "trust": "Their trust, in words",
+    "trust": "Their trust, in words (needed)",
     "why_mentor": "Why they became a peer mentor (needed)",
     "meets_online": "yes or no", "meets_in_person": "yes or no",
     "locations": "Towns or cities where they could meet face to face, separated by commas as in the profile form: "
