@@ -24,7 +24,7 @@ class ContentForm(FlaskForm):
 @bp.route("/content")
 def content_list():
     newest = content.newest_of_each()
-    texts = [(key, newest[key]) for key in content.TEXTS]
+    texts = [(key, newest[key], content.TEXTS[key]) for key in content.TEXTS]
     return render_template("admin/content_list.html", texts=texts)
 
 
@@ -41,7 +41,7 @@ def content_edit(key):
               + (" Mentees will be asked to accept it at their next visit." if key == "agreement" else ""),
               "success")
         return redirect(url_for("admin.content_edit", key=key))
-    context = {"form": form, "key": key, "current": current, "preview": form.body.data if previewing else None,
+    context = {"form": form, "key": key, "current": current, "text": content.TEXTS[key], "preview": form.body.data if previewing else None,
                "versions": Content.select().where(Content.key == key).order_by(Content.version.desc())}
     if previewing:
         return render_htmx("admin/content_edit.html", "_partials/content_preview.html", **context)

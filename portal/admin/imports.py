@@ -12,7 +12,7 @@ from portal.core.db import database
 from portal.core.htmx import refusal_shown, render_htmx
 from portal.models import ImportBatch, ImportStatus, User
 from portal.register import imports
-from portal.register.imports import COLUMNS, MAX_BYTES, FileRefused, check, template_csv
+from portal.register.imports import MAX_BYTES, FileRefused, check, column_help, template_csv
 
 SHOWN_PROBLEMS = 100
 
@@ -44,7 +44,7 @@ def import_upload():
             batch = ImportBatch.create(created_by=me(), filename=upload.filename[:200],
                                        data=data, total_rows=checked.total)
             return redirect(url_for("admin.import_preview", batch_id=batch.id))
-    return render_template("admin/import_upload.html", form=form, columns=COLUMNS)
+    return render_template("admin/import_upload.html", form=form, columns=column_help())
 
 
 def _batch_or_404(batch_id: int) -> ImportBatch:

@@ -15,13 +15,14 @@ from portal.core.access import me
 from portal.core.forms import choices, strip
 from portal.core.htmx import refusal_shown
 from portal.mentoring import relationships
-from portal.models import InboxItem, InboxStatus, Relationship, User
+from portal.models import InboxItem, InboxReply, InboxStatus, Relationship, User
 from portal.privacy import erasure
 from portal.requests import idle
 
 
 class ReplyForm(FlaskForm):
-    message = TextAreaField("Your reply", filters=[strip], description="Sent by email from the scheme's address.",
+    message = TextAreaField("Your reply", filters=[strip],
+                            description="Sent by email from the scheme's address, as you write it here.",
                             validators=[DataRequired("Write your reply"),
                                         Length(max=5000, message="A reply must be 5,000 characters or fewer")])
 
@@ -79,7 +80,7 @@ def _relationship_of(item: InboxItem) -> Relationship | None:
 @bp.route("/inbox/<int:item_id>", methods=["GET", "POST"])
 def inbox_item(item_id):
     item = _item_or_404(item_id)
-    form = ReplyForm()
+    form = ReplyForm(message=inbox.greeting(item))
     if form.validate_on_submit():
         inbox.reply(item, me(), form.message.data)
         flash(f"Your reply has been sent to {item.email}.", "success")
@@ -91,7 +92,14 @@ def inbox_item(item_id):
     account = item.user or (User.get_or_none(User.email == item.email) if item.email else None)
     return render_template("admin/inbox_item.html", item=item, kinds=inbox.KINDS, form=form, assign=assign,
                            relationship=_relationship_of(item), account=account,
-                           replies=item.replies.order_by(inbox.InboxReply.sent_at)), 400 if form.errors else 200
+                           what_happened=inbox.what_happened(item), told=inbox.TOLD,
+                           replies=_replies(item)), 400 if form.errors else 200
+
+
+def _replies(item: InboxItem):
+    by = User.alias()
+    return (InboxReply.select(InboxReply, by).join(by, JOIN.LEFT_OUTER, on=(InboxReply.by == by.id))
+            .where(InboxReply.item == item.id).order_by(InboxReply.sent_at, InboxReply.id))
 
 
 @bp.route("/inbox/<int:item_id>/assign", methods=["POST"])

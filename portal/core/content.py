@@ -4,8 +4,10 @@ What an admin types is stored exactly as typed; it is made safe whenever it is s
 renderer (formatting.render_markdown). Cleaning the Markdown itself with patterns changed ordinary
 words ("Your data: what we hold") and could never be sure of catching what a browser would run.
 """
+from dataclasses import dataclass
 from pathlib import Path
 
+from flask import url_for
 from peewee import fn
 
 from portal.core import audit, clock
@@ -15,15 +17,39 @@ from portal.models import Content
 
 # The first version of each text, as the portal ships it (the migrations publish them).
 DEFAULTS = Path(__file__).resolve().parent.parent / "content_defaults"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text the scheme owns: its first title, where people read it (said to the admin editing it) and the
+    page that shows it, reached from a link on the pages named in `where` (tests/web/test_admins_day.py)."""
+
+    title: str
+    where: str
+    endpoint: str
+    args: tuple = ()
+
+    def url(self) -> str:
+        return url_for(self.endpoint, **dict(self.args))
+
+
+_ON_HELP = "Its own page, for anyone, linked from the Help page."
+_RESOURCE = "Its own page, for anyone signed in, linked from a mentee's home page under Resources."
 TEXTS = {
-    "agreement": "Mentoring agreement",
-    "ethics": "Ethical framework",
-    "contracting": "The first session: agreeing how you will work",
-    "help": "Help",
-    "resources-before": "Before you go out of training",
-    "resources-away": "While you are away",
-    "resources-return": "Coming back to training",
-    "accessibility": "Accessibility statement",
+    "agreement": Text("Mentoring agreement", "Mentees accept it when they sign up, and again at their next visit "
+                      "when a new version is published. Its own page, for anyone, is linked from the foot of every "
+                      "page and from the Help page.", "accounts.agreement"),
+    "ethics": Text("Ethical framework", _ON_HELP, "home.ethics"),
+    "contracting": Text("The first session: agreeing how you will work",
+                        "A mentor's page for each new mentee, until they say they have had this conversation. "
+                        "Its own page, for anyone, is linked from the Help page and from that mentoring page.",
+                        "home.contracting"),
+    "help": Text("Help", "The Help page, for anyone, linked from the foot of every page.", "home.help_page"),
+    "resources-before": Text("Before you go out of training", _RESOURCE, "home.resources", (("stage", "before"),)),
+    "resources-away": Text("While you are away", _RESOURCE, "home.resources", (("stage", "away"),)),
+    "resources-return": Text("Coming back to training", _RESOURCE, "home.resources", (("stage", "return"),)),
+    "accessibility": Text("Accessibility statement", "Its own page, for anyone, linked from the foot of every page "
+                          "and from the Help page.", "home.accessibility"),
 }
 
 

@@ -21,12 +21,29 @@ KINDS = {
 }
 
 
+# The details of an item told in its sentence (what_happened), or shown elsewhere on its page, not as rows.
+TOLD = {"relationship", "cancelled_by", "session_was", "notice_hours"}
+
+
 def raise_item(kind: str, *, name: str, email: str, user=None, details: dict | None = None,
                message: str = "") -> InboxItem:
     assert kind in KINDS, kind
     item = InboxItem.create(kind=kind, name=name, email=email, user=user, details=details or {}, message=message)
     send_team_notice(item)
     return item
+
+
+def what_happened(item: InboxItem) -> str:
+    """An item's details said as a sentence, where its kind has one: a cancellation's who, when and notice."""
+    details = item.details or {}
+    if item.kind != "cancellation" or "notice_hours" not in details:
+        return ""
+    hours, asked = details["notice_hours"], current_app.config["CANCEL_NOTICE_HOURS"]
+    notice = ("less than an hour's notice" if hours < 1
+              else "1 hour's notice" if hours == 1 else f"{hours} hours' notice")
+    short = f" (the scheme asks for {asked})" if hours < asked else ""
+    return (f"{item.name}, the {details['cancelled_by']}, cancelled the session planned for "
+            f"{details['session_was']}, giving {notice}{short}.")
 
 
 def open_items():
@@ -64,7 +81,7 @@ def reply(item: InboxItem, by: User, message: str) -> InboxReply:
     """Answer the person by email from the portal; the reply is kept with the item."""
     with database.atomic():
         email_id = send_reply(item, message)
-        found = InboxReply.create(item=item, by=by, email=email_id)
+        found = InboxReply.create(item=item, by=by, email=email_id, message=message)
         audit.record(by, "replied_to_inbox_item", item)
     return found
 
@@ -76,6 +93,12 @@ def send_team_notice(item: InboxItem) -> None:
               dedupe_key=f"inbox-new:{item.id}")
 
 
+def greeting(item: InboxItem) -> str:
+    """How a reply starts, put in the reply box for the admin to keep or change: the email adds no greeting of
+    its own, so what the admin sees is what is sent (one added behind their back doubled their own)."""
+    return f"Hello {item.name.split()[0]}," if item.name and item.email else ""
+
+
 def send_reply(item: InboxItem, message: str) -> int | None:
     return mail.send(item.email, "inbox_reply", f"A reply from {current_app.config['SCHEME_NAME']}",
-                     name=item.name.split()[0] if item.name else "", message=message)
+                     message=message)

@@ -1,5 +1,6 @@
-"""The pages for everyone: each role's home page, raising a concern with the team, the resources for
-each stage, the accessibility statement, and the health check."""
+"""The pages for everyone: each role's home page, raising a concern with the team, help, the scheme's texts
+(the resources for each stage, the ethical framework, the first session, the accessibility statement), and the
+health check."""
 from flask import Blueprint, current_app, render_template, send_from_directory
 from flask_login import current_user
 
@@ -70,6 +71,25 @@ def concern():
 def accessibility():
     """The accessibility statement, for anyone, signed in or not."""
     return render_template("home/text.html", agreement=content.current("accessibility"))
+
+
+@bp.route("/help")
+def help_page():
+    """The team's help text, with the scheme's other texts a link away."""
+    texts = {key: content.TEXTS[key] for key in ("agreement", "ethics", "contracting", "accessibility")}
+    return render_template("home/help.html", agreement=content.current("help"), texts=texts)
+
+
+@bp.route("/ethical-framework")
+def ethics():
+    return render_template("home/text.html", agreement=content.current("ethics"))
+
+
+@bp.route("/first-session")
+def contracting():
+    """What a mentor covers at the start of a first session: for mentors to read again, and for anyone
+    wondering what that first conversation holds."""
+    return render_template("home/text.html", agreement=content.current("contracting"))
 
 
 @bp.route("/resources/<any(before, away, return):stage>")

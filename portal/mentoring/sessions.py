@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from portal.core import audit, clock, inbox, reference
+from portal.core import audit, clock, formatting, inbox, reference
 from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import emails
@@ -161,7 +161,7 @@ def cancel(mentoring_session: MentoringSession, user: User) -> MentoringSession:
         emails.send_session_cancelled(mentoring_session, relationship, user,
                                       was_confirmed=was.status == SessionStatus.CONFIRMED)
         inbox.raise_item("cancellation", name=user.name, email=user.email, user=user, details={
-            "cancelled_by": who, "session_was": clock.to_london(mentoring_session.starts_at).strftime("%d %B %Y %H:%M"),
+            "cancelled_by": who, "session_was": formatting.date_time(mentoring_session.starts_at),
             "notice_hours": notice, "relationship": relationship.id})
         audit.record(user, "cancelled_session", mentoring_session, detail=f"{notice} hours' notice")
     return mentoring_session

@@ -107,9 +107,12 @@ class InboxItem(BaseModel):
 
 
 class InboxReply(BaseModel):
-    """An admin's answer to an inbox item, sent by email from the portal (the words are in the outbox)."""
+    """An admin's answer to an inbox item, sent by email from the portal. Its words are kept here, beside the
+    item's own, so the team sharing the inbox can follow what was said: the outbox's copy is purged after a
+    while, the item's words are not. Erasing the person blanks both."""
 
     item = ForeignKeyField(InboxItem, backref="replies", on_delete="CASCADE")
     by = ForeignKeyField(User, null=True, on_delete="SET NULL")
     email = ForeignKeyField(Email, null=True, on_delete="SET NULL")
+    message = TextField(default="")
     sent_at = DateTimeField(default=clock.now)

@@ -17,8 +17,8 @@ from portal.core.db import database
 from portal.core.refused import Refused
 from portal.mentoring import relationships
 from portal.models import (ActionLink, AuditEvent, Email, EmailPreference, EmailStatus, ImportBatch, InboxItem,
-                           InboxStatus, MenteeProfile, MentoringSession, MentorNote, MentorOption, MentorProfile,
-                           MentorRequest, ProfileChange, Relationship, User, WaitlistEntry)
+                           InboxReply, InboxStatus, MenteeProfile, MentoringSession, MentorNote, MentorOption,
+                           MentorProfile, MentorRequest, ProfileChange, Relationship, User, WaitlistEntry)
 from portal.models.base import new_nonce
 from portal.privacy import retention
 from portal.register import availability, imports, profiles
@@ -146,6 +146,8 @@ def _forget_address(address: str, user: User | None = None) -> None:
     Email.delete().where(mine & (Email.status != EmailStatus.SENT)).execute()
     Email.update(to_address="erased", text_body="", html_body="", held_body="", attachments=[],
                  unsubscribe_url=None).where(mine).execute()
+    # The team's replies go with what they answer: quoted back, they would say what the person wrote.
+    InboxReply.update(message="").where(InboxReply.item.in_(InboxItem.select(InboxItem.id).where(sent))).execute()
     InboxItem.update(name=ERASED_NAME, email="", message="", details={}).where(sent).execute()
     # A file kept for an import not yet done (never confirmed, say) still holds their row.
     for batch in ImportBatch.select(ImportBatch.id, ImportBatch.data).where(ImportBatch.data.is_null(False)):

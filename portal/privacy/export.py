@@ -5,11 +5,13 @@ import json
 from datetime import date, datetime
 
 from flask import Response
+from peewee import JOIN
 
 from portal.core import clock, inbox, mail
 from portal.mentoring import feed
-from portal.models import (ActionLink, AuditEvent, Email, InboxItem, MenteeProfile, MentoringSession, MentorNote,
-                           MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User, WaitlistEntry)
+from portal.models import (ActionLink, AuditEvent, Email, InboxItem, InboxReply, MenteeProfile, MentoringSession,
+                           MentorNote, MentorProfile, MentorRequest, ProfileChange, Relationship, StoredPhoto, User,
+                           WaitlistEntry)
 from portal.rules import requests as request_rules
 
 MENTEE_FIELDS = ("grade", "school", "specialty", "trust", "eligibility", "reason", "expected_return",
@@ -89,15 +91,27 @@ def export(user: User) -> dict:
     found["emails_sent_to_you"] = [
         _fields(e, ("subject", "created_at", "sent_at", "status"))
         for e in Email.select().where((Email.user == user.id) | (Email.to_address == user.email)).order_by(Email.id)]
-    found["messages_to_the_team"] = [
-        {"about": inbox.KINDS.get(i.kind, i.kind), **_fields(i, ("message", "created_at", "status"))}
-        for i in InboxItem.select().where((InboxItem.user == user.id) | (InboxItem.email == user.email))
-        .order_by(InboxItem.id)]
+    found["messages_to_the_team"] = _messages_to_the_team(user)
     found["what_you_did"] = [_fields(a, ("at", "action"))
                              for a in AuditEvent.select().where(AuditEvent.actor == user.id).order_by(AuditEvent.id)]
     found["looked_at_by_the_team"] = [{"who": look["who"], "what": look["what"], "at": _plain(look["at"])}
                                       for look in looks(user)]
     return found
+
+
+def _messages_to_the_team(user: User) -> list[dict]:
+    """What they sent the team and the team's replies, in one query (a row for each reply)."""
+    messages = {}
+    rows = (InboxItem.select(InboxItem, InboxReply).join(InboxReply, JOIN.LEFT_OUTER, attr="reply")
+            .where((InboxItem.user == user.id) | (InboxItem.email == user.email))
+            .order_by(InboxItem.id, InboxReply.id))
+    for item in rows:
+        message = messages.setdefault(item.id, {
+            "about": inbox.KINDS.get(item.kind, item.kind), **_fields(item, ("message", "created_at", "status")),
+            "replies_from_the_team": []})
+        if getattr(item, "reply", None) is not None and item.reply.id is not None:
+            message["replies_from_the_team"].append(_fields(item.reply, ("message", "sent_at")))
+    return list(messages.values())
 
 
 def download(user: User) -> Response:

@@ -17,8 +17,10 @@ from portal.models import ImportBatch, ImportStatus, MentorProfile, User
 from portal.register import availability, profiles
 from portal.register.forms import ImportRowForm
 
-# The columns, in the order of the downloadable template. Multi-valued cells take values
-# separated by semicolons; yes/no cells take yes, no, y, n, true, false, 1 or 0.
+# The columns, in the order of the downloadable template. Cells of several coded values take them separated
+# by semicolons (some kinds of time away have commas in their names); places are separated by commas, as in
+# the profile form, because they are words people type there. Yes/no cells take yes, no, y, n, true, false,
+# 1 or 0.
 COLUMNS = ["email", "name", "grade", "school", "specialty", "trust", "gender", "pronouns", "experience_rtt",
            "experience_away", "why_mentor", "slots", "availability_notes", "meets_online", "platforms",
            "meets_in_person", "locations", "interests", "contact_details", "capacity", "time_away"]
@@ -26,16 +28,65 @@ REQUIRED = {"email", "name"}
 MAX_ROWS = 10_000
 MAX_BYTES = 10 * 1024 * 1024
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+# The columns that take codes, and their codes: listed on the upload page, and told to a row with another value.
+CODES = {"grade": reference.GRADES, "school": reference.SCHOOLS, "gender": reference.GENDERS,
+         "slots": reference.SLOTS, "platforms": list(reference.PLATFORMS), "time_away": list(reference.TIME_AWAY)}
+# Also taken in place of a code: the name the forms show for it.
+NAMES = {"platforms": reference.PLATFORMS, "time_away": reference.TIME_AWAY}
+SEVERAL = {"slots", "platforms", "time_away"}
+# Made up, and like no one in the demonstration data or the register, so a row left in by mistake is easy to find.
 EXAMPLE = {
-    "email": "priya.shah@example.nhs.uk", "name": "Priya Shah", "grade": "ST5", "school": "Paediatrics",
-    "specialty": "Neonatology", "trust": "Leeds Teaching Hospitals NHS Trust", "gender": "Woman",
-    "pronouns": "she/her", "experience_rtt": "Came back after a year of parental leave.",
-    "experience_away": "Two periods of parental leave.", "why_mentor": "I wish I had had someone to talk to.",
+    "email": "example.mentor@example.org", "name": "Example Mentor", "grade": "ST5", "school": "Paediatrics",
+    "specialty": "Neonatology", "trust": "Leeds Teaching Hospitals NHS Trust", "gender": "Prefer not to say",
+    "pronouns": "they/them", "experience_rtt": "An example: say how you came back to training.",
+    "experience_away": "An example: parental leave, twice.", "why_mentor": "An example: replace this row with yours.",
     "slots": "mon-evening; wed-evening; sat-morning", "availability_notes": "Not in August",
-    "meets_online": "yes", "platforms": "teams; zoom", "meets_in_person": "yes", "locations": "Leeds; Harrogate",
-    "interests": "Running, baking", "contact_details": "07700 900123", "capacity": "2",
+    "meets_online": "yes", "platforms": "teams; zoom", "meets_in_person": "yes", "locations": "Leeds, Harrogate",
+    "interests": "Running, baking", "contact_details": "07700 900999", "capacity": "2",
     "time_away": "parental_leave; phased_return",
 }
+
+
+def codes_of(column: str) -> str:
+    """A coded column's codes, as the upload page and a row's problem say them."""
+    if column == "slots":
+        said = (f"a day ({', '.join(reference.DAYS)}), a hyphen and a time of day "
+                f"({', '.join(reference.PARTS_OF_DAY)}), like mon-evening")
+    else:
+        said = ", ".join(CODES[column])
+        said = f"any of {said}" if column in SEVERAL else f"one of {said}"
+        if column in NAMES:
+            said += " (or the names the profile form shows for them)"
+    return f"{said}; several separated by semicolons" if column in SEVERAL else said
+
+
+# What each column that is not coded holds, for the upload page.
+HOLDS = {
+    "email": "Their email address (needed): a row is matched by it to a mentor already on the register",
+    "name": "Their full name (needed)",
+    "trust": "Their trust, in words (needed)",
+    "why_mentor": "Why they became a peer mentor (needed)",
+    "meets_online": "yes or no", "meets_in_person": "yes or no",
+    "locations": "Towns or cities where they could meet face to face, separated by commas as in the profile form: "
+                 "like Leeds, Harrogate (a spreadsheet puts quotes round the cell for you)",
+    "contact_details": "How the mentees they accept can contact them (needed)",
+    "capacity": "How many mentees at once, a whole number from 0 to 10 (2 when empty)",
+}
+
+
+def column_help() -> list[tuple[str, str]]:
+    """Each column and what it holds, in the template's order."""
+    found = []
+    for column in COLUMNS:
+        if column in CODES:
+            said = codes_of(column)
+            held = said[0].upper() + said[1:] + ("" if column in SEVERAL else " (needed)")
+            if column == "time_away":
+                held += ". A file without this column leaves each mentor's choices as they are"
+        else:
+            held = HOLDS.get(column, "Words, as in the profile form (optional)")
+        found.append((column, held))
+    return found
 
 
 class FileRefused(Refused):
@@ -126,9 +177,19 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.replace(",", ";").split(";") if part.strip()]
 
 
+def _coded(column: str, cell: str) -> tuple[list[str], list[str]]:
+    """A coded cell's codes, and what in it is not one: a code in any case, or the name the forms show for it."""
+    known = {code.lower(): code for code in CODES[column]}
+    known |= {name.lower(): code for code, name in NAMES.get(column, {}).items()}
+    # Some names of kinds of time away have commas in them: only semicolons part that column's values.
+    parts = ([p.strip() for p in cell.split(";") if p.strip()] if column == "time_away"
+             else _split(cell) if column in SEVERAL else [cell] if cell else [])
+    return [known[p.lower()] for p in parts if p.lower() in known], [p for p in parts if p.lower() not in known]
+
+
 def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
     row = {k: (v or "").strip() for k, v in row.items() if k}
-    messages = []
+    messages, told = [], set()
     formdata = MultiDict()
     for name in COLUMNS:
         value = row.get(name, "")
@@ -137,27 +198,25 @@ def _check_row(line: int, row: dict, checked: Checked, seen: dict) -> None:
                 messages.append(f"{name} must be yes or no")
             elif value.lower() in YES:
                 formdata.add(name, "y")
-        elif name == "slots":
-            for slot in _split(value):
-                formdata.add(name, slot.lower())
-        elif name == "platforms":
-            by_label = {label.lower(): key for key, label in reference.PLATFORMS.items()}
-            for platform in _split(value):
-                formdata.add(name, by_label.get(platform.lower(), platform.lower()))
-        elif name == "time_away":
-            # Each tag by its key or its label; labels have commas in them, so only semicolons part them.
-            by_label = {label.lower(): key for key, label in reference.TIME_AWAY.items()}
-            for tag in (part.strip() for part in value.split(";") if part.strip()):
-                formdata.add(name, by_label.get(tag.lower(), tag.lower()))
+        elif name in CODES:
+            codes, unknown = _coded(name, value)
+            for code in codes:
+                formdata.add(name, code)
+            if unknown:
+                told.add(name)
+                said = ", ".join(f"“{part}”" for part in unknown)
+                messages.append(f"{name}: {said} {'is not a code' if len(unknown) == 1 else 'are not codes'} "
+                                f"we know. Use {codes_of(name)}")
         elif name == "capacity":
             formdata.add(name, value or "2")
         elif name == "locations":
-            formdata.add(name, "; ".join(_split(value)))
+            formdata.add(name, ", ".join(_split(value)))
         else:
             formdata.add(name, value)
     form = ImportRowForm(formdata=formdata)
     valid = form.validate()
-    messages += [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
+    messages += [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()
+                 if name not in told]  # an unknown code is told above, with the codes
     email = (form.email.data or row.get("email", ""))
     if valid and email in seen:
         messages.append(f"this email address is on line {seen[email]} too")

@@ -97,9 +97,10 @@ def test_the_locations_migration_renames_a_sessions_place_and_the_directory_opti
                 db.database.execute_sql("SELECT value FROM mentor_option WHERE kind = 'place'").fetchall())
 
     assert stored("location") == ("The library, York", [("york",)], [])
-    assert db.migrator_runner().down(target="0010_locations") == ["0012_email_change", "0011_accessibility_statement",
-                                                                   "0010_locations"]
+    assert db.migrator_runner().down(target="0010_locations") == [
+        "0013_inbox_reply_words", "0012_email_change", "0011_accessibility_statement", "0010_locations"]
     assert stored("place") == ("The library, York", [], [("york",)])
-    assert db.upgrade() == ["0010_locations", "0011_accessibility_statement", "0012_email_change"]
+    assert db.upgrade() == ["0010_locations", "0011_accessibility_statement", "0012_email_change",
+                            "0013_inbox_reply_words"]
     assert stored("location") == ("The library, York", [("york",)], [])
     assert not diff_models(db.database.obj, MODELS)

@@ -44,8 +44,8 @@ CONTEXTS = {
     "email_changed": [dict(name="Jo", address="jo.new@example.org", by_team=False),
                       dict(name="Jo", address="jo.new@example.org", by_team=True)],
     "inbox_new": [dict(kind="A concern raised", url="http://portal.test/admin/inbox/3")],
-    "inbox_reply": [dict(name="Sam", message="Thank you.\nWe have contacted your mentor."),
-                    dict(name="", message="Enjoy the journey back.")],
+    "inbox_reply": [dict(message="Hello Sam,\n\nThank you.\nWe have contacted your mentor."),
+                    dict(message="Enjoy the journey back.")],
     "interest_received": [dict()],
     "invitation": [dict(name="Tom", inviter="Ada Admin", role="a peer mentor", days=7,
                         url="http://portal.test/invitation/AbC_d-9")],
@@ -152,7 +152,7 @@ def test_the_text_and_html_of_an_email_say_the_same_words(app_context, name):
 
 def test_what_people_typed_cannot_add_html_to_an_email(app_context):
     typed = '<script>alert(1)</script> <b onclick="x()">Hi</b> [click](javascript:alert(1))'
-    source = render_template("emails/inbox_reply.md", name="Sam", message=typed)
+    source = render_template("emails/inbox_reply.md", message=typed)
     markup = mail.html_of_markdown(source)
     assert "<script" not in markup and "<b " not in markup and "<b>" not in markup and "javascript:" not in markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup and typed in mail.text_of_markdown(source)

@@ -406,7 +406,7 @@ def test_the_inbox_assigns_answers_and_closes(app, ada, mailbox):
     work(app)
     reply = mailbox.wait_for("sam@example.org", "A reply from")
     assert "We have contacted your mentor." in text_of(reply)
-    assert "A reply from" in words(ada.get(f"/admin/inbox/{item.id}"))
+    assert "by Ada Admin Thank you. We have contacted your mentor." in words(ada.get(f"/admin/inbox/{item.id}"))
     ada.submit(f"/admin/inbox/{item.id}/close")
     assert InboxItem.get().status == "closed"
     assert "Sam Worried" not in words(ada.get("/admin/inbox"))
@@ -475,7 +475,7 @@ PLAIN_WORDS = ("Your data: what we hold, and for how long.\n\n"
 @pytest.mark.parametrize("key", list(content.TEXTS))
 def test_a_text_is_kept_exactly_as_the_admin_wrote_it(app, ada, key):
     written = (content.DEFAULTS / f"{key}.md").read_text().strip() + "\n\n" + PLAIN_WORDS
-    ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key], "body": written, "action": "publish"})
+    ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key].title, "body": written, "action": "publish"})
     saved = Content.select().where(Content.key == key).order_by(Content.version.desc()).get()
     assert saved.version == 2 and saved.body == written
 
@@ -486,7 +486,7 @@ def test_a_text_is_kept_exactly_as_the_admin_wrote_it(app, ada, key):
     shown = words(ada.get(f"/admin/content/{key}/2"))
     assert "Your data: what we hold" in shown and "Sessions held online = sessions held face to face" in shown
     assert "javascript: not needed" in shown
-    preview = ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key], "body": written,
+    preview = ada.submit(f"/admin/content/{key}", {"title": content.TEXTS[key].title, "body": written,
                                                    "action": "preview"}, headers={"HX-Request": "true"})
     assert "Your data: what we hold" in words(preview) and "online = sessions" in words(preview)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from portal.core import clock
+from portal.dev import demo, history
 from portal.models import ImportBatch, MentorOption, MentorProfile, ProfileChange, User
 from portal.register.imports import COLUMNS, EXAMPLE
 from tests.support.factories import PASSWORD, make_mentor, make_user
@@ -46,7 +47,8 @@ def test_import_previews_confirms_runs_as_a_job_and_is_idempotent(admin_web, run
     page = words(preview)
     assert "4 rows" in page and "2 new mentors" in page and "1 already known" in page
     assert "1 row with problems" in page
-    assert "Grade: Not a valid choice" in page and "Why you became a peer mentor" in page
+    assert "grade: “Consultant” is not a code we know. Use one of F1, F2, CT1," in page
+    assert "StR (dental), Other" in page and "Grade:" not in page and "Why you became a peer mentor" in page
     assert not User.select().where(User.email == "mentor2@example.org").exists()  # nothing saved yet
 
     batch = ImportBatch.get()
@@ -64,7 +66,7 @@ def test_import_previews_confirms_runs_as_a_job_and_is_idempotent(admin_web, run
     assert "Finished: 2 added, 1 updated, 0 unchanged." in done and "every 1s" not in done
     new = MentorProfile.select().join(User).where(User.email == "mentor2@example.org").get()
     assert (new.grade, new.school, new.trust, new.meets_online, new.locations) == (
-        "ST5", "Paediatrics", "Leeds Teaching Hospitals NHS Trust", True, "Leeds; Harrogate")
+        "ST5", "Paediatrics", "Leeds Teaching Hospitals NHS Trust", True, "Leeds, Harrogate")
     assert {(o.kind, o.value) for o in MentorOption.select().where(MentorOption.mentor == new)} >= {
         ("slot", "mon-evening"), ("platform", "teams"), ("location", "harrogate")}
     assert User.get(User.email == "mentor1@example.org").name == "Mentor Number1"
@@ -140,7 +142,8 @@ def test_bad_yes_no_and_capacity_cells_are_explained(admin_web):
     page = words(preview_of(admin_web, upload(admin_web, data)))
     assert "meets_online must be yes or no" in page
     assert "Enter a whole number from 0 to 10" in page
-    assert "'funday-evening' is not a valid choice" in page
+    assert "slots: “funday-evening” is not a code we know. Use a day (mon, tue, wed, thu, fri, sat, sun), a hyphen " \
+           "and a time of day (morning, afternoon, evening), like mon-evening" in page
     assert "There is nothing to import" in page
 
 
@@ -162,3 +165,34 @@ def test_an_import_that_fails_keeps_no_copy_of_the_file(app, admin_web, run_jobs
     for batch in (ImportBatch.get_by_id(stalled.id), ImportBatch.get_by_id(broken.id)):
         assert batch.status == "failed" and batch.error and batch.data is None
     assert "The import did not finish" in words(admin_web.get(f"/admin/mentors/import/{broken.id}/progress"))
+
+
+def test_codes_are_matched_in_any_case_and_an_unknown_one_is_named_with_the_codes(admin_web):
+    data = csv_bytes([row(1, grade="st5", school="paediatrics", platforms="Microsoft Teams; ZOOM"),
+                      row(2, platforms="teams; skype; carrier pigeon", gender="")])
+    page = words(preview_of(admin_web, upload(admin_web, data)))
+    assert "1 new mentor" in page and "1 row with problems" in page
+    assert ("platforms: “skype”, “carrier pigeon” are not codes we know. Use any of teams, zoom, meet, whatsapp, "
+            "facetime, phone (or the names the profile form shows for them); several separated by semicolons") in page
+    assert "Gender: Choose a gender, or 'Prefer not to say'" in page  # an empty cell: what the form says
+
+
+def test_the_column_help_lists_each_coded_columns_codes_and_places_take_commas(admin_web):
+    page = words(admin_web.get("/admin/mentors/import"))
+    assert "grade One of F1, F2, CT1, CT2, CT3, ST1," in page
+    assert "school One of Anaesthesia, Dentistry," in page and "gender One of Woman, Man, Non-binary," in page
+    assert "platforms Any of teams, zoom, meet, whatsapp, facetime, phone" in page
+    assert "time_away Any of parental_leave, sick_leave," in page and "slots A day (mon, tue," in page
+    # Places are separated as the profile form separates them, in the help, the template and on the register.
+    assert "separated by commas as in the profile form: like Leeds, Harrogate" in page
+    assert "separated by commas" in words(admin_web.get("/admin/mentors/new"))
+    assert EXAMPLE["locations"] == "Leeds, Harrogate"
+
+
+def test_the_templates_example_row_is_made_up_and_like_no_demonstration_person():
+    people = [*demo.MENTORS, *({"email": email, "name": name}
+                              for email, name in (demo.ADMIN, demo.MENTEE, demo.WAITING, demo.MATCHED))]
+    first_names = {person["name"].split()[0] for person in people} | set(history.FIRST_NAMES)
+    assert EXAMPLE["name"].split()[0] not in first_names and "Example" in EXAMPLE["name"]
+    assert EXAMPLE["email"] not in {person["email"] for person in people}
+    assert all(EXAMPLE["contact_details"] not in person.get("contact_details", "") for person in people)

@@ -264,8 +264,8 @@ def test_older_mail_still_waiting_to_go_is_not_sent_blank(app, matched, run_jobs
             "starts_at": (clock.now() + timedelta(days=14)).replace(hour=18, minute=0, second=0, microsecond=0),
             "length_minutes": 60, "mode": "video", "platform": "teams", "joining_link": "", "location": ""})
         # Not about Jo, though "jo" is in its words.
-        mail.send("priya@example.org", "inbox_reply", "A reply from the team", name="Priya",
-                  message="Enjoy the journey back.")
+        mail.send("priya@example.org", "inbox_reply", "A reply from the team",
+                  message="Hello Priya,\n\nEnjoy the journey back.")
     waiting = Email.select().where((Email.to_address == "priya@example.org")
                                    & (Email.template == "session_proposed")).order_by(Email.id.desc()).get()
     assert "Jo" in waiting.text_body and waiting.status == "queued"  # not yet gone (an SMTP outage, say)

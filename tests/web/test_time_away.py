@@ -60,7 +60,8 @@ def test_the_import_takes_time_away_by_key_or_label_and_a_file_without_it_change
     assert MentorProfile.get_by_id(ann.id).interests == "Choir"
     with app.test_request_context():  # a row is checked with the profile form, as the admin's upload is
         checked = imports.check(csv_bytes([{**rows[0], "time_away": "holiday"}]))
-    assert "'holiday' is not a valid choice" in checked.problems[0].messages[0]
+    assert checked.problems[0].messages[0].startswith("time_away: “holiday” is not a code we know. Use any of "
+                                                      "parental_leave, sick_leave,")
 
 
 def test_a_mentees_preferences_are_in_their_copy_and_gone_when_erased(app):
