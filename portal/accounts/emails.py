@@ -41,7 +41,7 @@ def send_email_change(user: User, address: str) -> None:
     hours = current_app.config["CONFIRM_LINK_HOURS"]
     token = links.issue(CHANGE_EMAIL, user, timedelta(hours=hours))
     mail.send(address, "change_email", "Confirm your new email address", user=user, name=user.first_name,
-              url=links.external_url("accounts.change_email", token=token), hours=hours, current=user.email)
+              url=links.external_url("accounts.change_email", token=token), hours=hours)
 
 
 def send_email_changed(old_address: str, user: User, by_team: bool = False) -> None:

@@ -85,9 +85,12 @@ def logout():
     session.clear()
     logout_user()
     flash("You have logged out.", "info")
-    response = redirect(url_for("home.home"))
-    # Removed here rather than by flask-login, which leaves out Secure: a browser ignores a __Host-
-    # cookie without it, even one removing it, and would keep the old remember cookie.
+    return _forget_remembered(redirect(url_for("home.home")))
+
+
+def _forget_remembered(response):
+    """Remove this browser's "keep me logged in" cookie. Done here rather than by flask-login, which
+    leaves out Secure: a browser ignores a __Host- cookie without it, even one removing it."""
     session.pop("_remember", None)
     config = current_app.config
     response.delete_cookie(config["REMEMBER_COOKIE_NAME"], path=config.get("REMEMBER_COOKIE_PATH", "/"),
@@ -169,12 +172,13 @@ def _set_password_through_link(token, purpose, reason):
             return render_template("accounts/link_problem.html", problem="used", kind=reason,
                                    form=EmailOnlyForm()), 410
         # They have just proved the mailbox is theirs and chosen the password: logged in, as themselves
-        # (whoever was logged in on this browser before is logged out).
+        # (whoever was logged in on this browser before is logged out, their remember cookie too).
         session.clear()
+        response = _forget_remembered(redirect(url_for("home.home")))
         login_user(changed)
         flash("Your password is set and you are logged in." if reason == "invitation"
               else "Your password has been changed and you are logged in.", "success")
-        return redirect(url_for("home.home"))
+        return response
     return render_template("accounts/set_password.html", form=form, user=user, reason=reason)
 
 

@@ -45,7 +45,7 @@ def availability_summary(slots: list[str]) -> str:
     """"Weekday evenings, Saturday mornings" from ["mon-evening", ..., "sat-morning"]: in week order,
     days with the same parts of the day said together."""
     parts_of = {}
-    for slot in slots:
+    for slot in set(slots) & set(reference.SLOTS):  # anything else says nothing a mentee could use
         day, part = slot.split("-")
         parts_of.setdefault(day, set()).add(part)
     together = {}  # the parts of a day -> the days that have just those, in week order

@@ -15,11 +15,13 @@ from peewee import Case, IntegrityError, fn
 from portal.core import audit, clock, db
 from portal.core.db import database
 from portal.core.refused import Refused
-from portal.models import MenteeProfile, MentorProfile, Relationship, User, WaitlistEntry, WaitlistStatus, mentor_state
+from portal.models import (MenteeProfile, MentorProfile, MentorRequest, Relationship, User, WaitlistEntry,
+                           WaitlistStatus, mentor_state)
 from portal.requests import emails
 from portal.rules import workdays
 from portal.rules.availability import MentorState
 from portal.rules.mentoring import RelationshipStatus
+from portal.rules.requests import RequestStatus
 
 OPEN = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 
@@ -130,13 +132,19 @@ def leave_all(mentee_id: int, by) -> list[WaitlistEntry]:
 def leave(entry: WaitlistEntry, by: User) -> bool:
     """False when the entry had already closed."""
     with database.atomic():
-        was_offered = entry.status == WaitlistStatus.OFFERED
-        left = WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
-            (WaitlistEntry.id == entry.id) & WaitlistEntry.status.in_(OPEN)).execute()
-        if left and was_offered:
+        # By the status it has now, not as it was read: an offer made meanwhile holds a place to give back.
+        held = _close_entry(entry.id, WaitlistStatus.OFFERED)
+        if held:
             release_place(entry.mentor_id)
-        audit.record(by, "left_waitlist", entry)
+        left = held or _close_entry(entry.id, WaitlistStatus.WAITING)
+        if left:
+            audit.record(by, "left_waitlist", entry)
     return bool(left)
+
+
+def _close_entry(entry_id: int, status: str) -> int:
+    return WaitlistEntry.update(status=WaitlistStatus.LEFT, closed_at=clock.now()).where(
+        (WaitlistEntry.id == entry_id) & (WaitlistEntry.status == status)).execute()
 
 
 def close_list(mentor: MentorProfile) -> int:
@@ -165,9 +173,12 @@ def offer_free_places(mentor_id: int, now: datetime | None = None) -> int:
             mentor = MentorProfile.get_by_id(mentor_id)
             if mentor_state(mentor, clock.to_london(now).date()) != MentorState.OPEN:
                 return offered
+            # One waiting for another mentor's answer could not use a place held for them: they keep their
+            # turn, and the place goes to the next in line.
+            asking = MentorRequest.select(MentorRequest.mentee).where(MentorRequest.status == RequestStatus.PENDING)
             waiting = list(WaitlistEntry.select().where(
-                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistStatus.WAITING))
-                .order_by(WaitlistEntry.id).limit(5))
+                (WaitlistEntry.mentor == mentor_id) & (WaitlistEntry.status == WaitlistStatus.WAITING)
+                & WaitlistEntry.mentee.not_in(asking)).order_by(WaitlistEntry.id).limit(5))
             if not waiting or not take_place(mentor_id):
                 return offered
             for entry in waiting:

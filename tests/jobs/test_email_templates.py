@@ -31,8 +31,7 @@ PASSED_ON = dict(name="Jo", mentor_name="Priya", why="declined", left=False, mes
                  asked_name="Tom", deadline=date(2027, 1, 4), url=URL)
 
 CONTEXTS = {
-    "change_email": [dict(name="Jo", url="http://portal.test/account/email/AbC_d-9", hours=72,
-                          current="jo@example.org")],
+    "change_email": [dict(name="Jo", url="http://portal.test/account/email/AbC_d-9", hours=72)],
     "close_suggested": [dict(name="Jo", other_name="Priya", url=URL)],
     "confirm_email": [dict(name="Jo", url="http://portal.test/confirm/AbC_d-9", hours=48)],
     "daily_summary": [dict(name="Jo", items=[{"subject": "Your mentoring session is confirmed",

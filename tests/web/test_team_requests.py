@@ -6,10 +6,10 @@ import pytest
 
 from portal.core import clock
 from portal.models import ActionLink, AuditEvent, Email, MentorProfile, MentorRequest, Relationship, WaitlistEntry
-from portal.requests import mentor_requests, waitlist
+from portal.requests import mentor_requests, team, waitlist
 from portal.requests.emails import DECISION
 from tests.support.clock import at
-from tests.support.factories import make_mentor, make_user
+from tests.support.factories import make_mentee_profile, make_mentor, make_user
 from tests.support.mentoring import NOTE
 from tests.support.web import errors, signed_in, text, words
 
@@ -131,3 +131,50 @@ def test_the_team_sees_and_keeps_a_mentors_waiting_list(app):
     assert "Jo Bloggs" not in queue() and "Sam Hill" in queue()
     with app.app_context():
         assert waitlist.lists_of(WaitlistEntry.get(WaitlistEntry.status == "waiting").mentee)[0].place == 1
+
+
+def test_a_direct_match_refuses_someone_with_themselves_or_a_mentor_without_a_login(app):
+    make_user("ada@example.org", "Ada Admin", admin=True)
+    make_user("jo@example.org", "Jo Bloggs", mentee=True)
+    make_mentee_profile(make_mentor("sam@example.org", "Sam Hill").user)  # a mentor who is a mentee too
+    make_mentor("pat@example.org", "Pat Person", password=False)
+    team = signed_in(app, "ada@example.org")
+    form = {"note": "By phone.", "agreed": "y"}
+    itself = team.submit("/admin/match", {**form, "mentee_email": "sam@example.org", "mentor_email": "sam@example.org"})
+    assert "cannot be matched with themselves" in errors(itself)["mentee_email"]
+    no_login = team.submit("/admin/match", {**form, "mentee_email": "jo@example.org", "mentor_email": "pat@example.org"})
+    assert "has not set up their login yet" in errors(no_login)["mentee_email"]
+    assert Relationship.select().count() == 0
+
+
+def test_moving_a_deadline_brings_back_a_reminder_before_it(app, waiting):
+    MentorRequest.update(next_reminder_at=None, reminders_sent=1).execute()  # the last reminder had gone
+    with app.app_context(), at("2026-11-26T10:00"):
+        team.extend(MentorRequest.get_by_id(waiting.id), make_user("bo@example.org", "Bo Admin", admin=True),
+                    date(2026, 12, 11))
+    reminder = MentorRequest.get_by_id(waiting.id).next_reminder_at
+    assert reminder is not None and clock.to_london(reminder).date() < date(2026, 12, 11)
+
+
+def test_a_place_freed_skips_a_mentee_waiting_for_another_answer_who_keeps_their_turn(app, waiting):
+    tom = make_mentor("tom@example.org", "Tom Lee", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.id == tom.id).execute()
+    with app.app_context():
+        jo = waiting.mentee
+        waitlist.join(jo, MentorProfile.get_by_id(tom.id))  # Jo waits for Priya's answer meanwhile
+        sam = make_user("sam@example.org", "Sam Hill", mentee=True).mentee
+        waitlist.join(sam, MentorProfile.get_by_id(tom.id))
+        MentorProfile.update(places_taken=0).where(MentorProfile.id == tom.id).execute()
+        waitlist.offer_free_places(tom.id)
+    assert {e.mentee_id: e.status for e in WaitlistEntry.select()} == {jo.id: "waiting", sam.id: "offered"}
+
+
+def test_leaving_a_list_gives_back_a_place_offered_since_the_entry_was_read(app):
+    priya = make_mentor("priya@example.org", "Priya Shah", capacity=1)
+    MentorProfile.update(places_taken=1).where(MentorProfile.id == priya.id).execute()
+    with app.app_context():
+        jo = make_user("jo@example.org", "Jo Bloggs", mentee=True)
+        entry = waitlist.join(jo.mentee, MentorProfile.get_by_id(priya.id))  # read as waiting
+        WaitlistEntry.update(status="offered").execute()  # offered a place meanwhile (the place held: 1 taken)
+        assert waitlist.leave(entry, jo)
+    assert MentorProfile.get_by_id(priya.id).places_taken == 0
