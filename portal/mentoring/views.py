@@ -234,11 +234,11 @@ def mine_page(reply_form: ReplyForm | None = None, status: int = 200):
     user = me()
     context = {}
     if user.mentee:
-        context["waiting"] = mentor_requests.waiting_request(user.mentee)
+        last = context["last"] = mentor_requests.latest_request(user.mentee)  # the one waiting, if any
+        context["waiting"] = last if last and last.status == RequestStatus.PENDING else None
         context["backups"] = mentor_requests.backups_of(user.mentee.id) if context["waiting"] else []
         context["reply_form"] = reply_form or ReplyForm(formdata=None)
         context["relationship"] = mentor_requests.active_relationship(user.mentee)
-        context["last"] = mentor_requests.latest_request(user.mentee)
         context["lists"] = [] if context["relationship"] else waitlist.lists_of(user.mentee)
         context["past"] = list(MentorRequest.select(MentorRequest, MentorProfile, User)
                                .join(MentorProfile).join(User)
