@@ -127,6 +127,7 @@ ALLOWED = {
     ("mentoring_session", "length_minutes"): "how long a session lasts",
     ("inbox_item", "message"): "a message to the admin team (interest, concern, withdrawal reason)",
     ("inbox_item", "details"): "facts for the admin team: who, when, notice given",
+    ("inbox_reply", "message"): "the team's reply to an inbox item, kept and erased with the item's own words",
     ("content", "body"): "texts the scheme publishes (agreement, help)",
     ("email", "text_body"): "the outbox: emails the portal sends",
     ("email", "html_body"): "the outbox: emails the portal sends",
