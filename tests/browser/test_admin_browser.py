@@ -14,7 +14,9 @@ from tests.support.factories import make_user
 from tests.support.mentoring import make_pair
 from tests.support.pages import PHONE, axe_violations, banner, dump, fits_the_screen, log_in, new_page
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database; the journeys of test_request_browser.py and
+# test_sessions_browser.py run on PostgreSQL too, and every page and rule is on both in tests/web.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 LAPTOP = {"width": 1280, "height": 800}
 

@@ -9,7 +9,9 @@ from tests.support.factories import make_mentor, make_user
 from tests.support.pages import axe_violations, banner, dump, fits_the_screen, log_in, new_page
 from tests.support.servers import text_of
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database; the journeys of test_request_browser.py and
+# test_sessions_browser.py run on PostgreSQL too, and every page and rule is on both in tests/web.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/respond/\S+)")
 
 

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 from tests.support.factories import make_mentor, make_user
 from tests.support.pages import axe_violations, dump, fits_the_screen, go_to, log_in, new_page
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database; the journeys of test_request_browser.py and
+# test_sessions_browser.py run on PostgreSQL too, and every page and rule is on both in tests/web.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture

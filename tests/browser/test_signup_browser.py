@@ -13,7 +13,9 @@ from tests.support.factories import make_user
 from tests.support.pages import axe_violations, banner, dump, fill_date, fits_the_screen, go_to, log_in, new_page
 from tests.support.servers import text_of
 
-pytestmark = pytest.mark.browser
+# What the browser shows does not depend on the database; the journeys of test_request_browser.py and
+# test_sessions_browser.py run on PostgreSQL too, and every page and rule is on both in tests/web.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 
 def test_a_mentee_signs_up_on_a_phone(page, run_jobs, mailbox, live_server):
