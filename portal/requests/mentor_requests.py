@@ -329,16 +329,17 @@ def _end_all_unmatched(ended: list[MentorRequest], now: datetime, action: str, b
     audit.record_all(by, action, ended)
 
 
-def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False) -> None:
-    """The mentee takes back their request; `leaving`: because their data is being erased, so the
-    mentor is not told their name."""
+def cancel(mentor_request: MentorRequest, user: User, leaving: bool = False, *, action: str = "cancel",
+           role: str = rules.MENTEE) -> None:
+    """The mentee takes back their request, or the team does for them (`action` "withdraw" or "pass",
+    `role` ADMIN); `leaving`: because their data is being erased, so the mentor is not told their name."""
     now = clock.now()
     try:
-        rules.request_move(MentorRequest.get_by_id(mentor_request.id).status, "cancel", rules.MENTEE)
+        rules.request_move(MentorRequest.get_by_id(mentor_request.id).status, action, role)
     except MoveRefused:
         raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id))) from None
     with database.atomic():
-        if not MentorRequest.update(status=RequestStatus.CANCELLED, decided_at=now, decided_by=rules.MENTEE,
+        if not MentorRequest.update(status=RequestStatus.CANCELLED, decided_at=now, decided_by=role,
                                     decided_by_user=user).where(
                 (MentorRequest.id == mentor_request.id) & (MentorRequest.status == RequestStatus.PENDING)).execute():
             raise RequestRefused(what_happened(MentorRequest.get_by_id(mentor_request.id)))

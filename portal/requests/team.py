@@ -50,18 +50,12 @@ def extend(mentor_request: MentorRequest, by: User, new_day: date) -> datetime:
 
 def withdraw(mentor_request: MentorRequest, by: User) -> None:
     """Taken back for the mentee: as if they had cancelled it (the mentor is told, its place is free)."""
-    _end(_waiting(mentor_request, "withdraw"), by, "withdrawn_request")
+    _end(_waiting(mentor_request, "withdraw"), by, "withdraw", "withdrawn_request")
 
 
-def _end(current: MentorRequest, by: User, action: str) -> None:
-    now = clock.now()
+def _end(current: MentorRequest, by: User, move: str, action: str) -> None:
     with database.atomic():
-        if not MentorRequest.update(status=RequestStatus.CANCELLED, decided_at=now, decided_by=rules.ADMIN,
-                                    decided_by_user=by).where(
-                (MentorRequest.id == current.id) & (MentorRequest.status == RequestStatus.PENDING)).execute():
-            raise RequestRefused(what_happened(MentorRequest.get_by_id(current.id)))
-        mentor_requests.end_unmatched(current, now, "request_cancelled", by)
-        emails.send_cancelled(current, mentee_leaving=False)
+        mentor_requests.cancel(current, by, action=move, role=rules.ADMIN)
         audit.record(by, action, current)
 
 
@@ -73,7 +67,7 @@ def pass_on(mentor_request: MentorRequest, by: User, mentor: MentorProfile) -> M
         raise RequestRefused("Choose a different mentor from the one already asked")
     mentee_user = User.get_by_id(MenteeProfile.get_by_id(current.mentee_id).user_id)
     with database.atomic():  # asking the second mentor is checked as any request is; refused, nothing moves
-        _end(current, by, "passed_request")
+        _end(current, by, "pass", "passed_request")
         passed = mentor_requests.make_request(mentee_user, mentor, current.note)
         audit.record(by, "passed_request_to", passed)
     return passed
