@@ -1,6 +1,6 @@
 """Acting on requests for people (agreed by phone, say): a waiting request's deadline moved, the request
 withdrawn or passed to another mentor, a mentee matched directly, a mentor's waiting list kept."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from playhouse.flask_utils import get_object_or_404
 
 from portal.admin import bp
@@ -22,7 +22,7 @@ def _request_page(mentor_request: MentorRequest, extend_form=None, pass_form=Non
 def _found(request_id: int) -> MentorRequest:
     found = MentorRequest.with_people(request_id)
     if found is None:
-        get_object_or_404(MentorRequest, MentorRequest.id == request_id)
+        abort(404)
     return found
 
 

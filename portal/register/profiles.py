@@ -129,6 +129,12 @@ def _changed_since(mentor_id: int, version: int) -> ProfileChanged:
     return ProfileChanged(current.profile_version, [(LABELS.get(f, f), now.get(f)) for f in fields])
 
 
+def is_new(mentor: MentorProfile) -> bool:
+    """Invited, and their profile not yet filled in (the profile form asks for a grade): the team lists
+    them once it is."""
+    return not mentor.listed and not mentor.grade
+
+
 def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = None,
            photo_key: str | None = None, remove_photo: bool = False, version: int | None = None) -> dict:
     """Save what a profile form holds (name, bio, choices, photo); returns what changed (field ->
@@ -168,7 +174,7 @@ def update(mentor: MentorProfile, by: User, *, values: dict, name: str | None = 
             MentorProfile.id == mentor.id).execute()
         _replace_options(current, after)
         ProfileChange.create(mentor=mentor.id, changed_by=by, changes=changes, version=current.profile_version + 1)
-        if not current.listed and not before["grade"] and after["grade"]:
+        if is_new(current) and after["grade"]:
             # An invited mentor has filled in their profile for the first time: the team lists them.
             user = User.get_by_id(current.user_id)
             inbox.raise_item("profile_ready", name=user.name, email=user.email, user=user)

@@ -24,7 +24,8 @@ def profile():
     today = clock.today_london()
     state = mentor_state(mentor, today)
     return render_template("register/profile.html", mentor=mentor, choices=profiles.choices_of(mentor), state=state,
-                           awaiting_listing=state == MentorState.UNLISTED and bool(mentor.grade)
+                           new=profiles.is_new(mentor),
+                           awaiting_listing=state == MentorState.UNLISTED and not profiles.is_new(mentor)
                            and inbox.is_open_for("profile_ready", mentor.user_id),
                            leave_booked=bool(mentor.leave_from and mentor.leave_from > today),
                            answer_days=responsiveness.usual_answer_days([mentor.id], clock.now()).get(mentor.id))
@@ -35,7 +36,7 @@ def profile():
 def edit_profile():
     mentor = current_user.mentor
     form = ProfileEditForm(data=profile_form_data(mentor))
-    first_time = not mentor.listed and not mentor.grade  # read before the save
+    first_time = profiles.is_new(mentor)  # read before the save
     saved, changed = save_profile(form, mentor, me())
     if saved:
         flash("Your profile is complete. The team has been told and will put you on the register: mentees can "
